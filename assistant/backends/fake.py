@@ -1,0 +1,39 @@
+"""A scripted backend for tests (like llm's MockModel): enqueue texts, each call returns the next."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .base import AnswerRequest, BackendAnswer
+
+__all__ = ["FakeBackend"]
+
+
+class FakeBackend:
+    """Returns enqueued responses in order; an enqueued exception is raised instead. Records requests."""
+
+    name = "fake"
+
+    def __init__(self, responses: list[str | Exception] | None = None) -> None:
+        self.queue: deque[str | Exception] = deque(responses or [])
+        self.requests: list[AnswerRequest] = []
+        self.prompts: list[str] = []
+
+    def enqueue(self, *responses: str | Exception) -> FakeBackend:
+        self.queue.extend(responses)
+        return self
+
+    def generate(self, request: AnswerRequest) -> BackendAnswer:
+        from .llm import build_messages
+
+        self.requests.append(request)
+        self.prompts.append("\n\n".join(content for _, content in build_messages(request)))
+        if not self.queue:
+            return BackendAnswer(text="NOT_IN_POLICY", refused=True)
+        item = self.queue.popleft()
+        if isinstance(item, Exception):
+            raise item
+        if request.on_token:
+            for word in item.split(" "):
+                request.on_token(word + " ")
+        return BackendAnswer(text=item, refused=item.strip() == "NOT_IN_POLICY")

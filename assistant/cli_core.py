@@ -1,0 +1,192 @@
+"""CLI commands: ingest, ask, chat, search, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+__all__ = ["register", "build_assistant"]
+
+
+def _settings():
+    from .config import load_settings
+
+    return load_settings()
+
+
+def _progress_printer(console):
+    """A rich progress bar on stderr for long runs (first start, ingest)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+    state: dict = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if "task" not in state:
+            bar.start()
+            state["task"] = bar.add_task("Indexing", total=max(total, 1))
+        bar.update(state["task"], completed=done, total=max(total, 1), description=f"Indexing {stage}")
+        if done >= total:
+            bar.stop()
+
+    return update, bar
+
+
+def build_assistant(settings=None, *, quiet: bool = False):
+    """An Assistant on the configured index; on first start it provisions the model and ingests corpus/."""
+    from rich.console import Console
+
+    from .answer import Assistant
+
+    settings = settings or _settings()
+    console = Console(stderr=True, quiet=quiet)
+    assistant = Assistant(settings)
+    if assistant.index.is_empty():
+        console.print("[bold]First start:[/bold] preparing the embedding model and indexing the policy corpus…")
+        from .embeddings import get_embedder
+
+        get_embedder(settings, progress=lambda msg: console.print(msg))
+        update, bar = _progress_printer(console)
+        try:
+            report = assistant.ensure_index(progress=update)
+        finally:
+            bar.stop()
+        if report:
+            console.print(f"Index ready: {report.summary()}")
+            for name, reason in report.failed:
+                console.print(f"[yellow]skipped {name}: {reason}[/yellow]")
+    return assistant
+
+
+def _print_answer(answer, console) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    for w in answer.warnings:
+        console.print(f"[yellow]! {w}[/yellow]")
+    style = "yellow" if answer.refused else "green"
+    console.print(Panel(Markdown(answer.answer), border_style=style,
+                        title="not in the policy" if answer.refused else f"answer ({answer.backend})"))
+    for n, c in enumerate(answer.citations, start=1):
+        console.print(f"[bold][{n}][/bold] {c.source} :: {c.section}  [dim](score {c.score:.2f})[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ingest(
+        paths: list[Path] = typer.Argument(None, help="Files or folders (default: the shipped corpus/)."),
+        authority: str = typer.Option(None, help="official | supplementary (default: from the document, else "
+                                                 "supplementary)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ):
+        """Index documents incrementally (.md .txt .pdf .docx .html)."""
+        from rich.console import Console
+
+        from .index import PolicyIndex
+
+        if authority and authority not in ("official", "supplementary"):
+            raise typer.BadParameter("must be official or supplementary", param_hint="--authority")
+        settings = _settings()
+        console = Console(stderr=True)
+        index = PolicyIndex(settings)
+        update, bar = _progress_printer(console)
+        try:
+            report = index.ingest(list(paths) if paths else None, progress=update, authority=authority)
+        finally:
+            bar.stop()
+        if as_json:
+            typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        else:
+            for name, reason in report.failed:
+                console.print(f"[red]failed[/red] {name}: {reason}")
+            typer.echo(report.summary())
+        return 1 if report.failed else 0
+
+    @app.command()
+    def ask(
+        question: str = typer.Argument(..., help="A question about the LA policy, in Dutch or English."),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
+    ):
+        """One answer with citations (or an honest 'the policy does not say')."""
+        from rich.console import Console
+
+        assistant = build_assistant(quiet=as_json)
+        answer = assistant.ask(question)
+        if as_json:
+            typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            _print_answer(answer, Console())
+        return 0
+
+    @app.command()
+    def chat():
+        """Interactive chat in the terminal; follow-up questions keep the context. Empty line or Ctrl-D ends."""
+        from rich.console import Console
+
+        from .errors import InputError
+
+        console = Console()
+        assistant = build_assistant()
+        history: list[tuple[str, str]] = []
+        console.print("Ask about the learning-analytics policy (Dutch or English). Empty line to stop.")
+        while True:
+            try:
+                question = console.input("[bold cyan]> [/bold cyan]")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question.strip():
+                break
+            try:
+                answer = assistant.ask(question, history=history)
+            except InputError as exc:
+                console.print(f"[red]{exc}[/red]")
+                continue
+            _print_answer(answer, console)
+            history.append((answer.question, answer.answer))
+        return 0
+
+    @app.command()
+    def search(
+        query: str = typer.Argument(..., help="Search text."),
+        k: int = typer.Option(5, "--k", min=1, max=50, help="Number of passages."),
+        as_json: bool = typer.Option(False, "--json"),
+    ):
+        """Ranked passages with section path and score."""
+        assistant = build_assistant(quiet=as_json)
+        result = assistant.search(query, k=k)
+        rows = [{"rank": n, "id": h.passage.id, "source": h.passage.source, "section": h.passage.section,
+                 "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 3),
+                 "concept": round(h.concept, 3), "authority": h.passage.authority, "text": h.passage.text}
+                for n, h in enumerate(result.hits, start=1)]
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            for r in rows:
+                typer.echo(f"{r['rank']:>2}. {r['score']:.3f}  {r['section']}\n    {r['text'][:160]}")
+        return 0
+
+    @app.command(name="eval")
+    def eval_cmd(
+        questions: Path = typer.Option(None, "--questions", help="Questions JSONL."),
+        descriptions: Path = typer.Option(None, "--descriptions", help="Descriptions JSONL."),
+        drafts: Path = typer.Option(None, "--drafts", help="Labelled drafts JSON."),
+        as_json: bool = typer.Option(False, "--json"),
+        out: Path = typer.Option(None, "--out", help="Write report.md and plots to this folder."),
+        thresholds: Path = typer.Option(None, "--thresholds", help="Fail (exit 1) below these thresholds."),
+    ):
+        """Run the eval suite on the shipped datasets, or on the given ones."""
+        from .eval_runner import run_eval
+
+        result, failures = run_eval(_settings(), questions=questions, descriptions=descriptions, drafts=drafts,
+                                    out=out, thresholds=thresholds, progress=not as_json)
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            typer.echo(json.dumps(result["metrics"], ensure_ascii=False, indent=1))
+        for f in failures:
+            print(f"threshold: {f}", file=sys.stderr)
+        return 1 if failures else 0

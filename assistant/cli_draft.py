@@ -1,0 +1,207 @@
+"""CLI commands `draft` and `check` (registered on the `assistant` typer app).
+
+`check` imports only the draft model and the rule checker: no torch, no embedding model.
+`check --json` always prints a JSON array with one object per file, in the order given:
+`{"file", "passed", "findings": [...]}`, plus `"error"` for a file that could not be used.
+Exit codes: 0 all drafts pass, 1 any blocker/major finding, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from .errors import AssistantError, InputError
+
+__all__ = ["register", "draft_command", "check_command"]
+
+
+class _Type(str, Enum):
+    implementation = "implementation"
+    research = "research"
+
+
+def _fail(exc: AssistantError) -> typer.Exit:
+    typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+    return typer.Exit(exc.exit_code)
+
+
+# --------------------------------------------------------------------------- draft
+
+
+def _embedder(settings, warnings: list[str]):
+    """The lead's embedder when it loads; otherwise None (cue words only) with a warning."""
+    try:
+        from .embeddings import get_embedder
+    except ImportError as exc:
+        warnings.append(f"Embedding model not available ({exc}); areas ranked by cue words only.")
+        return None
+    try:
+        return get_embedder(settings)
+    except Exception as exc:  # model missing, not provisioned, offline hub ...
+        warnings.append(f"Embedding model not loaded ({type(exc).__name__}: {exc}); areas ranked by cue words only.")
+        return None
+
+
+def _draft(text: str, project_type: str | None, settings):
+    from .drafter import draft_from_description, draft_with_llm
+
+    warnings: list[str] = []
+    embedder = _embedder(settings, warnings)
+    result = None
+    if settings.llm and settings.llm != "extractive":
+        try:
+            from .backends import get_chat_model
+
+            chat_model = get_chat_model(settings)
+        except (ImportError, AttributeError, AssistantError) as exc:
+            warnings.append(f"LLM backend '{settings.llm}' not available ({exc}); deterministic draft used.")
+        else:
+            result = draft_with_llm(text, chat_model, project_type, embedder=embedder)
+    if result is None:
+        result = draft_from_description(text, project_type, embedder=embedder)
+    result.warnings[:0] = warnings
+    return result
+
+
+def _print_draft(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .policy import AREAS
+    from .rules import check_draft
+
+    console = Console()
+    draft = result.draft
+    console.print(f"[bold]{draft.title or '(untitled)'}[/bold]  [dim]({draft.project_type}, {result.method})[/dim]")
+    table = Table(title="Application areas (best first)", show_edge=False)
+    table.add_column("area")
+    table.add_column("confidence", justify="right")
+    table.add_column("")
+    for area_id, confidence in result.areas_ranked[:4]:
+        mark = "[green]chosen[/green]" if area_id in draft.areas else ""
+        table.add_row(f"{area_id} {AREAS[area_id].label_en}", f"{confidence:.2f}", mark)
+    console.print(table)
+    console.print("[bold]Purposes:[/bold] " + ("; ".join(draft.purposes) or "-"))
+    console.print("[bold]Data:[/bold] " + (", ".join(f"{d.name} ({d.category})" for d in draft.data) or "-"))
+    console.print(f"[bold]Uses AI:[/bold] {'yes' if draft.uses_ai else 'no'}")
+    for warning in result.warnings:
+        console.print(f"[yellow]! {warning}[/yellow]")
+    findings = check_draft(draft)
+    counts = {s: sum(f.severity == s for f in findings) for s in ("blocker", "major", "minor")}
+    console.print(f"Checker: {counts['blocker']} blocker, {counts['major']} major, {counts['minor']} minor. "
+                  "Save with --out draft.json, complete the fields and run `assistant check draft.json`.")
+
+
+def draft_command(
+    description: str = typer.Option(None, "--description", "-d", help="The project idea in a few sentences."),
+    file: Path = typer.Option(None, "--file", "-f", help="A text file with the project idea."),
+    project_type: _Type = typer.Option(None, "--type", help="implementation or research (guessed if omitted)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON (exchange format v1)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write the draft: .json, .md or .docx by the suffix."),
+    lang: str = typer.Option(None, "--lang", help="Language of a .md/.docx export: nl or en (default: the text's)."),
+) -> None:
+    """Turn a project idea into a proposal draft mapped to the policy's areas and principles."""
+    try:
+        if (description is None) == (file is None):
+            raise InputError("Give the idea with either --description TEXT or --file FILE.")
+        if file is not None:
+            try:
+                description = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"{file}: cannot be read ({exc}).") from None
+        from .config import load_settings
+
+        result = _draft(description, project_type.value if project_type else None, load_settings())
+        data = result.to_dict()
+        if out is not None:
+            _write(out, result, lang or result.language)
+        if as_json:
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            _print_draft(result)
+        if out is not None:
+            typer.echo(f"Wrote {out}", err=as_json)
+    except AssistantError as exc:
+        raise _fail(exc) from None
+
+
+def _write(path: Path, result, lang: str) -> None:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".docx":
+            from .export import draft_to_docx
+            from .rules import check_draft
+
+            path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft), lang))
+        elif suffix in (".md", ".markdown"):
+            from .export import draft_to_markdown
+            from .rules import check_draft
+
+            path.write_text(draft_to_markdown(result.draft, check_draft(result.draft), lang), encoding="utf-8")
+        else:
+            path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror or exc}).") from None
+
+
+# --------------------------------------------------------------------------- check
+
+_COLORS = {"blocker": "red", "major": "yellow", "minor": "cyan"}
+
+
+def _print_results(results: list[dict]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    for res in results:
+        if "error" in res:
+            continue
+        counts = {s: sum(f["severity"] == s for f in res["findings"]) for s in _COLORS}
+        verdict = "[green]PASS[/green]" if res["passed"] else "[red]FAIL[/red]"
+        console.print(f"{verdict} [bold]{escape(res['file'])}[/bold]: {counts['blocker']} blocker, "
+                      f"{counts['major']} major, {counts['minor']} minor")
+        for f in res["findings"]:
+            color = _COLORS[f["severity"]]
+            console.print(f"  [{color}]{f['severity']:<7}[/{color}] {escape(f['principle'])} "
+                          f"[dim]({escape(f['field'])}, {escape(f['rule'])})[/dim]: {escape(f['message'])}")
+            console.print(f"          [dim]fix:[/dim] {escape(f['fix'])}")
+            console.print(f"          [dim]policy: {escape(f['citation']['section'])}[/dim]")
+
+
+def check_command(
+    files: list[Path] = typer.Argument(..., help="Draft JSON file(s) (exchange format v1)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: one {file, passed, findings} per file."),
+) -> None:
+    """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
+    from .proposal import load_draft
+    from .rules import check_result
+
+    results: list[dict] = []
+    unusable = False
+    for path in files:
+        try:
+            results.append(check_result(str(path), load_draft(path)).model_dump())
+        except InputError as exc:
+            unusable = True
+            typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+            results.append({"file": str(path), "passed": False, "findings": [], "error": str(exc)})
+    if as_json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        _print_results(results)
+    sys.stdout.flush()
+    code = 2 if unusable else 0 if all(r["passed"] for r in results) else 1
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `draft` and `check` to the `assistant` app."""
+    app.command("draft")(draft_command)
+    app.command("check")(check_command)

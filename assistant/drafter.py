@@ -1,0 +1,633 @@
+"""Drafters: turn a project idea (Dutch or English) into a `Draft` mapped to the policy.
+
+`draft_from_description` is deterministic and offline: cue words place the idea in the policy's
+structure (group 1-4 x who gets the insight), optionally fused with an embedder's similarity to each
+area's description; it fills only what the text says and leaves the rest empty for the checker.
+`draft_with_llm` asks a LangChain chat model for the same schema (`with_structured_output`),
+validates, retries once with the errors, and falls back to the deterministic draft with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import InputError
+from .policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
+from .proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
+from .rules import describes_ai, find_category_terms, is_negated, normalize  # one source for the term lists
+
+__all__ = ["FieldCitation", "DraftResult", "FIELD_PRINCIPLES", "detect_language", "rank_areas",
+           "draft_from_description", "draft_with_llm", "field_citation"]
+
+# Which principle (and so which policy passage) asks for each field of the draft.
+FIELD_PRINCIPLES: dict[str, str] = {
+    "areas": "area", "purposes": "purpose_limitation", "stakeholders": "transparency",
+    "data": "data_categories", "necessity": "necessity", "legal_basis": "legal_basis",
+    "informed_consent": "informed_consent", "ethics_approval": "informed_consent",
+    "retention": "storage_limitation", "privacy_statement": "transparency", "security_measures": "security",
+    "uses_ai": "ai_documentation", "ai": "ai_documentation", "human_in_the_loop": "human_in_the_loop",
+    "privacy_scan": "privacy_scan", "interests_weighed": "fair_balancing",
+    "analysis_validation": "reliable_analyses", "responsible": "accountability",
+}
+
+
+class FieldCitation(BaseModel):
+    """The policy passage that asks for a field."""
+
+    principle: str
+    source: str
+    section: str
+    quote: str
+    text: str
+
+
+class DraftResult(BaseModel):
+    """A draft plus how it was made: ranked areas, citations per filled field, warnings."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    draft: Draft
+    areas_ranked: list[tuple[str, float]] = Field(default_factory=list, description="Best first, with confidence.")
+    citations: dict[str, FieldCitation] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    language: str = "nl"
+    method: str = "deterministic"
+
+    def to_dict(self) -> dict:
+        """Exchange format v1 plus the extra fields `areas_ranked`, `citations`, `warnings`."""
+        data = self.draft.model_dump(mode="json")
+        data["areas_ranked"] = [{"id": a, "confidence": round(c, 3)} for a, c in self.areas_ranked]
+        data["citations"] = {k: v.model_dump() for k, v in self.citations.items()}
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def field_citation(field: str) -> FieldCitation | None:
+    """The passage that asks for `field` (None for context fields such as title)."""
+    key = "areas" if field.startswith("areas.") else field
+    if key not in FIELD_PRINCIPLES:
+        area = field.split(".", 1)[1] if field.startswith("areas.") else None
+        if area not in AREAS:
+            return None
+    principle = FIELD_PRINCIPLES.get(key, "area")
+    ref = AREAS[field.split(".", 1)[1]].ref if field.startswith("areas.") else PRINCIPLES[principle].ref
+    passage = passage_for(ref)
+    return FieldCitation(principle=principle, source=passage.source, section=passage.section,
+                         quote=ref.quote or passage.text, text=passage.text)
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+def _lex(*terms: str) -> re.Pattern:
+    """'term*' = word prefix, '*term*' = anywhere in a word (Dutch compounds), else a whole word."""
+    parts = []
+    for t in terms:
+        infix = t.startswith("*")
+        core = t.strip("*")
+        body = re.escape(core) + (r"[\w-]*" if t.endswith("*") else r"(?![\w])")
+        parts.append((r"[\w-]*" if infix else r"(?<![\w])") + body)
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+
+
+# Groups of section 2 (when and at what level the insight is used): (strong cues, weak cues).
+_GROUPS: dict[int, tuple[re.Pattern, re.Pattern]] = {
+    1: (_lex("tijdens", "during", "gedurende", "lopende cursus", "while the course", "real-time", "realtime",
+             "real time", "live", "wekelijks*", "weekly", "elke week", "each week", "every week", "halverwege",
+             "midway", "mid-term", "tussentijds*", "zelfregulat*", "self-regulat*", "bijsturen", "on track",
+             "achterlop*", "falling behind", "fall behind", "lag behind", "lopende periode", "during the term",
+             "during the semester", "this term", "vastlop*", "stuck"),
+        _lex("voortgang", "progress", "*quiz*", "*toets", "*toetsen", "oefenopdracht*", "exercises", "problem set*",
+             "autograder*", "*opdracht", "*opdrachten", "assignment*", "inlever*", "submitted", "submission*",
+             "*werkgroep*", "*college", "*colleges", "tutorial*", "practicum*", "feedback", "logged in", "inlog*",
+             "aanwezigheid", "attendance", "herinnering*", "reminder*", "nudge*", "deadline*", "stemvragen",
+             "bijeenkomst*", "doorgewerkt", "planning", "huiswerk*", "*opgaven", "homework",
+             "in de les", "lessen", "worksheet*", "problem sets", "lab report*")),
+    2: (_lex("na afloop van de cursus", "na afloop van mijn cursus", "na afloop van elke cursus",
+             "after the course", "after the final exam", "course ends", "volgend jaar", "volgende studiejaar",
+             "volgend studiejaar", "next year", "next year's", "next run", "next edition", "herontwerp*",
+             "redesign*", "herzie*", "herziening*", "rework", "revis*", "*materiaal", "*materialen",
+             "course material*", "teaching material*", "kennisclip*", "curricul*", "slagingspercentage*",
+             "pass rate*", "cijferverdeling*", "grade distribution*", "itemanalyse*", "item analysis",
+             "rendement*", "doorstroom*", "kwaliteitszorg", "quality assurance", "accreditat*",
+             "cursusevaluatie*", "course evaluation*", "reading list"),
+        _lex("na afloop", "afgelopen", "previous", "vorige", "vorig jaar", "dit jaar", "last year", "past years",
+             "past three years", "eerdere jaren", "materials", "video*", "lecture recording*", "weblecture*",
+             "module", "modules", "evaluatie*", "evaluation*", "kwaliteit van", "quality of", "jaarlijks*",
+             "annual", "per jaar", "each year", "knelpunt*", "terugkijk*", "look back", "achteraf", "readings",
+             "podcast*", "slides", "literatuur*", "opzet", "after each", "na elk*", "*vakken", "is over",
+             "voorbij", "has ended", "ended", "has finished", "finished", "rewatch*", "viewing", "next time",
+             "volgende keer", "rewrite*", "herschrijv*", "oude programma", "nieuwe programma",
+             "old programme", "new programme", "effect van", "effect of", "geleid tot", "led to")),
+    3: (_lex("competentie*", "*competenties", "competenc*", "vaardighe*", "*vaardigheden", "skill*",
+             "leeruitkomst*", "learning outcome*", "eindterm*", "portfolio*", "e-portfolio*", "*portfolio*",
+             "leerlijn*", "studiepad*", "study path*", "keuzevak*", "elective*",
+             "minors", "specialisati*", "graduate profile", "afstudeerprofiel*"),
+        _lex("over cursussen heen", "across courses", "across their courses", "across the", "tussen cursussen",
+             "meerdere cursussen", "verschillende cursussen", "different courses", "several courses",
+             "multiple courses", "over alle", "leerpad*", "learning path*", "studieroute*", "profiel*", "tracks", "track structure", "expertise",
+             "raamplan", "volgorde", "in which order", "combinaties van", "combine", "combination*", "doorlopen",
+             "route", "routes", "ontwikkeling van", "development of", "develop over", "develops", "ontwikkelt",
+             "ontwikkelen zich", "stages", "internship*")),
+    4: (_lex("voorspel*", "predict*", "forecast*", "prognos*", "uitval", "uitvallen", "uit te vallen",
+             "drop-out*", "dropout*", "drop out", "dropping out", "studievertraging*", "study delay*",
+             "studiesucces", "study success", "at risk", "at-risk", "risk score*", "risicoscore*", "risk of",
+             "risico op", "early warning*", "early-warning*", "vroegsignal*", "machine learning",
+             "machine-learning*", "algoritme*", "algorithm*", "ai", "kunstmatige intelligentie",
+             "artificial intelligence", "random forest*", "graduating on time", "nominale studieduur",
+             "gaan stoppen", "stoppen met de studie", "stoppen met hun studie", "leaving the programme",
+             "leave the programme", "leave their studies", "stop their studies", "uitschrijv*", "withdraw*"),
+        _lex("vertraging", "delay", "model", "models", "modellen", "bsa*", "bindend studieadvies", "nominal",
+             "likely to", "waarschijnlijk", "kans op", "dreigen", "dreigt", "struggl*", "risico*", "signaleren",
+             "on time", "afstuderen", "graduating", "regressi*", "propedeuse", "binnen een jaar", "within a year",
+             "iets zeggen over", "zegt iets over", "indicator*", "indicatoren", "finish their", "to finish")),
+}
+# Who gets the insight: (receiver phrasing, plain mention).
+_AUDIENCE: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "students": (
+        _lex("studenten zien", "student ziet", "students see", "students can see", "students can track",
+             "studenten kunnen", "students get", "students can", "studenten krijgen", "krijgen studenten",
+             "students receive", "voor studenten", "for students", "zelf", "zichzelf", "themselves",
+             "for themselves", "hun eigen", "their own", "zelfregulat*", "self-regulat*", "zelfreflectie",
+             "self-reflection", "studentdashboard*", "student dashboard*", "persoonlijk overzicht",
+             "personal overview", "progress page", "plan their", "laat zien", "laten zien", "shows students",
+             "showing students", "students get a", "nudge*", "self-assessment", "zelfevaluatie",
+             "zelfbeoordeling", "ownership"),
+        _lex("eigen", "own", "reflect*")),
+    "teachers": (
+        _lex("docent ziet", "docenten zien", "docenten willen", "docent wil", "teachers see", "teachers want",
+             "teacher sees", "voor docenten", "for teachers", "for the teachers", "als docent", "as a teacher",
+             "as a lecturer", "as course coordinator", "als vakcoordinator", "docentendashboard*",
+             "teacher dashboard*", "willen docenten", "wil de docent", "krijgen docenten", "krijgt de docent",
+             "kunnen docenten", "docenten gebruiken", "teachers use", "docenten de", "teachers to",
+             "mijn studenten", "my students", "teaching assistants see", "assistants see"),
+        _lex("docent", "docenten", "teacher*", "lecturer*", "instructor*", "cursuscoordinator*",
+             "course coordinator*", "werkgroepdocent*", "cursusteam*", "course team*", "teaching team*",
+             "vakcoordinator*", "i teach", "mijn cursus", "my course")),
+    "advisors": (
+        _lex("tutor", "tutoren", "tutors", "tutees", "mentor", "mentoren", "mentors", "mentee*", "studieadviseur*",
+             "study advis*", "academic advis*", "studiebegeleid*", "scriptiebegeleider*", "coach*",
+             "counsellor*", "counselor*", "student support", "studentendecaan*", "mentorgesprek*"),
+        _lex("supervisor*", "begeleider*", "begeleiding")),
+    "directors": (
+        _lex("opleidingsdirecteur*", "programme director*", "program director*", "onderwijsdirecteur*",
+             "director of education", "opleidingsdirectie", "opleidingscommissie*", "programme committee*",
+             "education committee", "curriculumcommissie*", "onderwijsdecaan", "vice-dean",
+             "faculteitsbestuur", "faculty board", "opleidingscoordinator*", "programme coordinator*"),
+        _lex("management", "accreditat*", "visitatie*")),
+}
+# Who receives the insight, found per clause: a role word linked to a "see / overview / know" word.
+_ROLES: dict[str, re.Pattern] = {
+    "students": _lex("studenten", "student", "students", "eerstejaars", "first-years", "studentes"),
+    "teachers": _lex("docent", "docenten", "teacher*", "lecturer*", "instructor*", "*coordinator*",
+                     "teaching assistant*", "student-assistent*", "studentassistent*", "tas",
+                     "cursusteam*", "course team*", "teaching team*", "werkgroepdocent*"),
+    "advisors": _lex("tutor", "tutoren", "tutors", "mentor", "mentoren", "mentors", "*adviseur", "*adviseurs",
+                     "advisor*", "adviser*", "*begeleider", "*begeleiders", "counsellor*", "counselor*", "coach",
+                     "coaches", "decaan", "supervisor*"),
+    "directors": _lex("*directeur", "*directeuren", "director*", "opleidingsdirectie", "*commissie",
+                      "committee*", "board of studies", "*management", "management", "board"),
+    "speaker": _lex("ik", "i"),
+}
+_PERCEIVE = _lex("zien", "ziet", "zie", "inzien", "bekijken", "bekijkt", "monitoren", "monitort", "analyseren",
+                 "analyse", "analyze", "terugkijken", "look at", "nagaan", "check", "checken", "inzage",
+                 "inzicht", "overzicht", "dashboard", "signaal", "melding", "lijst", "lijstje", "rapport*",
+                 "weten", "krijgen", "krijgt", "ontvangen", "ontvangt", "see", "sees", "seeing", "view", "views",
+                 "monitor", "monitors", "track", "follow", "overview", "insight", "insights", "report", "reports",
+                 "know", "list", "signal", "notification", "get", "gets", "receive", "receives", "access")
+# A role word after these is an object or a qualifier ("per student", "which students"), not the receiver.
+_NOT_SUBJECT = re.compile(r"(?:^|\s)(?:per|welke|which|hoeveel|many|van|of|aan|to|met|with|"
+                          r"over|about|individuele|individual|other|andere)\s$")
+_SPEAKER_ROLE = re.compile(r"(?<![\w])(?:als|as)\s(?:a\s|an\s|de\s|het\s)?(\S+)")
+_ROLE_AHEAD = "|".join(p.pattern for k, p in _ROLES.items() if k != "speaker")
+_CLAUSE = re.compile(r"[.;:!?,()]|\s(?:en|and|maar|but|zodat|so that|so|omdat|because|terwijl|while|whereas)\s"
+                     r"(?!(?:de |het |hun |their |the )?(?:" + _ROLE_AHEAD + r"))")
+_AFTER_VERB = re.compile(r"^\s(?:(?:de|het|een|hun|the|their|onze|our)\s)?(\S+)")
+
+
+def _receivers(norm: str) -> dict[str, float]:
+    """Per role, how often it is the one who sees / gets / knows something (nearest role before the verb;
+    after it only in Dutch inversion: 'zien studenten', 'ziet de docent')."""
+    out = dict.fromkeys(_ROLES, 0.0)
+    for clause in _CLAUSE.split(norm):
+        if not clause:
+            continue
+        roles = sorted((m.start(), m.end(), role) for role, p in _ROLES.items() for m in p.finditer(clause)
+                       if not _NOT_SUBJECT.search(clause[max(0, m.start() - 14):m.start()]))
+        if not roles:
+            continue
+        for verb in _PERCEIVE.finditer(clause):
+            before = [r for r in roles if r[1] <= verb.start()]
+            if before:
+                out[before[-1][2]] += 1
+                continue
+            nxt = _AFTER_VERB.match(clause[verb.end():])
+            if nxt:
+                role = next((k for k, p in _ROLES.items() if p.fullmatch(nxt.group(1).strip(",."))), None)
+                if role:
+                    out[role] += 1
+    # "Als onderwijsdirecteur wil ik ...": the speaker is the role named after als / as (else a teacher).
+    if _ROLES["speaker"].search(norm):
+        named = next((k for m in _SPEAKER_ROLE.finditer(norm) for k, p in _ROLES.items()
+                      if k != "speaker" and p.fullmatch(m.group(1).strip(",."))), "teachers")
+        out[named] += 0.5
+        out.pop("speaker")
+    else:
+        out.pop("speaker")
+    return out
+
+
+# Area 4: which factors (4a) versus which individual students (4b).
+_FACTORS = _lex("factor*", "verband*", "samenhang*", "samenhangen", "relat*", "correlat*", "voorspeller*",
+                "predictor*", "variabele*", "variable*", "kenmerken", "characteristics", "behaviours", "behaviors",
+                "oorzak*", "understand", "begrijpen", "onderzoek*", "research*", "examine", "find out", "nagaan",
+                "historische", "historical", "cohort*", "pilot*", "study into", "analyse*", "analyz*", "analys*",
+                "promotieonderzoek", "groepsniveau", "group level", "associated", "indicator*", "in welke mate",
+                "to what extent")
+_INDIVIDUALS = _lex("identific*", "identify*", "signaler*", "signaal", "signal", "flag*", "lijst met", "list of",
+                    "extra begeleiding", "extra aandacht", "verdere aandacht", "further attention", "extra attention",
+                    "extra support", "additional support", "extra tutorials", "need extra", "nodig hebben",
+                    "uitnodig*", "nodigt", "invite*", "benader*", "contact", "reach out", "check in", "outreach",
+                    "aanspreken", "aanspreekt", "interventie*", "intervention*", "per student", "each student",
+                    "for each student", "individuele studenten", "individual students", "which students",
+                    "welke studenten", "students who", "studenten die", "melding", "notification*", "detect*",
+                    "in beeld", "opspor*", "eerder", "earlier", "markeer*", "markeert", "proactie*", "proactive*",
+                    "hulp aanbieden", "hulp kan aanbieden", "offer help", "offer support")
+
+
+_GROUP_OF = {area_id: area.group for area_id, area in AREAS.items()}
+
+
+def _count(pattern: re.Pattern, norm: str, cap: int = 4) -> int:
+    return min(len(set(pattern.findall(norm))), cap)
+
+
+def _tiered(patterns: tuple[re.Pattern, re.Pattern], norm: str, cap: float) -> float:
+    strong, weak = patterns
+    return min(cap, 2.0 * _count(strong, norm) + _count(weak, norm))
+
+
+def _lexical_scores(norm: str) -> dict[str, float]:
+    g = {k: _tiered(p, norm, cap=6.0) for k, p in _GROUPS.items()}
+    links = _receivers(norm)
+    a = {k: min(1.5, _count(p[0], norm) + links[k] + 0.5 * _count(p[1], norm)) for k, p in _AUDIENCE.items()}
+    f = min(_count(_FACTORS, norm), 3)
+    i = min(len({m.group(0) for m in _INDIVIDUALS.finditer(norm) if not is_negated(norm, m.start())}), 3)
+    raw = {
+        "1a": g[1] * (0.3 + a["students"]),
+        "1b": g[1] * (0.3 + a["teachers"] + 0.5 * a["advisors"]),
+        "2a": g[2] * (0.3 + a["teachers"]),
+        "2b": g[2] * (0.3 + a["directors"]),
+        "3a": g[3] * (0.3 + a["students"]),
+        "3b": g[3] * (0.3 + a["teachers"] + a["advisors"]),
+        "3c": g[3] * (0.3 + a["directors"]),
+        "4a": g[4] * (0.3 + 0.5 * f),
+        "4b": g[4] * (0.3 + 0.5 * i + 0.5 * a["advisors"]),
+    }
+    # The policy's own words for each area (policy.AREAS terms, then the broader cues) break ties.
+    for area_id, area in AREAS.items():
+        terms = sum(1 for t in area.terms if normalize(t) in norm)
+        cues = sum(1 for t in area.cues if normalize(t) in norm)
+        raw[area_id] += 0.3 * terms + 0.05 * cues
+    return raw
+
+
+# --------------------------------------------------------------------------- embedder fusion
+
+_AREA_VECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_EMBED_WEIGHT = 0.2
+
+
+def _area_texts() -> list[str]:
+    return [f"{a.label_nl}. {passage_for(a.ref).text} {a.label_en}. {a.summary_en}" for a in AREAS.values()]
+
+
+def _embedding_scores(text: str, embedder: Any) -> dict[str, float]:
+    try:
+        matrix = _AREA_VECTORS[embedder]
+    except (KeyError, TypeError):
+        matrix = embedder.encode_passages(_area_texts())
+        try:
+            _AREA_VECTORS[embedder] = matrix
+        except TypeError:
+            pass
+    query = embedder.encode_queries([text])[0]
+    sims = [float(x) for x in (matrix @ query)]
+    return dict(zip(AREA_IDS, sims, strict=True))
+
+
+def rank_areas(text: str, *, embedder: Any = None, threshold: float = 0.5,
+               cross_group: float = 0.75) -> tuple[list[tuple[str, float]], list[str]]:
+    """All areas ranked best first with a confidence (summing to 1), and the chosen set.
+
+    The chosen set holds every area of the best area's group scoring at least `threshold` x the best
+    score (1a and 1b, 4a and 4b often go together), and areas of another group scoring at least
+    `cross_group` x the best, so a description that spans two areas gets both. With an embedder, min-max scaled cosine similarity to each area's policy
+    text is mixed in (weight 0.2); without one, or when no cue word matches, the other signal decides.
+    """
+    norm = normalize(text)
+    lexical = _lexical_scores(norm)
+    top = max(lexical.values())
+    fused = {a: (s / top if top > 0 else 0.0) for a, s in lexical.items()}
+    if embedder is not None:
+        sims = _embedding_scores(text, embedder)
+        lo, hi = min(sims.values()), max(sims.values())
+        scaled = {a: (s - lo) / (hi - lo) if hi > lo else 0.0 for a, s in sims.items()}
+        weight = _EMBED_WEIGHT if top > 0 else 1.0
+        fused = {a: (1 - weight) * fused[a] + weight * scaled[a] for a in AREA_IDS}
+    order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
+    total = sum(fused.values())
+    ranked = [(a, fused[a] / total if total > 0 else 0.0) for a in order]
+    best = fused[order[0]]
+    group = _GROUP_OF[order[0]]
+    chosen = [a for a in order if best > 0 and
+              fused[a] >= (threshold if _GROUP_OF[a] == group else cross_group) * best][:3]
+    return ranked, chosen
+
+
+# --------------------------------------------------------------------------- filling the draft
+
+_NL_WORDS = set("de het een en van in op te dat die voor met zijn wordt worden ik wij niet om bij hun ze naar "
+                "ook als aan door welke na deze zodat willen wil krijgen hebben kunnen".split())
+_EN_WORDS = set("the a an and of to in on for with is are be that which their they i not by as this after "
+                "during want would like can so from how".split())
+
+
+def detect_language(text: str) -> str:
+    """'nl' or 'en' by counting common function words (ties go to Dutch, the policy's language)."""
+    words = re.findall(r"[a-z']+", normalize(text))
+    nl = sum(w in _NL_WORDS for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    return "en" if en > nl else "nl"
+
+
+_LMS = re.compile(r"(?<![\w])(brightspace|canvas|blackboard|moodle|osiris|remindo|ans|mylabs?|teams)(?![\w])")
+# (pattern, Dutch name, English name, source kind) -- source kind "lms" or "sis" picks a system named in the text.
+_DATA_LEXICON: list[tuple[re.Pattern, str, str, str]] = [
+    (_lex("cijfer*", "grade", "grades", "tentamencijfer*", "tentamenresultat*", "exam result*", "exam grade*",
+          "resultaten van de digitale tentamens", "first-block grades", "final exam"),
+     "Cijfers (tentamens en toetsen)", "Grades (exams and tests)", "sis"),
+    (_lex("quiz*", "oefentoets*", "oefenopdracht*", "practice quiz*", "autograder*", "exercises",
+          "vocabulary exercises", "toetsvragen", "itemanalyse*"),
+     "Scores op quizzen en oefentoetsen", "Quiz and practice-test scores", "lms"),
+    (_lex("opdracht", "opdrachten", "assignment*", "inlever*", "submitted", "submission*", "conceptversie*",
+          "practicumverslag*"),
+     "Ingeleverde opdrachten (tijdstip en beoordeling)", "Submitted assignments (time and grade)", "lms"),
+    (_lex("brightspace", "canvas", "blackboard", "moodle", "lms", "digitale leeromgeving", "leeromgeving",
+          "online learning environment", "learning environment", "inlog*", "login*", "logged in", "klik*",
+          "click*", "activiteit", "activity", "engagement", "online module*", "modules"),
+     "Activiteit in de digitale leeromgeving (logins, kliks)", "Activity in the learning environment (logins, clicks)",
+     "lms"),
+    (_lex("kennisclip*", "video*", "lecture recording*", "weblecture*", "teruggekeken", "terugkijk*", "colleges"),
+     "Kijkgedrag bij kennisclips en opnames", "Viewing of videos and lecture recordings", "lms"),
+    (_lex("aanwezigheid", "attendance", "presentie*", "absent*"), "Aanwezigheid", "Attendance", ""),
+    (_lex("studievoortgang", "study progress", "studiepunt*", "credits", "ec", "ects", "bsa*",
+          "bindend studieadvies", "behaalde punten"),
+     "Studievoortgang (behaalde studiepunten, BSA)", "Study progress (credits obtained, BSA)", "sis"),
+    (_lex("vooropleiding*", "prior education", "previous education", "vwo", "havo", "mbo", "eindexamen*",
+          "high school", "secondary school"),
+     "Vooropleiding", "Prior education", "sis"),
+    (_lex("leeftijd", "age", "geslacht", "gender", "demograf*", "demographic*"),
+     "Demografische gegevens (leeftijd, geslacht)", "Demographic data (age, gender)", "sis"),
+    (_lex("cursusevaluatie*", "course evaluation*", "evaluatiescore*"),
+     "Cursusevaluaties", "Course evaluations", ""),
+    (_lex("vragenlijst*", "questionnaire*", "survey*", "enquete*"), "Antwoorden op vragenlijsten",
+     "Questionnaire answers", ""),
+    (_lex("rubric*", "rubricscore*", "beoordeling", "beoordelingen", "assessment*", "feedback op"),
+     "Beoordelingen (rubricscores) per opdracht", "Assessments (rubric scores) per assignment", "lms"),
+    (_lex("reflectie*", "reflections", "zelfreflectie"), "Reflecties van studenten", "Student reflections", "lms"),
+    (_lex("keuzevak*", "elective*", "studiepad*", "study path*", "combinaties van", "which courses they combine",
+          "volgorde", "in which order", "inschrijving*", "enrolment*", "enrollment*"),
+     "Inschrijvingen voor cursussen (keuzes en volgorde)", "Course enrolments (choices and order)", "sis"),
+    (_lex("slagingspercentage*", "pass rate*", "rendement*", "doorstroom*", "cijferverdeling*",
+          "grade distribution*", "in een keer halen", "in één keer halen"),
+     "Cursusresultaten per student (voor slagingspercentages)", "Course results per student (for pass rates)", "sis"),
+    (_lex("studentnummer*", "student number*", "student id*"), "Studentnummer", "Student number", "sis"),
+]
+
+_SECURITY: list[tuple[re.Pattern, str, str]] = [
+    (_lex("pseudonimis*", "gepseudonimiseerd*", "pseudonymi*", "pseudonymis*", "pseudoniem*"),
+     "Gegevens worden gepseudonimiseerd", "Data are pseudonymised"),
+    (_lex("versleutel*", "encrypt*"), "Gegevens worden versleuteld", "Data are encrypted"),
+    (_lex("alleen toegang", "toegang beperkt", "beperkte toegang", "only access", "access is limited",
+          "restricted access", "access restricted", "tonen niets aan anderen", "not shown to others"),
+     "Toegang is beperkt tot de betrokken rollen", "Access is limited to the roles involved"),
+]
+_RESEARCH = _lex("onderzoek*", "research*", "pilot*", "experiment*", "promotie*", "phd", "proefschrift*",
+                 "dissertation*", "publicat*", "publiceren", "paper", "hypothes*", "wetenschappelijk*", "scientific",
+                 "this study", "our study", "deze studie", "randomi*", "controlegroep*", "control group*")
+_IMPLEMENTATION = _lex("implement*", "invoer*", "invoeren", "structure*", "standaard*", "alle cursussen",
+                       "all courses", "roll out", "rollout", "uitrol*", "elk jaar", "every year", "jaarlijks*",
+                       "annual", "permanent*", "blijvend*", "elke cursus", "each course", "every course")
+_PURPOSE = _lex("zodat", "om", "so that", "so they", "in order to", "to help", "to support", "to identify",
+                "to improve", "to decide", "to redesign", "to adapt", "to guide", "to spot", "to find out",
+                "to plan", "doel", "aim", "goal", "the idea is", "purpose", "daarmee", "waarmee", "met die",
+                "op basis daarvan", "zo zien", "zo kunnen", "zo kan", "zo weten", "dan kan", "dan kunnen",
+                "so i can", "so we can", "so they can", "so their", "as a way to", "to figure out", "gebruiken het",
+                "gebruiken dit", "gebruikt de", "use it", "voor de herziening", "als input")
+_ROLES_NL = {"students": "studenten", "teachers": "docenten", "advisors": "tutoren, mentoren en studieadviseurs",
+             "directors": "opleidingsdirecteur en opleidingscommissie"}
+_ROLES_EN = {"students": "students", "teachers": "teachers", "advisors": "tutors, mentors and study advisors",
+             "directors": "programme director and programme committee"}
+_DECIDES = _lex("beslis*", "besluit*", "decide*", "interpret*", "beoordeelt", "bespreekt", "bespreken",
+                "nodigt", "uitnodig*", "invite*", "contact", "reach out", "aanspreekt", "aanspreken", "benader*",
+                "gesprek*", "meeting*", "conversation*")
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", " ".join(text.split()))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _first_clause(text: str, limit: int = 80) -> str:
+    first = _sentences(text)[0] if text.strip() else ""
+    first = first.rstrip(".!?")
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "..."
+
+
+def _data_items(text: str, norm: str, lang: str) -> list[DataItem]:
+    systems = [m.group(1) for m in _LMS.finditer(norm)]
+    lms = next((s for s in systems if s not in ("osiris",)), "")
+    sis = "osiris" if "osiris" in systems else ""
+    items: list[DataItem] = []
+    for pattern, nl, en, kind in _DATA_LEXICON:
+        if pattern.search(norm):
+            source = {"lms": lms, "sis": sis}.get(kind, "")
+            items.append(DataItem(name=nl if lang == "nl" else en, category="general",
+                                  source=source.capitalize() if source else ""))
+    seen: set[str] = set()
+    for hit in find_category_terms(text):
+        if hit.term not in seen:
+            seen.add(hit.term)
+            items.append(DataItem(name=hit.term, category=hit.category, source=""))
+    return items
+
+
+def _fill(text: str, project_type: ProjectType | None, ranked: list[tuple[str, float]], chosen: list[str],
+          warnings: list[str]) -> Draft:
+    norm = normalize(text)
+    lang = detect_language(text)
+    sentences = _sentences(text)
+    if project_type is None:
+        research, implementation = _count(_RESEARCH, norm), _count(_IMPLEMENTATION, norm)
+        project_type = "research" if research > implementation else "implementation"
+        warnings.append(f"Project type '{project_type}' guessed from the text; set --type to be sure.")
+    purposes = sentences[:1] + [s for s in sentences[1:] if _PURPOSE.search(normalize(s))][:2]
+    roles = _ROLES_NL if lang == "nl" else _ROLES_EN
+    stakeholders = [roles["students"]] + [roles[k] for k in ("teachers", "advisors", "directors")
+                                          if _AUDIENCE[k][0].search(norm)]
+    ai_terms = describes_ai(text, chosen)
+    uses_ai = bool(ai_terms) or any(a.startswith("4") for a in chosen)
+    human = next((s for s in sentences if _AUDIENCE["advisors"][0].search(normalize(s)) or
+                  _AUDIENCE["teachers"][1].search(normalize(s))), "")
+    human = human if human and _DECIDES.search(normalize(human)) else ""
+    draft = Draft(
+        title=_first_clause(text),
+        summary=" ".join(text.split()),
+        project_type=project_type,
+        areas=chosen,
+        purposes=purposes,
+        stakeholders=stakeholders,
+        data=_data_items(text, norm, lang),
+        uses_ai=uses_ai,
+        ai=AIInfo() if uses_ai else None,
+        human_in_the_loop=human,
+        legal_basis=_legal_basis(norm),
+        informed_consent=True if re.search(r"informed consent|geinformeerde toestemming", norm) else None,
+        privacy_statement=True if re.search(r"privacyverklaring|privacy statement|privacy notice", norm) else None,
+        security_measures=[(nl if lang == "nl" else en) for pattern, nl, en in _SECURITY
+                           if (m := pattern.search(norm)) and not is_negated(norm, m.start())],
+    )
+    if uses_ai:
+        why = f"'{ai_terms[0]}'" if ai_terms else "area 4 works with predictive models"
+        warnings.append(f"AI use detected ({why}): document models, training data and decision process, "
+                        "involve the AI officer and check the AI Act's prohibited practices.")
+    for item in draft.data:
+        if item.category != "general":
+            warnings.append(f"'{item.name}' looks like {item.category} personal data, which is outside the scope "
+                            "of LA: leave it out.")
+    if not chosen:
+        warnings.append("No application area recognised: say who gets insight into what, and when.")
+    elif ranked[0][1] < 0.2:
+        warnings.append("The area mapping is uncertain; check the areas.")
+    return draft
+
+
+def _legal_basis(norm: str) -> str | None:
+    if re.search(r"algemeen belang|public interest|publieke taak|public task", norm):
+        return "public_interest"
+    if re.search(r"(?<!informed )(?<!geinformeerde )(toestemming|consent) (als|as) (grondslag|(legal|lawful) basis)",
+                 norm):
+        return "consent"
+    return None
+
+
+def _citations(draft: Draft) -> dict[str, FieldCitation]:
+    out: dict[str, FieldCitation] = {}
+    filled = {name for name in FIELD_PRINCIPLES
+              if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"}
+    for name in FIELD_PRINCIPLES:
+        if name in filled:
+            cite = field_citation(name)
+            if cite:
+                out[name] = cite
+    for area in draft.areas:
+        cite = field_citation(f"areas.{area}")
+        if cite:
+            out[f"areas.{area}"] = cite
+    return out
+
+
+def draft_from_description(text: str, project_type: ProjectType | None = None, *,
+                           embedder: Any = None) -> DraftResult:
+    """The deterministic drafter: areas, AI use, data items and purposes from the text; the rest left empty."""
+    if not text or not text.strip():
+        raise InputError("The description is empty: describe the project idea in a few sentences.")
+    warnings: list[str] = []
+    ranked, chosen = rank_areas(text, embedder=embedder)
+    draft = _fill(text, project_type, ranked, chosen, warnings)
+    return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft), warnings=warnings,
+                       language=detect_language(text))
+
+
+# --------------------------------------------------------------------------- LLM drafter
+
+_SYSTEM = (
+    "You turn a learning-analytics project idea from Utrecht University staff into a proposal draft that "
+    "follows the university's LA policy. Fill only what the description states or clearly implies; leave "
+    "other fields empty (\"\", [], null) so a reviewer sees the gap. Areas (pick one or more): "
+    + "; ".join(f"{a.key}: {a.label_en}" for a in AREAS.values())
+    + ". Use project_type 'research' only for research projects. Data categories: 'general' unless the "
+    "data is special (GDPR art. 9/10, e.g. health, ethnicity) or sensitive (e.g. BSN, financial data). Set "
+    "uses_ai true when a predictive or machine-learning model is used. Answer in the language of the description."
+)
+
+
+def _invoke(structured: Any, messages: list) -> tuple[dict | None, str | None]:
+    """One structured call; returns (raw arguments, error text)."""
+    out = structured.invoke(messages)
+    if isinstance(out, dict) and "raw" in out:
+        parsed, error, raw = out.get("parsed"), out.get("parsing_error"), out.get("raw")
+        if parsed is not None and error is None:
+            return (parsed.model_dump(mode="json") if isinstance(parsed, BaseModel) else parsed), None
+        calls = getattr(raw, "tool_calls", None) or []
+        args = calls[0].get("args") if calls else None
+        return (args if isinstance(args, dict) else None), str(error or "no structured output")
+    if isinstance(out, BaseModel):
+        return out.model_dump(mode="json"), None
+    return (out if isinstance(out, dict) else None), None if isinstance(out, dict) else "no structured output"
+
+
+def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None = None, *,
+                   embedder: Any = None) -> DraftResult:
+    """Draft with an LLM (`with_structured_output(Draft)`), validated, one retry, else the deterministic draft."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    if not text or not text.strip():
+        raise InputError("The description is empty: describe the project idea in a few sentences.")
+    fallback = draft_from_description(text, project_type, embedder=embedder)
+    hint = f" The project type is '{project_type}'." if project_type else ""
+    messages: list = [SystemMessage(_SYSTEM + hint), HumanMessage(text)]
+    try:
+        structured = chat_model.with_structured_output(Draft, include_raw=True)
+    except (NotImplementedError, TypeError, ValueError) as exc:
+        fallback.warnings.insert(0, f"The LLM cannot produce structured output ({exc}); deterministic draft used.")
+        return fallback
+    problem = ""
+    for attempt in (1, 2):
+        try:
+            data, error = _invoke(structured, messages)
+        except Exception as exc:  # network, server, parser errors of any backend
+            problem = f"{type(exc).__name__}: {exc}"
+            break
+        if data is not None:
+            try:
+                if project_type:
+                    data = {**data, "project_type": project_type}
+                draft = parse_draft(data, source="LLM draft", strict=True)
+            except InputError as exc:
+                error = str(exc)
+            else:
+                ranked_all = dict(fallback.areas_ranked)
+                ranked = [(a, ranked_all.get(a, 0.0)) for a in draft.areas]
+                ranked += [(a, c) for a, c in fallback.areas_ranked if a not in draft.areas]
+                warnings = [w for w in fallback.warnings if "guessed" not in w] if project_type else []
+                return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft),
+                                   warnings=warnings, language=fallback.language, method="llm")
+        problem = error or "no output"
+        if attempt == 1:
+            messages = messages + [HumanMessage(
+                "Your previous answer was not a valid draft:\n" + problem
+                + "\nReturn the corrected draft; use only the fields of the schema and area ids 1a-4b."
+            )]
+    fallback.warnings.insert(0, f"The LLM draft was not valid after a retry ({problem.splitlines()[0]}); "
+                                "the deterministic draft is shown instead.")
+    return fallback
+

@@ -1,0 +1,99 @@
+"""`assistant eval`: run the shipped (or given) datasets through the real pipeline and score them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .config import PACKAGE_ROOT
+
+__all__ = ["run_eval", "EVALS_DIR", "DEFAULT_SETS"]
+
+EVALS_DIR = PACKAGE_ROOT / "evals"
+DEFAULT_SETS = {
+    "questions": EVALS_DIR / "questions.jsonl",
+    "descriptions": EVALS_DIR / "descriptions.jsonl",
+    "drafts": EVALS_DIR / "drafts.json",
+}
+
+
+def _bar(label: str, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, desc=label, file=sys.stderr, leave=False)
+        state["bar"].n = done
+        state["bar"].refresh()
+        if done >= total:
+            state["bar"].close()
+
+    return update
+
+
+def run_eval(settings, *, questions=None, descriptions=None, drafts=None, out=None, thresholds=None,
+             progress: bool = False, assistant=None) -> tuple[dict, list[str]]:
+    """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set."""
+    from . import evals
+
+    chosen = {k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v}
+    if not chosen:
+        chosen = {k: v for k, v in DEFAULT_SETS.items() if v.exists()}
+    metrics: dict = {}
+    results: list = []
+    output: dict = {"metrics": metrics, "results": results}
+
+    embedder = None
+    if "questions" in chosen or "descriptions" in chosen:
+        if assistant is None:
+            from .cli_core import build_assistant
+
+            assistant = build_assistant(settings, quiet=not progress)
+        embedder = assistant.index.embedder
+
+    if "questions" in chosen:
+        rows = evals.load_jsonl(chosen["questions"])
+
+        def ask_fn(question: str, history: list[str]) -> dict:
+            answer = assistant.ask(question, history=[(q, "") for q in history])
+            return answer.to_dict(debug=True)
+
+        corpus_texts = [p.text for p in assistant.retriever.passages]
+        from .corpus import load_passages
+
+        corpus_texts += [p.text for p in load_passages()]
+        q_out = evals.run_questions(rows, ask_fn, corpus_texts=corpus_texts, progress=_bar("questions", progress))
+        metrics.update(q_out["metrics"])
+        results.extend(q_out["results"])
+
+    if "descriptions" in chosen:
+        from .drafter import draft_from_description
+        from .evals_check import evaluate_descriptions
+
+        rows = evals.load_jsonl(chosen["descriptions"])
+        d_out = evaluate_descriptions(rows, lambda text: draft_from_description(text, embedder=embedder))
+        metrics["descriptions"] = d_out["metrics"]
+        output["description_results"] = d_out["results"]
+        if "questions" not in chosen:
+            results.extend(d_out["results"])
+
+    if "drafts" in chosen:
+        import json
+
+        from .evals_check import evaluate_drafts
+
+        cases = json.loads(Path(chosen["drafts"]).read_text(encoding="utf-8"))
+        c_out = evaluate_drafts(cases)
+        metrics["drafts"] = c_out["metrics"]
+        output["draft_results"] = c_out["results"]
+        if len(chosen) == 1:
+            results.extend(c_out["results"])
+
+    if out:
+        evals.write_report(output, out)
+    failures = evals.check_thresholds(metrics, thresholds) if thresholds else []
+    return output, failures

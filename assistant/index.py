@@ -1,0 +1,360 @@
+"""The passage index: Chroma (local persistent directory, or a Chroma server) through langchain-chroma.
+
+Three collections: passages (embedded with their section path), sentences (for the extractive
+answerer, vectors computed at ingest) and documents (the manifest: one record per document with its
+content hash and live passage ids). Ingest is incremental and switch-based: new passages are written
+first, then the document's manifest record is switched, then old passages are deleted. Readers only
+see passages of live manifest records, so a crash mid-ingest never exposes a half-built document.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import (
+    SUPPORTED_SUFFIXES,
+    Passage,
+    iter_documents,
+    load_document,
+    split_document,
+    split_sentences,
+)
+from .errors import IndexUnavailableError, IngestError
+
+__all__ = ["PolicyIndex", "IngestReport", "make_client"]
+
+_PASSAGES, _SENTENCES, _DOCUMENTS = "la_passages", "la_sentences", "la_documents"
+_GENERATION = "__generation__"
+_BATCH = 64
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+                f"skipped {len(self.skipped)}, failed {len(self.failed)}; {self.passages} passages embedded "
+                f"in {self.seconds:.1f} s")
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "skipped": self.skipped,
+                "failed": [{"file": f, "reason": r} for f, r in self.failed], "passages": self.passages,
+                "seconds": round(self.seconds, 3)}
+
+
+def make_client(settings):
+    """A Chroma client: an HTTP client when CHROMA_HOST is set, else a persistent local directory."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        try:
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise IndexUnavailableError(
+                f"The Chroma server at {settings.chroma_host}:{settings.chroma_port} cannot be reached "
+                f"(CHROMA_HOST / CHROMA_PORT): {type(exc).__name__}."
+            ) from None
+        return client
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexUnavailableError(
+            f"The index folder {settings.chroma_dir} cannot be opened (ASSISTANT_HOME): {exc}"
+        ) from None
+
+
+class _LCEmbeddings:
+    """LangChain `Embeddings` over our e5 embedder (passage/query prefixes)."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.encode_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.encode_queries([text])[0].tolist()
+
+
+@dataclass
+class _Live:
+    generation: str
+    passages: list[Passage]
+    by_id: dict[str, Passage]
+    hashes: list[str]
+
+
+class PolicyIndex:
+    """Persistent passage index with incremental ingest and a consistent live view."""
+
+    def __init__(self, settings, embedder=None, client=None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._client = client
+        self._stores: dict[str, object] = {}
+        self._live: _Live | None = None
+        self._lock = threading.RLock()
+
+    # ----------------------------------------------------------------- plumbing
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embeddings import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    def _store(self, name: str):
+        """The langchain-chroma vector store of one collection (cosine space)."""
+        if name not in self._stores:
+            from langchain_chroma import Chroma
+
+            try:
+                self._stores[name] = Chroma(
+                    collection_name=name,
+                    client=self.client,
+                    embedding_function=_LCEmbeddings(self._embedder) if self._embedder else None,
+                    collection_metadata={"hnsw:space": "cosine"},
+                )
+            except IndexUnavailableError:
+                raise
+            except Exception as exc:
+                raise IndexUnavailableError(f"The index cannot be opened: {type(exc).__name__}: {exc}") from None
+        return self._stores[name]
+
+    def _col(self, name: str):
+        return self._store(name)._collection
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except IndexUnavailableError:
+            raise
+        except Exception as exc:
+            if self.settings.chroma_host:
+                raise IndexUnavailableError(
+                    f"The Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} failed "
+                    f"(CHROMA_HOST / CHROMA_PORT): {type(exc).__name__}."
+                ) from None
+            raise
+
+    # ----------------------------------------------------------------- manifest
+    def documents(self) -> list[dict]:
+        """The manifest: one dict per indexed document."""
+        got = self._call(self._col(_DOCUMENTS).get, include=["metadatas"])
+        docs = []
+        for doc_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            if doc_id == _GENERATION:
+                continue
+            docs.append({"key": doc_id, **meta, "ids": json.loads(meta["ids"])})
+        return sorted(docs, key=lambda d: d["source"])
+
+    def generation(self) -> str:
+        got = self._call(self._col(_DOCUMENTS).get, ids=[_GENERATION], include=["metadatas"])
+        return got["metadatas"][0]["value"] if got["ids"] else ""
+
+    def _bump_generation(self) -> None:
+        self._col(_DOCUMENTS).upsert(ids=[_GENERATION], documents=[""], metadatas=[{"value": f"{time.time():.6f}"}],
+                                     embeddings=[self._unit()])
+
+    def _unit(self) -> list[float]:
+        return [1.0] + [0.0] * (self._dim() - 1)
+
+    def _dim(self) -> int:
+        return int(self.embedder.dim)
+
+    def is_empty(self) -> bool:
+        return not self.documents()
+
+    # ----------------------------------------------------------------- live view
+    def live(self) -> _Live:
+        """Passages of live documents, cached until the generation changes."""
+        with self._lock:
+            gen = self.generation()
+            if self._live is not None and self._live.generation == gen:
+                return self._live
+            docs = self.documents()
+            ids = [pid for d in docs for pid in d["ids"]]
+            passages: list[Passage] = []
+            col = self._col(_PASSAGES)
+            for i in range(0, len(ids), 5000):
+                got = self._call(col.get, ids=ids[i : i + 5000], include=["metadatas"])
+                for meta in got["metadatas"]:
+                    passages.append(Passage.from_metadata(meta["text"], meta))
+            order = {pid: n for n, pid in enumerate(ids)}
+            passages.sort(key=lambda p: order.get(self._pid(p), 0))
+            self._live = _Live(gen, passages, {self._pid(p): p for p in passages}, [d["hash"] for d in docs])
+            return self._live
+
+    @staticmethod
+    def _pid(p: Passage) -> str:
+        return f"{p.doc_hash}:{p.id}"
+
+    def dense(self, query_vec, k: int = 10) -> list[tuple[Passage, float]]:
+        """Nearest passages by cosine similarity, live documents only."""
+        live = self.live()
+        if not live.passages:
+            return []
+        col = self._col(_PASSAGES)
+        docs = {"doc_hash": {"$in": live.hashes}} if len(live.hashes) > 1 else {"doc_hash": live.hashes[0]}
+        where = {"$and": [docs, {"kind": "text"}]}
+        n = min(k, len(live.passages))
+        got = self._call(col.query, query_embeddings=[list(map(float, query_vec))], n_results=n, where=where,
+                         include=["distances"])
+        out = []
+        for pid, dist in zip(got["ids"][0], got["distances"][0], strict=True):
+            if pid in live.by_id:
+                out.append((live.by_id[pid], 1.0 - float(dist)))
+        return out
+
+    def sentences(self, passages: list[Passage]) -> dict[str, list[tuple[int, int, list[float]]]]:
+        """Pre-computed sentence spans and vectors of the given passages, keyed by passage id."""
+        if not passages:
+            return {}
+        keys = [self._pid(p) for p in passages]
+        got = self._call(self._col(_SENTENCES).get, where={"passage": {"$in": keys}} if len(keys) > 1
+                         else {"passage": keys[0]}, include=["metadatas", "embeddings"])
+        out: dict[str, list] = {k: [] for k in keys}
+        for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
+            out[meta["passage"]].append((int(meta["start"]), int(meta["end"]), vec))
+        for spans in out.values():
+            spans.sort(key=lambda s: s[0])
+        return out
+
+    # ----------------------------------------------------------------- ingest
+    def ingest(self, paths: list[Path] | None = None, progress: Progress | None = None,
+               authority: str | None = None, max_bytes: int | None = None) -> IngestReport:
+        """Index documents incrementally. Unreadable files are reported; the rest are still indexed."""
+        start = time.perf_counter()
+        report = IngestReport()
+        paths = [Path(p) for p in (paths or self.settings.corpus)]
+        if max_bytes is None:
+            max_bytes = int(self.settings.max_file_mb * 1e6)
+        roots = [p.resolve() for p in paths if p.is_dir()]
+        found: dict[str, tuple[Path, Path | None]] = {}
+        for p in paths:
+            if not p.exists():
+                report.failed.append((str(p), "not found"))
+                continue
+            root = p if p.is_dir() else None
+            for f in iter_documents([p]):
+                if p.is_dir() and f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    report.skipped.append(str(f.relative_to(p)))
+                    continue
+                found[str(f.resolve())] = (f, root)
+        with self._lock:
+            known = {d["key"]: d for d in self.documents()}
+            todo: list[tuple[str, object, list[Passage], bool]] = []
+            for key, (f, root) in sorted(found.items()):
+                try:
+                    doc = load_document(f, root=root, max_bytes=max_bytes)
+                    old = known.get(key)
+                    level = authority or (old["authority"] if old and not authority else None) or doc.authority
+                    if old and old["hash"] == doc.hash and old["authority"] == level:
+                        report.skipped.append(doc.source)
+                        continue
+                    passages = split_document(doc, authority=level)
+                    if not any(p.retrievable for p in passages):
+                        raise IngestError(f"{doc.source}: no citable text found.")
+                    todo.append((key, doc, passages, old is not None))
+                except IngestError as exc:
+                    report.failed.append((f.name, str(exc)))
+            total = sum(len(p) for _, _, p, _ in todo)
+            done = 0
+            for key, doc, passages, existed in todo:
+                self._write_document(key, doc, passages, known.get(key))
+                done += len(passages)
+                report.passages += len(passages)
+                (report.updated if existed else report.added).append(doc.source)
+                if progress:
+                    progress(doc.source, done, total)
+            for key, old in known.items():
+                under_root = any(Path(key).is_relative_to(r) for r in roots)
+                if under_root and key not in found:
+                    self._delete_ids(old["ids"])
+                    self._col(_DOCUMENTS).delete(ids=[key])
+                    report.removed.append(old["source"])
+            if todo or report.removed or not known:
+                self._collect_orphans()
+                self._bump_generation()
+            self._live = None
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _write_document(self, key: str, doc, passages: list[Passage], old: dict | None) -> None:
+        ids = [self._pid(p) for p in passages]
+        metas = [{**p.metadata(), "text": p.text} for p in passages]
+        vectors = self._encode([p.embed_text for p in passages])
+        col = self._col(_PASSAGES)
+        for i in range(0, len(ids), _BATCH * 8):
+            col.upsert(ids=ids[i : i + _BATCH * 8], embeddings=vectors[i : i + _BATCH * 8].tolist(),
+                       documents=[p.embed_text for p in passages[i : i + _BATCH * 8]], metadatas=metas[i : i + _BATCH * 8])
+        s_ids, s_texts, s_metas = [], [], []
+        for p, pid in zip(passages, ids, strict=True):
+            if not p.retrievable:
+                continue
+            for n, (a, b) in enumerate(split_sentences(p.text)):
+                s_ids.append(f"{pid}#s{n}")
+                s_texts.append(p.text[a:b])
+                s_metas.append({"passage": pid, "start": a, "end": b})
+        s_vecs = self._encode(s_texts)
+        scol = self._col(_SENTENCES)
+        for i in range(0, len(s_ids), _BATCH * 8):
+            scol.upsert(ids=s_ids[i : i + _BATCH * 8], embeddings=s_vecs[i : i + _BATCH * 8].tolist(),
+                        documents=s_texts[i : i + _BATCH * 8], metadatas=s_metas[i : i + _BATCH * 8])
+        # the switch: from here on readers see the new passages, never a mix
+        self._col(_DOCUMENTS).upsert(
+            ids=[key], documents=[doc.title], embeddings=[self._unit()],
+            metadatas=[{"source": doc.source, "title": doc.title, "hash": doc.hash, "authority": passages[0].authority,
+                        "version": str(doc.meta.get("version", "")), "date": str(doc.meta.get("date", "")),
+                        "passages": len(passages), "ids": json.dumps(ids), "ingested_at": time.time()}],
+        )
+        if old:
+            self._delete_ids([i for i in old["ids"] if i not in set(ids)])
+
+    def _encode(self, texts: list[str]):
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self._dim()), np.float32)
+        return self.embedder.encode_passages(texts)
+
+    def _delete_ids(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        self._col(_PASSAGES).delete(ids=ids)
+        self._col(_SENTENCES).delete(where={"passage": {"$in": ids}} if len(ids) > 1 else {"passage": ids[0]})
+
+    def _collect_orphans(self) -> None:
+        """Remove passages no live document points at (left by an interrupted ingest)."""
+        live_ids = {pid for d in self.documents() for pid in d["ids"]}
+        all_ids = self._col(_PASSAGES).get(include=[])["ids"]
+        orphans = [i for i in all_ids if i not in live_ids]
+        for i in range(0, len(orphans), 1000):
+            self._delete_ids(orphans[i : i + 1000])

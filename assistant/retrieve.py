@@ -1,0 +1,211 @@
+"""Hybrid retrieval: dense (e5) + BM25 (bm25s, Snowball stemming) + policy-concept routing.
+
+Dense similarity alone confuses the policy's many similar passages, and BM25 cannot bridge English
+questions over Dutch text. The policy's concepts (`assistant/policy.py`) carry Dutch and English
+terms and the GDPR vocabulary a reader brings, so a question that names "retention" is routed to
+"Opslagbeperking". The three signals are fused by weighted, per-query normalised scores (weights
+measured on the dev set, see `evals/README.md`), with official passages ranked first on ties.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import policy
+from .corpus import Passage
+
+__all__ = ["Hit", "Retrieval", "Retriever", "Weights"]
+
+
+@dataclass(frozen=True)
+class Weights:
+    dense: float = 1.0
+    lexical: float = 0.3
+    concept: float = 1.5
+    official_bonus: float = 0.02
+
+
+@dataclass
+class Hit:
+    """One ranked passage with its component scores."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+    concept: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    """Ranked hits plus the raw signals the answer step uses to decide whether to refuse."""
+
+    query: str
+    hits: list[Hit]
+    top_dense: float = 0.0
+    dense_margin: float = 0.0
+    lexical_top: float = 0.0
+    concept_strength: float = 0.0
+    concepts: list[str] = field(default_factory=list)
+    query_vec: np.ndarray | None = None
+
+
+_STOP = None
+
+
+def _stopwords() -> list[str]:
+    global _STOP
+    if _STOP is None:
+        from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+        _STOP = sorted(set(STOPWORDS_DUTCH) | set(STOPWORDS_EN) | {"la", "learning", "analytics", "uu"})
+    return _STOP
+
+
+class _Lexical:
+    """BM25 over section path + text, Dutch Snowball stems (the corpus language)."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        import bm25s
+        import Stemmer
+
+        self.stemmer = Stemmer.Stemmer("dutch")
+        texts = [f"{p.section} {p.text}" for p in passages]
+        tokens = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
+                                show_progress=False, return_ids=False)
+        self.model = bm25s.BM25()
+        self.model.index(bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
+                                        show_progress=False), show_progress=False)
+        self.vocab = {t for doc in tokens for t in doc}
+
+    def scores(self, query: str) -> np.ndarray:
+        import bm25s
+
+        toks = bm25s.tokenize([query], stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
+                              show_progress=False, return_ids=False)[0]
+        toks = [t for t in toks if t in self.vocab]
+        if not toks:
+            return np.zeros(self.model.scores["num_docs"], np.float32)
+        return np.asarray(self.model.get_scores(toks), np.float32)
+
+
+def _term_weights() -> list[tuple[policy.Concept, str, float]]:
+    """Each (concept, term) with a specificity weight: terms shared by several concepts count less."""
+    owners: dict[str, set[str]] = {}
+    for c in policy.ALL_CONCEPTS:
+        for t in c.terms:
+            owners.setdefault(policy.normalize(t), set()).add(c.ref.section + "|" + c.ref.quote)
+    out = []
+    for c in policy.ALL_CONCEPTS:
+        for t in c.terms:
+            nt = policy.normalize(t)
+            out.append((c, nt, 1.0 / len(owners[nt])))
+    return out
+
+
+_TERMS = None
+
+
+def concept_scores(query: str) -> tuple[dict[tuple[str, str, str], float], list[str]]:
+    """Score per concept target (source, section, quote) from the terms found in the query."""
+    global _TERMS
+    if _TERMS is None:
+        _TERMS = [(c, t, w, re.compile(r"(?<![\w-])" + re.escape(t))) for c, t, w in _term_weights()]
+    norm = policy.normalize(query)
+    scores: dict[tuple[str, str, str], float] = {}
+    names: list[str] = []
+    for concept, term, weight, pattern in _TERMS:
+        if pattern.search(norm):
+            key = (concept.ref.source, concept.ref.section, concept.ref.quote)
+            # longer (multi-word) terms are stronger evidence than a short stem
+            scores[key] = scores.get(key, 0.0) + weight * (1.0 + 0.5 * term.count(" "))
+            if concept.key not in names:
+                names.append(concept.key)
+    return scores, names
+
+
+class Retriever:
+    """Search the live index; lexical and concept structures are rebuilt when the index changes."""
+
+    def __init__(self, index, weights: Weights | None = None) -> None:
+        self.index = index
+        self.weights = weights or Weights()
+        self._lock = threading.Lock()
+        self._built_for: str | None = None
+        self._lexical: _Lexical | None = None
+        self._targets: dict[tuple[str, str, str], list[int]] = {}
+        self._passages: list[Passage] = []
+
+    def _refresh(self) -> None:
+        live = self.index.live()
+        if self._built_for == live.generation:
+            return
+        with self._lock:
+            if self._built_for == live.generation:
+                return
+            passages = [p for p in live.passages if p.retrievable]
+            self._passages = passages
+            self._pos = {f"{p.doc_hash}:{p.id}": i for i, p in enumerate(passages)}
+            self._lexical = _Lexical(passages) if passages else None
+            targets: dict[tuple[str, str, str], list[int]] = {}
+            for c in policy.ALL_CONCEPTS:
+                key = (c.ref.source, c.ref.section, c.ref.quote)
+                targets[key] = [i for i, p in enumerate(passages)
+                                if p.source == c.ref.source and p.section == c.ref.section
+                                and (not c.ref.quote or c.ref.quote in p.text)]
+            self._targets = targets
+            self._built_for = live.generation
+
+    @property
+    def passages(self) -> list[Passage]:
+        self._refresh()
+        return self._passages
+
+    def search(self, query: str, k: int = 5, query_vec: np.ndarray | None = None) -> Retrieval:
+        """The k best passages for `query`, with the signals used for refusal."""
+        self._refresh()
+        n = len(self._passages)
+        if n == 0 or not query.strip():
+            return Retrieval(query, [])
+        if query_vec is None:
+            query_vec = self.index.embedder.encode_queries([query])[0]
+        dense = np.full(n, np.nan, np.float32)
+        for p, s in self.index.dense(query_vec, k=min(n, max(30, 4 * k))):
+            i = self._pos.get(f"{p.doc_hash}:{p.id}")
+            if i is not None:
+                dense[i] = s
+        floor = np.nanmin(dense) if np.isfinite(dense).any() else 0.0
+        dense = np.where(np.isnan(dense), floor - 0.01, dense)
+        lexical = self._lexical.scores(query) if self._lexical else np.zeros(n, np.float32)
+        concept = np.zeros(n, np.float32)
+        cscores, names = concept_scores(query)
+        for key, value in cscores.items():
+            for i in self._targets.get(key, []):
+                concept[i] = max(concept[i], value)
+
+        w = self.weights
+        d_sorted = np.sort(dense)[::-1]
+        d_norm = (dense - d_sorted[min(len(d_sorted) - 1, 9)]) / max(d_sorted[0] - d_sorted[min(len(d_sorted) - 1, 9)],
+                                                                      1e-6)
+        d_norm = np.clip(d_norm, 0, 1)
+        l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
+        c_norm = concept / concept.max() if concept.max() > 0 else concept
+        official = np.array([p.authority == "official" for p in self._passages], np.float32)
+        fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [Hit(self._passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))
+                for i in order]
+        return Retrieval(
+            query=query,
+            hits=hits,
+            top_dense=float(d_sorted[0]),
+            dense_margin=float(d_sorted[0] - d_sorted[min(len(d_sorted) - 1, 4)]),
+            lexical_top=float(lexical.max()),
+            concept_strength=float(concept.max()),
+            concepts=names,
+            query_vec=query_vec,
+        )
