@@ -233,12 +233,28 @@ class Assistant:
 
     def _request(self, question, lang, retrieval: Retrieval, history, on_token) -> AnswerRequest:
         passages = [h.passage for h in retrieval.hits]
+        scores = [h.score for h in retrieval.hits]
+        children: dict[int, list[int]] = {}
+        for i, hit in enumerate(retrieval.hits[:2]):
+            if hit.passage.text.rstrip().endswith(":"):  # a list intro: its items carry the content
+                for child in self._list_items(hit.passage):
+                    if child not in passages:
+                        passages.append(child)
+                        scores.append(hit.score)
+                    children.setdefault(i, []).append(passages.index(child))
         request = AnswerRequest(
-            question=question, language=lang, passages=passages, scores=[h.score for h in retrieval.hits],
+            question=question, language=lang, passages=passages, scores=scores, children=children,
             query_vec=None if retrieval.query_vec is None else [float(x) for x in retrieval.query_vec],
             history=history, on_token=on_token,
         )
         return request
+
+    def _list_items(self, intro: Passage, limit: int = 8) -> list[Passage]:
+        """The items directly under a list intro ("... de volgende privacy-principes:")."""
+        prefix = intro.section + " > "
+        items = [p for p in self.retriever.passages if p.source == intro.source and p.section.startswith(prefix)
+                 and " > " not in p.section[len(prefix):]]
+        return items[:limit]
 
     def _with_sentences(self, request: AnswerRequest) -> AnswerRequest:
         if not request.sentences:

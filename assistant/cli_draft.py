@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -20,7 +20,7 @@ from .errors import AssistantError, InputError
 __all__ = ["register", "draft_command", "check_command"]
 
 
-class _Type(str, Enum):
+class _Type(StrEnum):
     implementation = "implementation"
     research = "research"
 

@@ -373,11 +373,7 @@ def _slug(text: str) -> str:
 
 def split_document(doc: Document, authority: str | None = None) -> list[Passage]:
     """Turn a document's blocks into passages with section paths; long blocks are cut to size."""
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=CHUNK_CHARS, chunk_overlap=120, separators=["\n\n", "\n", ". ", "; ", ", ", " "]
-    )
+    splitter = None
     level_of = authority or doc.authority
     stack: list[tuple[int, str]] = []  # (level, heading); the document title (level 1) is not in paths
     item_labels: dict[int, str] = {}  # depth -> label of the open list item
@@ -385,6 +381,13 @@ def split_document(doc: Document, authority: str | None = None) -> list[Passage]
     stem = _slug(Path(doc.source).stem)
 
     def add(section: str, text: str, kind: str, block: Block) -> None:
+        nonlocal splitter
+        if len(text) > MAX_PASSAGE_CHARS and splitter is None:
+            from langchain_text_splitters import RecursiveCharacterTextSplitter  # only for long blocks
+
+            splitter = RecursiveCharacterTextSplitter(
+                chunk_size=CHUNK_CHARS, chunk_overlap=120, separators=["\n\n", "\n", ". ", "; ", ", ", " "]
+            )
         pieces = [text] if len(text) <= MAX_PASSAGE_CHARS else splitter.split_text(text)
         for k, piece in enumerate(pieces, start=1):
             sec = section if len(pieces) == 1 else f"{section} (deel {k})"

@@ -13,7 +13,7 @@ import re
 import weakref
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from .errors import InputError
 from .policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
@@ -48,8 +48,6 @@ class FieldCitation(BaseModel):
 class DraftResult(BaseModel):
     """A draft plus how it was made: ranked areas, citations per filled field, warnings."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
     draft: Draft
     areas_ranked: list[tuple[str, float]] = Field(default_factory=list, description="Best first, with confidence.")
     citations: dict[str, FieldCitation] = Field(default_factory=dict)
@@ -67,14 +65,17 @@ class DraftResult(BaseModel):
 
 
 def field_citation(field: str) -> FieldCitation | None:
-    """The passage that asks for `field` (None for context fields such as title)."""
-    key = "areas" if field.startswith("areas.") else field
-    if key not in FIELD_PRINCIPLES:
-        area = field.split(".", 1)[1] if field.startswith("areas.") else None
-        if area not in AREAS:
+    """The passage that asks for `field` ('areas.1a' gives the area's own passage); None for title etc."""
+    if field.startswith("areas."):
+        area = AREAS.get(field.split(".", 1)[1])
+        if area is None:
             return None
-    principle = FIELD_PRINCIPLES.get(key, "area")
-    ref = AREAS[field.split(".", 1)[1]].ref if field.startswith("areas.") else PRINCIPLES[principle].ref
+        principle, ref = "area", area.ref
+    elif field in FIELD_PRINCIPLES:
+        principle = FIELD_PRINCIPLES[field]
+        ref = PRINCIPLES[principle].ref
+    else:
+        return None
     passage = passage_for(ref)
     return FieldCitation(principle=principle, source=passage.source, section=passage.section,
                          quote=ref.quote or passage.text, text=passage.text)
@@ -86,7 +87,7 @@ def field_citation(field: str) -> FieldCitation | None:
 def _lex(*terms: str) -> re.Pattern:
     """'term*' = word prefix, '*term*' = anywhere in a word (Dutch compounds), else a whole word."""
     parts = []
-    for t in terms:
+    for t in map(normalize, terms):
         infix = t.startswith("*")
         core = t.strip("*")
         body = re.escape(core) + (r"[\w-]*" if t.endswith("*") else r"(?![\w])")
@@ -325,9 +326,10 @@ def rank_areas(text: str, *, embedder: Any = None, threshold: float = 0.5,
     """All areas ranked best first with a confidence (summing to 1), and the chosen set.
 
     The chosen set holds every area of the best area's group scoring at least `threshold` x the best
-    score (1a and 1b, 4a and 4b often go together), and areas of another group scoring at least
-    `cross_group` x the best, so a description that spans two areas gets both. With an embedder, min-max scaled cosine similarity to each area's policy
-    text is mixed in (weight 0.2); without one, or when no cue word matches, the other signal decides.
+    score (1a and 1b, 4a and 4b often go together) and areas of another group scoring at least
+    `cross_group` x the best, so a description that spans two areas gets both. With an embedder, the
+    min-max scaled cosine similarity of the description to each area's policy text is mixed in (weight
+    `_EMBED_WEIGHT`); without one, or when no cue word matches at all, the other signal decides alone.
     """
     norm = normalize(text)
     lexical = _lexical_scores(norm)
@@ -365,7 +367,7 @@ def detect_language(text: str) -> str:
     return "en" if en > nl else "nl"
 
 
-_LMS = re.compile(r"(?<![\w])(brightspace|canvas|blackboard|moodle|osiris|remindo|ans|mylabs?|teams)(?![\w])")
+_LMS = re.compile(r"(?<![\w])(brightspace|canvas|blackboard|moodle|osiris|remindo|ans|mylabs?)(?![\w])")
 # (pattern, Dutch name, English name, source kind) -- source kind "lms" or "sis" picks a system named in the text.
 _DATA_LEXICON: list[tuple[re.Pattern, str, str, str]] = [
     (_lex("cijfer*", "grade", "grades", "tentamencijfer*", "tentamenresultat*", "exam result*", "exam grade*",
@@ -585,6 +587,23 @@ def _invoke(structured: Any, messages: list) -> tuple[dict | None, str | None]:
     return (out if isinstance(out, dict) else None), None if isinstance(out, dict) else "no structured output"
 
 
+def _llm_result(draft: Draft, fallback: DraftResult) -> DraftResult:
+    """The LLM's draft, ranked with the deterministic confidences, cross-checked against the term lists."""
+    confidence = dict(fallback.areas_ranked)
+    ranked = [(a, confidence.get(a, 0.0)) for a in draft.areas]
+    ranked += [(a, c) for a, c in fallback.areas_ranked if a not in draft.areas]
+    warnings: list[str] = []
+    if fallback.draft.uses_ai and not draft.uses_ai:
+        warnings.append("The description suggests AI (a predictive model), but the LLM draft says uses_ai is "
+                        "false: check it.")
+    for item in fallback.draft.data:
+        if item.category != "general" and not any(d.category != "general" for d in draft.data):
+            warnings.append(f"The description mentions '{item.name}' ({item.category} data), which the LLM draft "
+                            "does not list: LA may use general personal data only.")
+    return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft), warnings=warnings,
+                       language=fallback.language, method="llm")
+
+
 def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None = None, *,
                    embedder: Any = None) -> DraftResult:
     """Draft with an LLM (`with_structured_output(Draft)`), validated, one retry, else the deterministic draft."""
@@ -615,12 +634,7 @@ def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None 
             except InputError as exc:
                 error = str(exc)
             else:
-                ranked_all = dict(fallback.areas_ranked)
-                ranked = [(a, ranked_all.get(a, 0.0)) for a in draft.areas]
-                ranked += [(a, c) for a, c in fallback.areas_ranked if a not in draft.areas]
-                warnings = [w for w in fallback.warnings if "guessed" not in w] if project_type else []
-                return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft),
-                                   warnings=warnings, language=fallback.language, method="llm")
+                return _llm_result(draft, fallback)
         problem = error or "no output"
         if attempt == 1:
             messages = messages + [HumanMessage(

@@ -16,7 +16,7 @@ from .policy import AREAS, PRINCIPLES, SOURCE, TOPICS, Ref
 from .proposal import Draft
 from .rules import Finding
 
-__all__ = ["draft_to_markdown", "draft_to_docx", "draft_sections"]
+__all__ = ["Section", "draft_to_markdown", "draft_to_docx", "draft_sections"]
 
 _T = {
     "nl": {
@@ -77,7 +77,7 @@ _T = {
 
 
 @dataclass
-class _Section:
+class Section:
     """One section of the export: heading, label/value rows, optional table and bullets, policy quotes."""
 
     heading: str
@@ -108,18 +108,18 @@ def _flag(value: bool | None, t: dict) -> str:
     return t["unknown"] if value is None else t["yes"] if value else t["no"]
 
 
-def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl") -> list[_Section]:
+def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl") -> list[Section]:
     """The export's content, independent of the output format."""
     t = _T["en" if lang == "en" else "nl"]
-    out: list[_Section] = []
-    out.append(_Section(t["context"], rows=[
+    out: list[Section] = []
+    out.append(Section(t["context"], rows=[
         (t["title"], _text(draft.title, t)), (t["summary"], _text(draft.summary, t)),
         (t["type"], t[draft.project_type]),
         (t["stakeholders"], ", ".join(draft.stakeholders) or t["gap"]),
         (t["responsible"], _text(draft.responsible, t)),
     ], quotes=[_quote("accountability")]))
 
-    areas = _Section(t["areas"], quotes=[_quote("area")])
+    areas = Section(t["areas"], quotes=[_quote("area")])
     for area_id in draft.areas:
         area = AREAS.get(area_id)
         if area is None:
@@ -131,11 +131,11 @@ def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang
         areas.paragraphs.append(t["no_areas"])
     out.append(areas)
 
-    out.append(_Section(t["purposes"], bullets=list(draft.purposes) or [t["gap"]], bullets_label=t["purpose_list"],
+    out.append(Section(t["purposes"], bullets=list(draft.purposes) or [t["gap"]], bullets_label=t["purpose_list"],
                         rows=[(t["necessity"], _text(draft.necessity, t))],
                         quotes=[_quote("purpose_limitation"), _quote("necessity")]))
 
-    data = _Section(t["data"], table=[t["data_table"]] + [
+    data = Section(t["data"], table=[t["data_table"]] + [
         (item.name or t["gap"], t["category"][item.category], item.source or "-") for item in draft.data
     ], rows=[(t["legal_basis"], t["basis"].get(draft.legal_basis or "", t["gap"]))],
         quotes=[_quote("data_categories"), _quote("legal_basis")])
@@ -148,14 +148,14 @@ def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang
         data.quotes.append(_quote("informed_consent"))
     out.append(data)
 
-    out.append(_Section(t["retention"], rows=[(t["retention_field"], _text(draft.retention, t))],
+    out.append(Section(t["retention"], rows=[(t["retention_field"], _text(draft.retention, t))],
                         quotes=[_quote("storage_limitation")]))
-    out.append(_Section(t["transparency"], rows=[(t["privacy_statement"], _flag(draft.privacy_statement, t))],
+    out.append(Section(t["transparency"], rows=[(t["privacy_statement"], _flag(draft.privacy_statement, t))],
                         quotes=[_quote("transparency")]))
-    out.append(_Section(t["security"], bullets=list(draft.security_measures) or [t["gap"]], bullets_label=t["measures"],
+    out.append(Section(t["security"], bullets=list(draft.security_measures) or [t["gap"]], bullets_label=t["measures"],
                         quotes=[_quote("security")]))
 
-    ai = _Section(t["ai"], rows=[(t["uses_ai"], _flag(draft.uses_ai, t))])
+    ai = Section(t["ai"], rows=[(t["uses_ai"], _flag(draft.uses_ai, t))])
     if draft.uses_ai or draft.ai is not None:
         info = draft.ai
         ai.rows += [
@@ -168,16 +168,16 @@ def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang
         ai.quotes += [_quote("ai_documentation"), _quote("ai_officer"), _quote("prohibited_ai")]
     out.append(ai)
 
-    out.append(_Section(t["human"], rows=[
+    out.append(Section(t["human"], rows=[
         (t["human_field"], _text(draft.human_in_the_loop, t)),
         (t["interests"], _text(draft.interests_weighed, t)),
         (t["validation"], _text(draft.analysis_validation, t)),
     ], quotes=[_quote("human_in_the_loop"), _quote("fair_balancing"), _quote("reliable_analyses")]))
-    out.append(_Section(t["scan"], rows=[(t["scan_field"], t["scan_value"].get(draft.privacy_scan or "", t["gap"]))],
+    out.append(Section(t["scan"], rows=[(t["scan_field"], t["scan_value"].get(draft.privacy_scan or "", t["gap"]))],
                         quotes=[_quote("privacy_scan")]))
 
     if findings is not None:
-        section = _Section(t["findings"])
+        section = Section(t["findings"])
         if not findings:
             section.paragraphs.append(t["no_findings"])
         for f in findings:

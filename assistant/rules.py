@@ -53,6 +53,7 @@ __all__ = [
     "is_negated",
     "check_draft",
     "check_result",
+    "passed",
     "rules_table_markdown",
     "rules_doc_markdown",
 ]
@@ -272,7 +273,7 @@ def classify_data_name(text: str) -> TermHit | None:
 # =========================================================================== AI detection
 
 _STRONG_AI = _pattern((
-    "machine learning", "machine-learning", "deep learning", "artificial intelligence",
+    "machine learning", "machine-learning*", "machinelearning*", "deep learning", "deep-learning*", "artificial intelligence",
     "kunstmatige intelligentie", "neural*", "neuraal*", "neurale*", "classifier*", "classificatiemodel*",
     "classificatie-algoritme*", "voorspellend model*", "voorspellende model*", "voorspelmodel*",
     "predictive model*", "prediction model*", "predictive analytics", "voorspellende analyse*",
@@ -396,7 +397,8 @@ RULES: list[Rule] = []
 
 
 def _rule(rule_id: str, principle: str, severity: Severity, description: str, ref: Ref | None = None):
-    assert principle in PRINCIPLES, principle
+    if principle not in PRINCIPLES:
+        raise ValueError(f"rule {rule_id}: unknown principle {principle!r}")
 
     def register(fn: Callable[[Draft, _Context], Iterable[_Hit]]):
         RULES.append(Rule(rule_id, principle, severity, description, ref or PRINCIPLES[principle].ref, fn))

@@ -41,3 +41,39 @@ def _guarded_connect(self, address):
 def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     yield
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory) -> Path:
+    """An ASSISTANT_HOME with the shipped corpus ingested once per session (real e5 model).
+
+    Tests that only read the index point ASSISTANT_HOME here (see `real_settings`); tests that change
+    the index must use their own home."""
+    from assistant.config import load_settings
+    from assistant.index import PolicyIndex
+
+    home = tmp_path_factory.mktemp("corpus-home")
+    settings = load_settings(home=home, model_dir=_MODEL_CACHE)
+    report = PolicyIndex(settings).ingest()
+    assert not report.failed, report.failed
+    return home
+
+
+@pytest.fixture
+def real_settings(corpus_home, monkeypatch):
+    """Settings on the shared, ingested index; the review database stays per test."""
+    from assistant.config import load_settings
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(corpus_home))
+    db = Path(os.environ.get("PYTEST_CURRENT_TEST", "x").split(" ")[0].replace("/", "_").replace(":", "_"))
+    return load_settings(home=corpus_home, model_dir=_MODEL_CACHE,
+                         db_url=f"sqlite:///{corpus_home / (str(db)[:80] + '.db')}")
+
+
+@pytest.fixture(scope="session")
+def real_assistant(corpus_home):
+    """One Assistant (extractive backend) on the shared index, for read-only tests."""
+    from assistant.answer import Assistant
+    from assistant.config import load_settings
+
+    return Assistant(load_settings(home=corpus_home, model_dir=_MODEL_CACHE))

@@ -31,6 +31,7 @@ class AnswerRequest:
     sentences: dict[int, list[SentenceInfo]] = field(default_factory=dict)  # per passage index
     query_vec: list[float] | None = None
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) pairs
+    children: dict[int, list[int]] = field(default_factory=dict)  # list intro passage -> its item passages
     feedback: list[str] = field(default_factory=list)  # validation errors of a previous attempt
     on_token: Callable[[str], None] | None = None  # streaming sink for the UI
 

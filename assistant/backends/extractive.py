@@ -66,7 +66,14 @@ class ExtractiveBackend:
             picks = sorted((s for s in scored if s[0] >= best - 0.015), key=lambda s: -s[0])[:limit]
             chosen += [(i, a, sentence) for _, a, _, sentence in picks]
         chosen = chosen[:_MAX_SENTENCES]
-        chosen.sort(key=lambda c: (c[0], c[1]))
+        for i in [c[0] for c in chosen]:
+            for j in request.children.get(i, []):  # a list intro is quoted with its items' lead sentences
+                spans = split_sentences(request.passages[j].text)
+                if spans and not any(c[0] == j for c in chosen):
+                    a, b = spans[0]
+                    chosen.append((j, a, request.passages[j].text[a:b]))
+        order = {i: n for n, i in enumerate(dict.fromkeys([c[0] for c in chosen]))}
+        chosen.sort(key=lambda c: (order[c[0]], c[1]))
         lines = [FRAMING.get(request.language, FRAMING["en"]), ""]
         quotes: dict[int, list[str]] = {}
         for i, _, sentence in chosen:

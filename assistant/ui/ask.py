@@ -1,0 +1,110 @@
+"""Ask (landing page): a chat over the policy; answers stream, cite passages and show them as cards.
+
+Run by `st.navigation` as a page script (`__name__ == "__main__"`); importing it has no side effects.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.answer import Answer, Citation
+from assistant.errors import AssistantError
+from assistant.ui import state
+from assistant.ui.i18n import EXAMPLES
+from assistant.ui.render import answer_markdown, escape_md, highlight_passage
+from assistant.ui.state import t
+
+__all__ = ["render", "citation_card", "show_answer"]
+
+_MESSAGES = "messages"
+_PENDING = "pending_question"
+
+
+def citation_card(n: int, c: Citation) -> None:
+    """One cited passage: section path, source and authority; the quoted sentences highlighted."""
+    official = c.authority == "official"
+    icon = ":material/verified:" if official else ":material/description:"
+    with st.expander(f"**\\[{n}\\]** {escape_md(c.section)}", icon=icon):
+        level = t("common.official") if official else t("common.supplementary")
+        st.caption(f"{t('ask.card_source')}: {escape_md(c.source)} · {t('ask.card_authority')}: {level} · "
+                   f"{t('ask.card_score')}: {c.score:.2f}")
+        st.caption(f"{t('ask.card_section')}: {escape_md(c.section)}")
+        body, missing = highlight_passage(c.text, c.quote)
+        st.markdown(body)
+        if missing:
+            st.caption(t("ask.card_quote_missing"))
+            for q in missing:
+                st.markdown("> " + escape_md(q))
+        else:
+            st.caption(t("ask.highlight_note"))
+
+
+def show_answer(answer: Answer) -> None:
+    """An answer (warnings, text, sources) or a refusal, inside the current chat message."""
+    for warning in answer.warnings:
+        st.warning(escape_md(warning), icon=":material/warning:")
+    if answer.refused:
+        st.info(f"**{t('ask.refused_title')}**\n\n{answer.answer}", icon=":material/block:")
+        return
+    st.markdown(answer_markdown(answer.answer))
+    st.caption(t("ask.meta", backend=answer.backend, seconds=answer.seconds))
+    if answer.citations:
+        st.markdown(f"**{t('ask.sources')}**")
+        for n, c in enumerate(answer.citations, start=1):
+            citation_card(n, c)
+
+
+def _queue(question: str) -> None:
+    st.session_state[_PENDING] = question
+
+
+def _examples() -> None:
+    st.caption(t("ask.examples"))
+    cols = st.columns(2)
+    for i, q in enumerate(EXAMPLES[state.lang()]):
+        cols[i % 2].button(q, key=f"example_{i}", on_click=_queue, args=(q,), width="stretch")
+
+
+def render() -> None:
+    s = state.settings()
+    st.title(t("ask.title"))
+    messages: list[dict] = st.session_state.setdefault(_MESSAGES, [])
+    if not messages:
+        st.write(t("ask.intro"))
+        _examples()
+    for m in messages:
+        with st.chat_message("user"):
+            st.markdown(escape_md(m["question"]))
+        with st.chat_message("assistant"):
+            show_answer(m["answer"])
+
+    prompt = st.chat_input(t("ask.placeholder")) or st.session_state.pop(_PENDING, None)
+    if not prompt:
+        return
+    with st.chat_message("user"):
+        shown = st.empty()
+        shown.markdown(escape_md(prompt))
+    with st.chat_message("assistant"):
+        stream = st.empty()
+        tokens: list[str] = []
+
+        def on_token(token: str) -> None:
+            tokens.append(token)
+            stream.markdown(answer_markdown("".join(tokens)) + " ▌")
+
+        history = [(m["question"], m["answer"].answer) for m in messages]
+        try:
+            with st.spinner(t("ask.thinking")):
+                answer = state.assistant(s).ask(prompt, history=history, on_token=on_token)
+        except AssistantError as exc:
+            stream.empty()
+            state.show_error(exc)
+            return
+        stream.empty()
+        shown.markdown(escape_md(answer.question))  # as processed: personal data redacted
+        show_answer(answer)
+    messages.append({"question": answer.question, "answer": answer})
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,110 @@
+"""Documents: what is indexed (version, authority, passages); upload a document and re-index.
+
+Uploads are stored under ASSISTANT_HOME/uploads and indexed as `supplementary`. Run by
+`st.navigation` as a page script.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.corpus import SUPPORTED_SUFFIXES
+from assistant.errors import AssistantError
+from assistant.ui import state
+from assistant.ui.render import escape_md
+from assistant.ui.state import t
+
+__all__ = ["render", "upload_path"]
+
+
+def upload_path(folder: Path, name: str) -> Path:
+    """A safe place for an uploaded file inside `folder` (no directories, no hidden names)."""
+    stem = re.sub(r"[^\w.\-]+", "_", Path(name).name).lstrip("._") or "document"
+    target = (folder / stem).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ValueError(name)
+    return target
+
+
+def _table(docs: list[dict]) -> list[dict]:
+    rows = []
+    for d in docs:
+        rows.append({
+            t("docs.col.source"): d.get("source"), t("docs.col.title"): d.get("title"),
+            t("docs.col.version"): d.get("version") or "–",
+            t("docs.col.date"): d.get("date") or (datetime.fromtimestamp(d["ingested_at"]).strftime("%Y-%m-%d")
+                                                  if d.get("ingested_at") else "–"),
+            t("docs.col.authority"): t(f"common.{d.get('authority')}") if d.get("authority") in (
+                "official", "supplementary") else d.get("authority"),
+            t("docs.col.passages"): d.get("passages"),
+        })
+    return rows
+
+
+def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = False) -> None:
+    index = state.assistant(s).index
+    bar = st.progress(0.0, text=t("docs.indexing", stage="…"))
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=t("docs.indexing", stage=stage))
+
+    report = index.ingest(paths, progress=progress, authority=authority)
+    bar.progress(1.0, text=t("docs.report", summary=report.summary()))
+    for name, reason in report.failed:
+        st.error(escape_md(t("docs.failed", name=name, reason=reason)), icon=":material/error:")
+        if uploaded:  # keep the uploads folder free of files that cannot be indexed
+            for p in paths:
+                if p.name == name:
+                    p.unlink(missing_ok=True)
+    if not report.failed:
+        st.success(t("docs.report", summary=report.summary()), icon=":material/task_alt:")
+
+
+def render() -> None:
+    s = state.settings()
+    st.title(t("docs.title"))
+    st.caption(t("docs.intro"))
+    try:
+        docs = state.assistant(s).index.documents()
+    except AssistantError as exc:
+        state.show_error(exc)
+        return
+    table = st.empty()
+
+    uploads = Path(s.home) / "uploads"
+    rev = st.session_state.get("docs_rev", 0)
+    files = st.file_uploader(t("docs.upload"), type=[x.lstrip(".") for x in sorted(SUPPORTED_SUFFIXES)],
+                             accept_multiple_files=True, key=f"docs_upload_{rev}",
+                             max_upload_size=max(1, int(s.max_file_mb)))
+    c1, c2 = st.columns(2)
+    add = c1.button(t("docs.add"), type="primary", icon=":material/upload:", disabled=not files, width="stretch")
+    reindex = c2.button(t("docs.reindex"), icon=":material/refresh:", width="stretch")
+    try:
+        if add and files:
+            uploads.mkdir(parents=True, exist_ok=True)
+            paths = []
+            for f in files:
+                if f.size > s.max_file_mb * 1e6:
+                    st.error(t("docs.too_big", name=escape_md(f.name), mb=s.max_file_mb), icon=":material/error:")
+                    continue
+                target = upload_path(uploads, f.name)
+                target.write_bytes(f.getvalue())
+                paths.append(target)
+            if paths:
+                _ingest(s, paths, "supplementary", uploaded=True)
+            st.session_state["docs_rev"] = rev + 1
+        elif reindex:
+            _ingest(s, [*s.corpus, *([uploads] if uploads.is_dir() else [])], None)
+    except AssistantError as exc:
+        state.show_error(exc)
+    if add or reindex:
+        docs = state.assistant(s).index.documents()
+    table.dataframe(_table(docs), hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,224 @@
+"""Review: the queue and one proposal's findings, verdicts, decision and history (reviewers only).
+
+Every action passes the `row_version` the reviewer was looking at (bound into the button's callback
+when the page was drawn), so a concurrent change raises ConflictError and is shown as a message
+asking to reload; nothing is overwritten silently. Run by `st.navigation` as a page script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import streamlit as st
+
+from assistant.errors import AssistantError, ConflictError
+from assistant.review import DECISIONS, STATUSES, VERDICTS, ProposalView
+from assistant.review_export import default_filename, mime_type, render_docx, render_markdown
+from assistant.ui import state
+from assistant.ui.render import escape_md
+from assistant.ui.state import Identity, t
+from assistant.ui.widgets import SEVERITY_ICON, finding_details
+
+__all__ = ["render"]
+
+_FLASH = "review_flash"
+_OPEN = ("submitted", "in_review")
+
+
+def _service():
+    return state.review_service(state.settings())
+
+
+def _run(action: Callable[[], object], ok: str) -> None:
+    """Do a review action inside a callback; the outcome is shown on the next draw."""
+    try:
+        action()
+    except ConflictError as exc:
+        st.session_state[_FLASH] = ("conflict", str(exc))
+    except AssistantError as exc:
+        st.session_state[_FLASH] = ("error", str(exc))
+    else:
+        st.session_state[_FLASH] = ("success", ok)
+
+
+def _evaluate(pid: int, fid: int, row_version: int) -> None:
+    ss = st.session_state
+    key = f"ev.{pid}.{fid}"
+    verdict = ss.get(f"{key}.verdict")
+    if not verdict:
+        ss[_FLASH] = ("error", t("review.verdict") + ": " + " / ".join(t(f"verdict.{v}") for v in VERDICTS))
+        return
+    extra = {}
+    if verdict == "improvable":
+        extra = {"action": ss.get(f"{key}.action"), "owner": ss.get(f"{key}.owner"), "due": ss.get(f"{key}.due")}
+    reviewer = state.identity(state.settings()).name
+    _run(lambda: _service().evaluate(pid, fid, verdict, reviewer, comment=ss.get(f"{key}.comment"),
+                                     expected_row_version=row_version, **extra), t("review.saved"))
+
+
+def _decide(pid: int, decision: str, row_version: int) -> None:
+    reviewer = state.identity(state.settings()).name
+    comment = st.session_state.get(f"dec.{pid}.comment")
+    _run(lambda: _service().decide(pid, reviewer, decision, comment=comment, expected_row_version=row_version),
+         t("review.decided", decision=t(f"status.{decision}")))
+
+
+def _flash() -> None:
+    flash = st.session_state.pop(_FLASH, None)
+    if not flash:
+        return
+    kind, message = flash
+    if kind == "success":
+        st.success(escape_md(message), icon=":material/check_circle:")
+        st.toast(escape_md(message), icon=":material/check_circle:")
+    elif kind == "conflict":
+        st.error(t("review.conflict"), icon=":material/sync_problem:")
+        st.caption(escape_md(message))
+        st.button(t("review.reload"), icon=":material/refresh:", key="reload")
+    else:
+        st.error(escape_md(message), icon=":material/error:")
+
+
+def _queue_rows(rows) -> list[dict]:
+    return [{
+        t("review.col.id"): r.id, t("review.col.title"): r.title, t("review.col.author"): r.author,
+        t("review.col.status"): t(f"status.{r.status}"), t("review.col.version"): r.version,
+        t("review.col.blocker"): r.severities.get("blocker", 0), t("review.col.major"): r.severities.get("major", 0),
+        t("review.col.updated"): r.updated_at.strftime("%Y-%m-%d %H:%M"),
+    } for r in rows]
+
+
+def _mine(who: Identity) -> None:
+    """A non-reviewer's read-only view: the status of their own proposals; no controls."""
+    st.info(t("review.not_reviewer"), icon=":material/lock:")
+    if not who.name:
+        st.caption(t("review.no_name"))
+        return
+    st.subheader(t("review.mine"), anchor=False)
+    rows = _service().list(author=who.name)
+    if rows:
+        st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
+    else:
+        st.caption(t("review.none_mine"))
+
+
+def _finding(view: ProposalView, f, controls: bool) -> None:
+    with st.container(border=True):
+        st.markdown(f"{SEVERITY_ICON.get(f.severity, '')} **{t('sev.' + f.severity)}** · {escape_md(f.message)}")
+        if f.evaluation:
+            e = f.evaluation
+            line = t("review.current_verdict", verdict=t(f"verdict.{e.verdict}"), reviewer=escape_md(e.reviewer))
+            if e.comment:
+                line += f" · {escape_md(e.comment)}"
+            if e.action:
+                line += f" · {escape_md(e.action)} ({escape_md(e.owner or '')}, {e.due})"
+            st.caption(line)
+        else:
+            st.caption(t("review.no_verdict"))
+        with st.expander(t("draft.passage") + " · " + t("draft.fix")):
+            finding_details(f)
+        if not controls:
+            return
+        key = f"ev.{view.id}.{f.id}"
+        with st.form(key=f"form.{key}", border=False):
+            st.radio(t("review.verdict"), VERDICTS, key=f"{key}.verdict", horizontal=True,
+                     index=VERDICTS.index(f.verdict) if f.verdict in VERDICTS else None,
+                     format_func=state.labeler("verdict."))
+            st.text_input(t("review.comment"), key=f"{key}.comment")
+            c1, c2, c3 = st.columns(3)
+            c1.text_input(t("review.action"), key=f"{key}.action")
+            c2.text_input(t("review.owner"), key=f"{key}.owner")
+            c3.date_input(t("review.due"), value=None, key=f"{key}.due", format="YYYY-MM-DD")
+            st.form_submit_button(t("review.save"), icon=":material/save:", on_click=_evaluate,
+                                  args=(view.id, f.id, view.row_version))
+
+
+def _decision(view: ProposalView) -> None:
+    st.subheader(t("review.decision"), anchor=False)
+    if view.approval_blockers:
+        st.warning(t("review.approval_blocked") + "\n\n" + "\n".join(f"- {escape_md(p)}" for p in view.approval_blockers),
+                   icon=":material/pending_actions:")
+    st.text_area(t("review.decision_comment"), key=f"dec.{view.id}.comment", height=68)
+    labels = {"approved": ("review.approve", ":material/verified:"),
+              "changes_requested": ("review.changes", ":material/edit_note:"),
+              "rejected": ("review.reject", ":material/cancel:")}
+    cols = st.columns(len(DECISIONS))
+    for col, decision in zip(cols, DECISIONS, strict=True):
+        label, icon = labels[decision]
+        col.button(t(label), icon=icon, key=f"dec.{view.id}.{decision}", width="stretch",
+                   type="primary" if decision == "approved" else "secondary",
+                   disabled=decision == "approved" and bool(view.approval_blockers),
+                   on_click=_decide, args=(view.id, decision, view.row_version))
+
+
+def _history(view: ProposalView) -> None:
+    if view.action_plan:
+        st.subheader(t("review.action_plan"), anchor=False)
+        st.dataframe([{"#": a.finding_id, "rule": a.rule, "what": a.what, "owner": a.owner, "due": a.due.isoformat()}
+                      for a in view.action_plan], hide_index=True, width="stretch")
+    st.subheader(t("review.history"), anchor=False)
+    st.dataframe([{"at": h.at.strftime("%Y-%m-%d %H:%M"), "actor": h.actor, "action": h.action, "version": h.version,
+                   "details": json.dumps(h.details, ensure_ascii=False, default=str)} for h in view.history],
+                 hide_index=True, width="stretch")
+
+
+def _proposal(view: ProposalView, who: Identity) -> None:
+    st.header(t("review.header", id=view.id, title=escape_md(view.title)), anchor=False, divider="gray")
+    st.caption(t("review.meta", author=escape_md(view.author), status=t(f"status.{view.status}"),
+                 version=view.version))
+    c1, c2 = st.columns(2)
+    c1.download_button(f"{t('review.export')} (Markdown)", render_markdown(view), default_filename(view, "md"),
+                       mime_type("md"), icon=":material/download:", key=f"exp.md.{view.id}")
+    c2.download_button(f"{t('review.export')} (DOCX)", render_docx(view), default_filename(view, "docx"),
+                       mime_type("docx"), icon=":material/download:", key=f"exp.docx.{view.id}")
+    with st.expander(t("review.draft"), icon=":material/data_object:"):
+        st.json(view.draft, expanded=True)
+    own = view.author.casefold() == who.name.casefold()
+    controls = view.status in _OPEN and not own
+    if own:
+        st.info(t("review.own"), icon=":material/person_off:")
+    elif view.status not in _OPEN:
+        st.info(t("review.final", status=t(f"status.{view.status}")), icon=":material/lock:")
+    st.subheader(t("review.findings"), anchor=False)
+    if not view.findings:
+        st.caption(t("review.no_findings"))
+    for f in view.findings:
+        _finding(view, f, controls)
+    if controls:
+        _decision(view)
+    _history(view)
+
+
+def render() -> None:
+    s = state.settings()
+    who = state.identity(s)
+    st.title(t("review.title"))
+    if not who.reviewer:
+        _mine(who)
+        return
+    _flash()
+    st.subheader(t("review.queue"), anchor=False)
+    status = st.selectbox(t("review.filter"), ("", *STATUSES), key="review_status",
+                          format_func=state.labeler("status.", "review.all"))
+    svc = _service()
+    rows = svc.list(status=status or None)
+    if not rows:
+        st.caption(t("review.empty"))
+        return
+    st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
+    ids = [r.id for r in rows]
+    titles = {r.id: f"#{r.id} · {r.title} · {t('status.' + r.status)}" for r in rows}
+    if st.session_state.get("review_open") not in ids:
+        st.session_state.pop("review_open", None)
+    pid = st.selectbox(t("review.open"), ids, key="review_open", format_func=titles.get)
+    try:
+        view = svc.show(pid)
+    except AssistantError as exc:
+        state.show_error(exc)
+        return
+    _proposal(view, who)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,67 @@
+"""The sidebar shown on every page: language, identity, backend and corpus version, new conversation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..config import Settings
+from ..errors import AssistantError
+from .i18n import LANGS
+from .state import Identity, assistant, identity, lang, t
+
+__all__ = ["render_sidebar", "require_login"]
+
+_LANG_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def _corpus_lines(s: Settings) -> list[str]:
+    try:
+        docs = assistant(s).index.documents()
+    except AssistantError as exc:
+        return [str(exc)]
+    if not docs:
+        return [t("side.corpus_empty")]
+    official = [d for d in docs if d.get("authority") == "official"] or docs
+    lines = [t("side.corpus", source=d.get("source", "?"), version=d.get("version") or "–", date=d.get("date") or "–")
+             for d in official]
+    extra = len(docs) - len(official)
+    if extra:
+        lines.append(t("side.corpus_more", n=extra))
+    return lines
+
+
+def render_sidebar(s: Settings) -> Identity:
+    """Draw the sidebar; returns who is using the app."""
+    with st.sidebar:
+        if "lang" not in st.session_state:
+            st.session_state["lang"] = lang()
+        st.radio(t("side.language"), LANGS, key="lang", horizontal=True, format_func=_LANG_NAMES.get)
+        who = identity(s)
+        if who.mode == "oidc":
+            if who.name:
+                st.caption(t("side.signed_in", name=who.display))
+                if st.button(t("side.logout"), icon=":material/logout:"):
+                    st.logout()
+        else:
+            st.text_input(t("side.name"), key="user_name", help=t("side.name_help"), placeholder="Anne de Vries")
+            st.caption(":material/info: " + t("side.local_mode"))
+        if who.name:
+            st.caption(t("side.role_reviewer") if who.reviewer else t("side.role_staff"))
+        st.divider()
+        st.caption(t("side.backend", name=s.llm))
+        for line in _corpus_lines(s):
+            st.caption(line)
+        if st.button(t("side.new_chat"), icon=":material/add_comment:", key="new_chat"):
+            st.session_state["messages"] = []
+            st.session_state.pop("pending_question", None)
+    return who
+
+
+def require_login(who: Identity) -> None:
+    """Under OIDC, stop with a sign-in screen until the user has logged in."""
+    if who.mode == "oidc" and not who.name:
+        st.title(t("login.title"))
+        st.write(t("login.text"))
+        if st.button(t("login.button"), type="primary", icon=":material/login:"):
+            st.login()
+        st.stop()

@@ -1,0 +1,286 @@
+"""Shared helpers: settings, timing, tables, results files, memory, a Chroma server, fast embedders."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "ROOT",
+    "RESULTS_DIR",
+    "Mode",
+    "Result",
+    "ChromaServer",
+    "HashEmbedder",
+    "TimedEmbedder",
+    "bench_settings",
+    "model_dir",
+    "percentile",
+    "format_table",
+    "write_result",
+    "peak_rss_mb",
+    "process_hwm_mb",
+    "free_port",
+    "worker_env",
+    "run_worker",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How big a run is: `quick` (smoke, seconds), default (a few minutes), `full` (large sizes)."""
+
+    quick: bool = False
+    full: bool = False
+
+    @property
+    def name(self) -> str:
+        return "quick" if self.quick else "full" if self.full else "default"
+
+
+@dataclass
+class Result:
+    """One benchmark's outcome: a table, the ratios against its baselines, and notes."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    ratios: dict[str, dict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    def ratio(self, key: str, value: float | None, baseline: str, target: str | None = None,
+              ok: bool | None = None) -> None:
+        """Record `value` (a ratio against `baseline`) with its target and whether it is met."""
+        self.ratios[key] = {"value": None if value is None else round(float(value), 4), "baseline": baseline,
+                            "target": target, "ok": ok}
+
+    def render(self) -> str:
+        lines = [f"== {self.title} ==", format_table(self.columns, self.rows)]
+        if self.ratios:
+            lines.append("")
+            width = max(len(k) for k in self.ratios)
+            for key, r in self.ratios.items():
+                verdict = "" if r["ok"] is None else ("  OK" if r["ok"] else "  MISSED")
+                value = "n/a" if r["value"] is None else f"{r['value']:.3g}"
+                target = f"  (target {r['target']})" if r["target"] else ""
+                lines.append(f"  {key:<{width}}  {value:>8}  vs {r['baseline']}{target}{verdict}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def model_dir() -> Path:
+    """Where the provisioned embedding model lives (ASSISTANT_MODEL_DIR, else .assistant/models)."""
+    return Path(os.environ.get("ASSISTANT_MODEL_DIR") or ROOT / ".assistant" / "models")
+
+
+def bench_settings(home: Path, **overrides):
+    """Settings for a benchmark home; the model folder is shared so it is provisioned only once."""
+    from assistant.config import load_settings
+
+    return load_settings(home=Path(home), model_dir=model_dir(), **overrides)
+
+
+def percentile(values, q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if len(values) else float("nan")
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        if value != value:  # nan
+            return "-"
+        return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def format_table(columns: list[str], rows: list[list]) -> str:
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    def line(parts):
+        return "  ".join(p.ljust(w) if i == 0 else p.rjust(w) for i, (p, w) in enumerate(zip(parts, widths, strict=True)))
+    return "\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def _machine() -> dict:
+    info = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    try:
+        info["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
+    return info
+
+
+def write_result(result: Result, mode: Mode, seconds: float, directory: Path = RESULTS_DIR) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{result.name}.json"
+    payload = {"mode": mode.name, "seconds": round(seconds, 2), "machine": _machine(),
+               "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(result)}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- memory and processes
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB); psutil is not a dependency, `resource` is enough."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory (VmHWM) of another process, Linux only."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def worker_env(**extra: str) -> dict:
+    """Environment for a child process: offline, our package importable, no user Chroma/assistant settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_"))}
+    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               ASSISTANT_MODEL_DIR=str(model_dir()))
+    env.update(extra)
+    return env
+
+
+def run_worker(module: str, spec: dict, timeout: float = 1800) -> dict:
+    """Run `python -m MODULE --worker JSON` in a fresh process; its last stdout line is a JSON result."""
+    proc = subprocess.run([sys.executable, "-m", module, "--worker", json.dumps(spec)], cwd=ROOT, env=worker_env(),
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module} worker failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class ChromaServer:
+    """`chroma run --path DIR --host 127.0.0.1 --port N` as a child process, for as long as the `with` lasts."""
+
+    def __init__(self, path: Path, port: int | None = None, startup_timeout: float = 30.0) -> None:
+        self.path, self.port, self.startup_timeout = Path(path), port or free_port(), startup_timeout
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> ChromaServer:
+        chroma = Path(sys.executable).parent / "chroma"
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.path.parent / f"chroma-{self.port}.log", "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen([str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.proc.returncode}; see {self._log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"chroma run did not answer on port {self.port} within {self.startup_timeout:.0f} s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+    def peak_rss_mb(self) -> float | None:
+        return process_hwm_mb(self.proc.pid) if self.proc else None
+
+
+# --------------------------------------------------------------------------- embedders
+
+
+class HashEmbedder:
+    """A fast, deterministic stand-in for e5 (bag of hashed words, 384 dimensions, L2-normalised).
+
+    For the scale benchmarks only: index and search costs do not depend on what the vectors mean,
+    and 50k real e5 vectors would take most of an hour on 2 cores."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self._vocab: dict[str, np.ndarray] = {}
+
+    def _word(self, word: str) -> np.ndarray:
+        vec = self._vocab.get(word)
+        if vec is None:
+            vec = np.random.default_rng(zlib.crc32(word.encode())).standard_normal(self.dim).astype(np.float32)
+            self._vocab[word] = vec
+        return vec
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i] += self._word(word.strip(".,:;()"))
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        return out
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts))
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts))
+
+
+class TimedEmbedder:
+    """Wraps an embedder and accounts the time and number of texts of every encode call."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.dim = inner.dim
+        self.calls: list[tuple[int, float]] = []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def _timed(self, fn, texts):
+        start = time.perf_counter()
+        out = fn(texts)
+        self.calls.append((len(texts), time.perf_counter() - start))
+        return out
+
+    def encode_passages(self, texts):
+        return self._timed(self.inner.encode_passages, texts)
+
+    def encode_queries(self, texts):
+        return self._timed(self.inner.encode_queries, texts)
+
+    @property
+    def seconds(self) -> float:
+        return sum(s for _, s in self.calls)
+
+    @property
+    def texts(self) -> int:
+        return sum(n for n, _ in self.calls)

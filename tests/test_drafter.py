@@ -1,0 +1,309 @@
+"""The drafters: area mapping (cue words, optional embedder), AI and data detection, LLM path with fakes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from assistant.drafter import (
+    DraftResult,
+    detect_language,
+    draft_from_description,
+    draft_with_llm,
+    field_citation,
+    rank_areas,
+)
+from assistant.errors import InputError
+from assistant.evals_check import evaluate_descriptions, evaluate_drafts, load_descriptions, load_draft_cases
+from assistant.policy import AREA_IDS
+from assistant.rules import check_draft
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
+
+
+class HashEmbedder:
+    """A tiny bag-of-words embedder with the lead's interface (L2-normalised rows)."""
+
+    dim = 256
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, hash(word) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+
+class PointingEmbedder:
+    """Every query is closest to one chosen area (passages come in policy order)."""
+
+    def __init__(self, area: str) -> None:
+        self.index = AREA_IDS.index(area)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return np.eye(len(texts), dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.eye(len(AREA_IDS), dtype=np.float32)[[self.index] * len(texts)]
+
+
+# Descriptions written for these tests (not the eval set).
+CASES = [
+    ("Tijdens het vak Algebra zien studenten elke week hun eigen scores op de oefentoetsen, zodat ze zelf kunnen "
+     "bijsturen.", {"1a"}),
+    ("As a lecturer I want to see during the course which students in my tutorial groups have not handed in the "
+     "weekly assignment.", {"1b"}),
+    ("Na afloop van de cursus wil ik als docent zien welke kennisclips weinig bekeken zijn, om het lesmateriaal "
+     "voor volgend jaar te verbeteren.", {"2a"}),
+    ("The programme director wants a yearly overview of pass rates of all courses in the curriculum.", {"2b"}),
+    ("Studenten krijgen een portfolio waarin ze zelf zien welke competenties ze in verschillende cursussen hebben "
+     "laten zien.", {"3a"}),
+    ("Study advisors want to see how students' academic skills develop across first-year courses.", {"3b"}),
+    ("De opleidingsdirecteur wil weten welke studiepaden en keuzevakken studenten kiezen.", {"3c"}),
+    ("We onderzoeken met een voorspellend model welke factoren samenhangen met uitval in het eerste jaar.", {"4a"}),
+    ("A predictive model flags first-year students at risk of dropping out so that their mentor can invite them "
+     "for a talk.", {"4b"}),
+    ("Een dashboard waarop studenten hun eigen voortgang zien en de docent tijdens de cursus de voortgang van de "
+     "groep ziet.", {"1a", "1b"}),
+]
+
+
+@pytest.mark.parametrize(("text", "areas"), CASES)
+def test_areas_from_cue_words(text, areas):
+    result = draft_from_description(text)
+    assert result.areas_ranked[0][0] in areas
+    assert set(result.draft.areas) == areas
+
+
+@pytest.mark.parametrize("text", [
+    "Met een voorspellend model willen we eerstejaars signaleren die dreigen uit te vallen.",
+    "We want to predict which students will drop out and let advisors contact them.",
+])
+def test_prediction_idea_gives_area_4_and_ai(text):
+    result = draft_from_description(text)
+    assert any(a.startswith("4") for a in result.draft.areas)
+    assert result.draft.uses_ai is True
+    assert result.draft.ai is not None and result.draft.ai.models == "" and not result.draft.ai.ai_officer_consulted
+    assert any("AI use detected" in w for w in result.warnings)
+
+
+def test_ranking_is_complete_sorted_and_sums_to_one():
+    ranked, chosen = rank_areas(CASES[0][0])
+    assert sorted(a for a, _ in ranked) == sorted(AREA_IDS)
+    confidences = [c for _, c in ranked]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+    assert chosen and chosen[0] == ranked[0][0]
+
+
+def test_embedder_decides_when_no_cue_word_matches():
+    text = "Een nieuw idee voor het komende jaar."
+    assert rank_areas(text)[1] == [] or rank_areas(text)[0][0][1] < 0.5
+    ranked, chosen = rank_areas(text, embedder=PointingEmbedder("3c"))
+    assert ranked[0][0] == "3c" and chosen == ["3c"]
+
+
+def test_embedder_does_not_override_clear_cue_words():
+    text, areas = CASES[0]
+    result = draft_from_description(text, embedder=PointingEmbedder("4b"))
+    assert result.areas_ranked[0][0] in areas
+    assert "4b" not in result.draft.areas
+
+
+@pytest.mark.parametrize("embedder", [None, HashEmbedder()], ids=["no-embedder", "fake-embedder"])
+def test_drafter_works_with_and_without_embedder(embedder):
+    for text, areas in CASES:
+        result = draft_from_description(text, embedder=embedder)
+        assert result.draft.areas and result.areas_ranked[0][0] in areas
+
+
+def test_data_items_and_categories():
+    text = ("Docenten zien tijdens de cursus de cijfers, quizscores en inlogactiviteit in Brightspace. "
+            "We koppelen ook gezondheidsklachten en het BSN.")
+    draft = draft_from_description(text).draft
+    general = {d.name: d for d in draft.data if d.category == "general"}
+    assert "Scores op quizzen en oefentoetsen" in general
+    assert general["Activiteit in de digitale leeromgeving (logins, kliks)"].source == "Brightspace"
+    assert {(d.name, d.category) for d in draft.data if d.category != "general"} == {
+        ("gezondheidsklachten", "special"), ("bsn", "sensitive")}
+    findings = {f.rule for f in check_draft(draft)}
+    assert {"data_categories.special", "data_categories.sensitive"} <= findings
+
+
+def test_english_data_items_and_no_false_special_items():
+    text = "Teachers see quiz scores, attendance and prior education of students in the Health Sciences course."
+    draft = draft_from_description(text).draft
+    names = [d.name for d in draft.data]
+    assert "Quiz and practice-test scores" in names and "Attendance" in names and "Prior education" in names
+    assert all(d.category == "general" for d in draft.data)
+
+
+def test_what_the_text_does_not_say_stays_empty():
+    draft = draft_from_description(CASES[0][0], "implementation").draft
+    assert draft.legal_basis is None and draft.retention == "" and draft.necessity == ""
+    assert draft.privacy_scan is None and draft.responsible == "" and draft.privacy_statement is None
+    rules = {f.principle for f in check_draft(draft) if f.severity != "minor"}
+    assert {"legal_basis", "storage_limitation", "necessity", "privacy_scan", "accountability"} <= rules
+
+
+def test_project_type_guess_and_override():
+    research = draft_from_description("Een pilotonderzoek naar het gebruik van kennisclips na afloop van de cursus.")
+    assert research.draft.project_type == "research"
+    assert any("guessed" in w for w in research.warnings)
+    given = draft_from_description("Een pilotonderzoek naar kennisclips.", "implementation")
+    assert given.draft.project_type == "implementation" and not any("guessed" in w for w in given.warnings)
+
+
+def test_purposes_human_and_statements_from_the_text():
+    text = ("Met een model willen we eerstejaars met risico op uitval signaleren. De studieadviseur bekijkt elk "
+            "signaal en beslist zelf of hij de student uitnodigt. Er komt een privacyverklaring en de gegevens "
+            "worden gepseudonimiseerd.")
+    draft = draft_from_description(text).draft
+    assert draft.purposes[0].startswith("Met een model")
+    assert "studieadviseur" in draft.human_in_the_loop
+    assert draft.privacy_statement is True
+    assert draft.security_measures == ["Gegevens worden gepseudonimiseerd"]
+
+
+def test_citations_point_at_verbatim_policy_passages():
+    result = draft_from_description(CASES[8][0])
+    assert {"areas", "purposes", "uses_ai", "ai", f"areas.{result.draft.areas[0]}"} <= set(result.citations)
+    for cite in result.citations.values():
+        assert cite.text in CORPUS and cite.quote in CORPUS
+    assert field_citation("retention").principle == "storage_limitation"
+    assert field_citation("title") is None
+
+
+def test_result_json_is_exchange_format_plus_extras():
+    data = draft_from_description(CASES[1][0]).to_dict()
+    assert data["areas_ranked"][0] == {"id": "1b", "confidence": data["areas_ranked"][0]["confidence"]}
+    assert {"citations", "warnings", "title", "areas", "data", "uses_ai"} <= set(data)
+    from assistant.proposal import parse_draft
+
+    assert parse_draft(json.dumps(data)).areas == ["1b"]
+
+
+def test_language_detection():
+    assert detect_language(CASES[0][0]) == "nl"
+    assert detect_language(CASES[1][0]) == "en"
+
+
+def test_empty_description_is_an_input_error():
+    with pytest.raises(InputError):
+        draft_from_description("   ")
+
+
+# --------------------------------------------------------------------------- LLM path
+
+
+class StructuredFake(GenericFakeChatModel):
+    """GenericFakeChatModel that accepts tools, so `with_structured_output` works; records its inputs."""
+
+    seen: list = []
+
+    def bind_tools(self, tools, **kwargs):
+        return self
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        self.seen.append(list(messages))
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def _tool_message(args: dict) -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": "Draft", "args": args, "id": "call-1"}])
+
+
+GOOD_ARGS = {"title": "Quiz dashboard", "summary": "Students see quiz scores.", "project_type": "implementation",
+             "areas": ["1A"], "purposes": ["Weekly self-check on quizzes in Algebra."], "uses_ai": False}
+
+
+def test_llm_draft_is_validated_and_used():
+    model = StructuredFake(messages=iter([_tool_message(GOOD_ARGS)]), seen=[])
+    result = draft_with_llm(CASES[0][0], model)
+    assert isinstance(result, DraftResult) and result.method == "llm"
+    assert result.draft.areas == ["1a"] and result.draft.title == "Quiz dashboard"
+    assert result.areas_ranked[0][0] == "1a"
+    assert len(model.seen) == 1
+
+
+def test_llm_retry_sends_the_validation_errors():
+    bad = GOOD_ARGS | {"areas": ["5a"]}
+    model = StructuredFake(messages=iter([_tool_message(bad), _tool_message(GOOD_ARGS)]), seen=[])
+    result = draft_with_llm(CASES[0][0], model)
+    assert result.method == "llm" and result.draft.areas == ["1a"]
+    assert len(model.seen) == 2
+    assert "areas.0: must be one of 1a" in model.seen[1][-1].content
+
+
+@pytest.mark.parametrize("bad", [GOOD_ARGS | {"areas": ["9z"]}, GOOD_ARGS | {"budget_eur": 5000},
+                                 GOOD_ARGS | {"data": [{"name": "x", "category": "medical"}]}])
+def test_llm_invalid_twice_falls_back_to_deterministic(bad):
+    model = StructuredFake(messages=iter([_tool_message(bad), _tool_message(bad)]), seen=[])
+    result = draft_with_llm(CASES[0][0], model, "implementation")
+    assert result.method == "deterministic"
+    assert "not valid after a retry" in result.warnings[0]
+    assert result.draft.areas == ["1a"]
+
+
+def test_llm_without_structured_output_falls_back():
+    model = GenericFakeChatModel(messages=iter(["plain text"]))
+    result = draft_with_llm(CASES[1][0], model)
+    assert result.method == "deterministic" and "structured output" in result.warnings[0]
+
+
+def test_llm_draft_is_cross_checked_against_the_term_lists():
+    text = "Met een voorspellend model signaleren we studenten die uitvallen; we gebruiken ook het BSN."
+    args = GOOD_ARGS | {"areas": ["4b"], "uses_ai": False}
+    result = draft_with_llm(text, StructuredFake(messages=iter([_tool_message(args)]), seen=[]))
+    assert result.method == "llm"
+    assert any("uses_ai is false" in w for w in result.warnings)
+    assert any("'bsn'" in w for w in result.warnings)
+
+
+def test_llm_project_type_argument_wins():
+    model = StructuredFake(messages=iter([_tool_message(GOOD_ARGS)]), seen=[])
+    assert draft_with_llm(CASES[0][0], model, "research").draft.project_type == "research"
+
+
+# --------------------------------------------------------------------------- eval sets shipped in evals/
+
+
+def test_description_set_meets_the_targets_without_embedder():
+    rows = load_descriptions(ROOT / "evals" / "descriptions.jsonl")
+    assert len(rows) >= 40
+    report = evaluate_descriptions(rows, draft_from_description)
+    metrics = report["metrics"]
+    assert metrics["first_right"] >= 0.85 and metrics["mean_jaccard"] >= 0.8
+    assert set(metrics["by_language"]) == {"nl", "en"}
+    assert {"id", "areas", "expected", "first_right", "jaccard"} <= set(report["results"][0])
+
+
+def test_draft_set_meets_the_targets():
+    cases = load_draft_cases(ROOT / "evals" / "drafts.json")
+    assert len(cases) >= 30 and sum(not c["expected"] for c in cases) >= 5
+    metrics = evaluate_drafts(cases)["metrics"]
+    assert metrics["recall"] == 1.0 and metrics["precision"] >= 0.95
+    assert metrics["compliant_pass_rate"] == 1.0
+
+
+def test_evaluate_drafts_counts_misses_and_extras():
+    cases = [{"id": "a", "draft": {"areas": ["1a"]}, "expected": ["area"]},
+             {"id": "b", "draft": {"areas": 5}, "expected": ["area"]}]
+    report = evaluate_drafts(cases)
+    first, second = report["results"]
+    assert first["missed"] == ["area"] and "legal_basis" in first["extra"]
+    assert "error" in second and second["missed"] == ["area"]
+    assert report["metrics"]["recall"] == 0.0
