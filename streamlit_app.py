@@ -13,6 +13,7 @@ from assistant.ui import sidebar, state
 PAGES = Path(__file__).resolve().parent / "assistant" / "ui"
 
 st.set_page_config(page_title="LA Policy Assistant", page_icon=":material/policy:", layout="wide")
+st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button for staff
 
 settings = state.settings()
 who = sidebar.render_sidebar(settings)

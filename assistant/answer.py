@@ -86,7 +86,7 @@ def clean_question(text: str, max_chars: int = 2000) -> str:
     if text is None or not str(text).strip():
         raise InputError("The question is empty. Type a question about the learning-analytics policy.")
     text = str(text)
-    if "\ufffd" in text:
+    if "\ufffd" in text or any("\ud800" <= ch <= "\udfff" for ch in text):  # lone surrogates: undecodable bytes
         raise InputError("The question contains invalid characters (not valid UTF-8). Retype or paste it as text.")
     bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t"]
     if bad:

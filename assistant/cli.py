@@ -30,6 +30,11 @@ def main() -> None:
     """Console-script entry point: user errors print one clear line and exit non-zero."""
     import sys
 
+    for n, arg in enumerate(sys.argv[1:], start=1):  # undecodable bytes arrive as lone surrogates
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            typer.secho(f"Error: argument {n} is not valid UTF-8 text; retype it (or rename the file).", err=True,
+                        fg=typer.colors.RED)
+            sys.exit(2)
     _register()
     try:
         rc = app(standalone_mode=False)
@@ -46,7 +51,11 @@ def main() -> None:
     except Exception as exc:  # click usage errors
         import click
 
-        if isinstance(exc, click.ClickException):
+        try:  # typer >= 0.2x raises its vendored copy of click's exceptions
+            from typer._click.exceptions import ClickException as TyperClickException
+        except ImportError:
+            TyperClickException = click.ClickException
+        if isinstance(exc, click.ClickException | TyperClickException):
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -104,7 +104,8 @@ def register(app: typer.Typer) -> None:
             for name, reason in report.failed:
                 console.print(f"[red]failed[/red] {name}: {reason}")
             typer.echo(report.summary())
-        return 1 if report.failed else 0
+        if report.failed:
+            raise typer.Exit(1)
 
     @app.command()
     def ask(
@@ -120,7 +121,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
         else:
             _print_answer(answer, Console())
-        return 0
 
     @app.command()
     def chat():
@@ -147,7 +147,6 @@ def register(app: typer.Typer) -> None:
                 continue
             _print_answer(answer, console)
             history.append((answer.question, answer.answer))
-        return 0
 
     @app.command()
     def search(
@@ -167,7 +166,6 @@ def register(app: typer.Typer) -> None:
         else:
             for r in rows:
                 typer.echo(f"{r['rank']:>2}. {r['score']:.3f}  {r['section']}\n    {r['text'][:160]}")
-        return 0
 
     @app.command(name="eval")
     def eval_cmd(
@@ -189,4 +187,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(result["metrics"], ensure_ascii=False, indent=1))
         for f in failures:
             print(f"threshold: {f}", file=sys.stderr)
-        return 1 if failures else 0
+        if failures:
+            raise typer.Exit(1)

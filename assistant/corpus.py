@@ -217,8 +217,12 @@ def _plain_text_blocks(text: str, page: int | None = None) -> list[Block]:
 
 
 def _read_pdf(path: Path) -> list[Block]:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported once, as IngestError
 
     try:
         reader = PdfReader(str(path))

@@ -12,6 +12,7 @@ __all__ = ["run_eval", "EVALS_DIR", "DEFAULT_SETS"]
 EVALS_DIR = PACKAGE_ROOT / "evals"
 DEFAULT_SETS = {
     "questions": EVALS_DIR / "questions.jsonl",
+    "holdout": EVALS_DIR / "holdout_questions.jsonl",
     "descriptions": EVALS_DIR / "descriptions.jsonl",
     "drafts": EVALS_DIR / "drafts.json",
 }
@@ -35,12 +36,14 @@ def _bar(label: str, enabled: bool):
     return update
 
 
-def run_eval(settings, *, questions=None, descriptions=None, drafts=None, out=None, thresholds=None,
+def run_eval(settings, *, questions=None, descriptions=None, drafts=None, holdout=None, out=None, thresholds=None,
              progress: bool = False, assistant=None) -> tuple[dict, list[str]]:
     """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set."""
     from . import evals
 
     chosen = {k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v}
+    if holdout:
+        chosen["holdout"] = holdout
     if not chosen:
         chosen = {k: v for k, v in DEFAULT_SETS.items() if v.exists()}
     metrics: dict = {}
@@ -48,27 +51,30 @@ def run_eval(settings, *, questions=None, descriptions=None, drafts=None, out=No
     output: dict = {"metrics": metrics, "results": results}
 
     embedder = None
-    if "questions" in chosen or "descriptions" in chosen:
+    if {"questions", "holdout", "descriptions"} & set(chosen):
         if assistant is None:
             from .cli_core import build_assistant
 
             assistant = build_assistant(settings, quiet=not progress)
         embedder = assistant.index.embedder
 
-    if "questions" in chosen:
-        rows = evals.load_jsonl(chosen["questions"])
+    def ask_fn(question: str, history: list[str]) -> dict:
+        answer = assistant.ask(question, history=[(q, "") for q in history])
+        return answer.to_dict(debug=True)
 
-        def ask_fn(question: str, history: list[str]) -> dict:
-            answer = assistant.ask(question, history=[(q, "") for q in history])
-            return answer.to_dict(debug=True)
-
-        corpus_texts = [p.text for p in assistant.retriever.passages]
+    for name in ("questions", "holdout"):
+        if name not in chosen:
+            continue
         from .corpus import load_passages
 
-        corpus_texts += [p.text for p in load_passages()]
-        q_out = evals.run_questions(rows, ask_fn, corpus_texts=corpus_texts, progress=_bar("questions", progress))
-        metrics.update(q_out["metrics"])
-        results.extend(q_out["results"])
+        rows = evals.load_jsonl(chosen[name])
+        corpus_texts = [p.text for p in assistant.retriever.passages] + [p.text for p in load_passages()]
+        q_out = evals.run_questions(rows, ask_fn, corpus_texts=corpus_texts, progress=_bar(name, progress))
+        metrics[name] = q_out["metrics"]["questions"]
+        if name == "questions":
+            results.extend(q_out["results"])
+        else:
+            output["holdout_results"] = q_out["results"]
 
     if "descriptions" in chosen:
         from .drafter import draft_from_description

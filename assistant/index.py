@@ -300,7 +300,7 @@ class PolicyIndex:
                     self._delete_ids(old["ids"])
                     self._col(_DOCUMENTS).delete(ids=[key])
                     report.removed.append(old["source"])
-            if todo or report.removed or not known:
+            if todo or report.removed:
                 self._collect_orphans()
                 self._bump_generation()
             self._live = None

@@ -60,7 +60,7 @@ class Result:
     name: str
     title: str
     columns: list[str]
-    rows: list[list]
+    rows: list[list] = field(default_factory=list)
     ratios: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     params: dict = field(default_factory=dict)

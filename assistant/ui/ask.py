@@ -69,7 +69,9 @@ def render() -> None:
     s = state.settings()
     st.title(t("ask.title"))
     messages: list[dict] = st.session_state.setdefault(_MESSAGES, [])
-    if not messages:
+    # st.chat_input is pinned to the bottom wherever it is called; read it first to know what to draw
+    prompt = st.chat_input(t("ask.placeholder")) or st.session_state.pop(_PENDING, None)
+    if not messages and not prompt:
         st.write(t("ask.intro"))
         _examples()
     for m in messages:
@@ -77,8 +79,6 @@ def render() -> None:
             st.markdown(escape_md(m["question"]))
         with st.chat_message("assistant"):
             show_answer(m["answer"])
-
-    prompt = st.chat_input(t("ask.placeholder")) or st.session_state.pop(_PENDING, None)
     if not prompt:
         return
     with st.chat_message("user"):

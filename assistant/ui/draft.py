@@ -151,7 +151,8 @@ def _idea() -> None:
                 _make_draft(ss["d_desc"], ptype or None)
         except AssistantError as exc:
             state.show_error(exc)
-    uploaded = st.file_uploader(t("draft.upload"), type=["json"], key=f"draft_upload_{ss.get(_REV, 0)}")
+    uploaded = st.file_uploader(t("draft.upload"), type=["json"], key=f"draft_upload_{ss.get(_REV, 0)}",
+                                max_upload_size=2)
     if uploaded is not None:
         _upload(uploaded)
 
@@ -249,11 +250,11 @@ def _actions(draft: Draft, findings: list) -> None:
     lang = state.lang()
     stem = slug(draft.title)
     c1, c2, c3 = st.columns(3)
-    c1.download_button("JSON", draft.to_json(), f"{stem}.json", "application/json", icon=":material/download:",
+    c1.download_button(".json", draft.to_json(), f"{stem}.json", "application/json", icon=":material/download:",
                        width="stretch")
-    c2.download_button("Markdown", draft_to_markdown(draft, findings, lang), f"{stem}.md", "text/markdown",
+    c2.download_button(".md", draft_to_markdown(draft, findings, lang), f"{stem}.md", "text/markdown",
                        icon=":material/download:", width="stretch")
-    c3.download_button("DOCX", draft_to_docx(draft, findings, lang), f"{stem}.docx", _MIME_DOCX,
+    c3.download_button(".docx", draft_to_docx(draft, findings, lang), f"{stem}.docx", _MIME_DOCX,
                        icon=":material/download:", width="stretch")
     who = state.identity(s)
     if st.button(t("draft.submit"), type="primary", icon=":material/send:", width="stretch", key="submit_draft"):

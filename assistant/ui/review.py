@@ -13,9 +13,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.errors import AssistantError, ConflictError
+from assistant.proposal import DRAFT_FIELDS
 from assistant.review import DECISIONS, STATUSES, VERDICTS, ProposalView
 from assistant.review_export import default_filename, mime_type, render_docx, render_markdown
 from assistant.ui import state
+from assistant.ui.i18n import translate
 from assistant.ui.render import escape_md
 from assistant.ui.state import Identity, t
 from assistant.ui.widgets import SEVERITY_ICON, finding_details
@@ -70,14 +72,35 @@ def _flash() -> None:
         return
     kind, message = flash
     if kind == "success":
-        st.success(escape_md(message), icon=":material/check_circle:")
-        st.toast(escape_md(message), icon=":material/check_circle:")
+        st.success(message, icon=":material/check_circle:")  # our own catalogue text
+        st.toast(message, icon=":material/check_circle:")
     elif kind == "conflict":
         st.error(t("review.conflict"), icon=":material/sync_problem:")
         st.caption(escape_md(message))
         st.button(t("review.reload"), icon=":material/refresh:", key="reload")
     else:
         st.error(escape_md(message), icon=":material/error:")
+
+
+def _draft_fields(draft: dict) -> list[tuple[str, str]]:
+    """(label, text) for every field of the draft exchange format, gaps shown as such."""
+
+    def text(value) -> str:
+        if value is None or value == "" or value == []:
+            return t("value.none")
+        if isinstance(value, bool):
+            return t("common.yes") if value else t("common.no")
+        if isinstance(value, list):
+            return "; ".join(text(v) for v in value)
+        if isinstance(value, dict):
+            if "category" in value:
+                return f"{value.get('name', '')} ({text(value.get('category'))}, {value.get('source') or '–'})"
+            return "; ".join(f"{k}: {text(v)}" for k, v in value.items())
+        if isinstance(value, str) and translate(f"value.{value}", "en") != f"value.{value}":
+            return t(f"value.{value}")
+        return str(value)
+
+    return [(t(f"field.{name}"), text(draft.get(name))) for name in DRAFT_FIELDS if name != "ai" or draft.get("ai")]
 
 
 def _queue_rows(rows) -> list[dict]:
@@ -116,22 +139,26 @@ def _finding(view: ProposalView, f, controls: bool) -> None:
             st.caption(line)
         else:
             st.caption(t("review.no_verdict"))
-        with st.expander(t("draft.passage") + " · " + t("draft.fix")):
+        label = t("draft.passage") + " · " + t("draft.fix") + (" · " + t("review.verdict") if controls else "")
+        with st.expander(label, icon=":material/gavel:" if controls else ":material/menu_book:"):
             finding_details(f)
-        if not controls:
-            return
-        key = f"ev.{view.id}.{f.id}"
-        with st.form(key=f"form.{key}", border=False):
-            st.radio(t("review.verdict"), VERDICTS, key=f"{key}.verdict", horizontal=True,
-                     index=VERDICTS.index(f.verdict) if f.verdict in VERDICTS else None,
-                     format_func=state.labeler("verdict."))
-            st.text_input(t("review.comment"), key=f"{key}.comment")
-            c1, c2, c3 = st.columns(3)
-            c1.text_input(t("review.action"), key=f"{key}.action")
-            c2.text_input(t("review.owner"), key=f"{key}.owner")
-            c3.date_input(t("review.due"), value=None, key=f"{key}.due", format="YYYY-MM-DD")
-            st.form_submit_button(t("review.save"), icon=":material/save:", on_click=_evaluate,
-                                  args=(view.id, f.id, view.row_version))
+            if controls:
+                _verdict_form(view, f)
+
+
+def _verdict_form(view: ProposalView, f) -> None:
+    key = f"ev.{view.id}.{f.id}"
+    with st.form(key=f"form.{key}", border=True):
+        st.radio(t("review.verdict"), VERDICTS, key=f"{key}.verdict", horizontal=True,
+                 index=VERDICTS.index(f.verdict) if f.verdict in VERDICTS else None,
+                 format_func=state.labeler("verdict."))
+        st.text_input(t("review.comment"), key=f"{key}.comment", help=t("review.comment_help"))
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(t("review.action"), key=f"{key}.action")
+        c2.text_input(t("review.owner"), key=f"{key}.owner")
+        c3.date_input(t("review.due"), value=None, key=f"{key}.due", format="YYYY-MM-DD")
+        st.form_submit_button(t("review.save"), icon=":material/save:", on_click=_evaluate,
+                              args=(view.id, f.id, view.row_version))
 
 
 def _decision(view: ProposalView) -> None:
@@ -164,15 +191,20 @@ def _history(view: ProposalView) -> None:
 
 
 def _proposal(view: ProposalView, who: Identity) -> None:
-    st.header(t("review.header", id=view.id, title=escape_md(view.title)), anchor=False, divider="gray")
+    st.subheader(t("review.header", id=view.id, title=escape_md(view.title)), anchor=False, divider="gray")
     st.caption(t("review.meta", author=escape_md(view.author), status=t(f"status.{view.status}"),
                  version=view.version))
+    if view.draft.get("summary"):
+        st.markdown(escape_md(view.draft["summary"]))
     c1, c2 = st.columns(2)
     c1.download_button(f"{t('review.export')} (Markdown)", render_markdown(view), default_filename(view, "md"),
                        mime_type("md"), icon=":material/download:", key=f"exp.md.{view.id}")
     c2.download_button(f"{t('review.export')} (DOCX)", render_docx(view), default_filename(view, "docx"),
                        mime_type("docx"), icon=":material/download:", key=f"exp.docx.{view.id}")
-    with st.expander(t("review.draft"), icon=":material/data_object:"):
+    with st.expander(t("review.draft"), icon=":material/description:"):
+        for label, value in _draft_fields(view.draft):
+            st.markdown(f"**{label}:** {escape_md(value)}")
+    with st.expander(t("review.draft_json"), icon=":material/data_object:"):
         st.json(view.draft, expanded=True)
     own = view.author.casefold() == who.name.casefold()
     controls = view.status in _OPEN and not own

@@ -43,7 +43,7 @@ def render_sidebar(s: Settings) -> Identity:
                 if st.button(t("side.logout"), icon=":material/logout:"):
                     st.logout()
         else:
-            st.text_input(t("side.name"), key="user_name", help=t("side.name_help"), placeholder="Anne de Vries")
+            st.text_input(t("side.name"), key="user_name", help=t("side.name_help"), placeholder=t("side.name_placeholder"))
             st.caption(":material/info: " + t("side.local_mode"))
         if who.name:
             st.caption(t("side.role_reviewer") if who.reviewer else t("side.role_staff"))

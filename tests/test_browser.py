@@ -1,0 +1,182 @@
+"""End to end in a real browser: `streamlit run` on 127.0.0.1, driven by Playwright + Debian's Chromium.
+
+Run alone with `pytest -m browser tests/test_browser.py`. Screenshots of every page are written to
+tests/artifacts/ (gitignored; CI keeps them as artefacts). Needs /usr/bin/chromium
+(`make browser-deps` installs Debian's chromium and chromium-driver); Playwright's own browser
+download is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "streamlit_app.py"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DESCRIPTION = ("Teachers want to see each week during the course which students fall behind on the quizzes in "
+               "Brightspace, so that they can give targeted feedback.")
+TIMEOUT_MS = 90_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing: run `make browser-deps` "
+                       "(apt-get install chromium chromium-driver) to run the browser tests"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def app_url(corpus_home, tmp_path):
+    """`streamlit run streamlit_app.py` on a free 127.0.0.1 port over the ingested corpus; killed afterwards."""
+    port = _free_port()
+    env = dict(os.environ)
+    env |= {"ASSISTANT_HOME": str(corpus_home), "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'review.db'}",
+            "ASSISTANT_REVIEWERS": "Rita", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log_path = tmp_path / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url} within 60 s:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def page(app_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
+        context.set_default_timeout(TIMEOUT_MS)
+        pg = context.new_page()
+        pg.goto(f"{app_url}/?lang=en")
+        try:
+            yield pg
+        except BaseException:
+            pg.screenshot(path=str(ARTIFACTS / "failure.png"), full_page=True)
+            raise
+        finally:
+            context.close()
+            browser.close()
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main container, so the viewport is
+    stretched to the content's height for the picture."""
+    _idle(page)
+    height = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 5000)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def _idle(page) -> None:
+    """Wait until Streamlit has finished the current run (the status widget disappears)."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=TIMEOUT_MS)
+
+
+def _set_name(page, name: str) -> None:
+    box = page.get_by_role("textbox", name="Your name")
+    box.fill(name)
+    box.press("Enter")
+    _idle(page)
+
+
+def _go(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    _idle(page)
+
+
+def test_ask_draft_submit_review_in_a_browser(page):
+    from playwright.sync_api import expect
+
+    # Ask: a question gets an answer with citation cards
+    expect(page.get_by_role("heading", name="Ask the policy")).to_be_visible()
+    chat = page.get_by_test_id("stChatInputTextArea")
+    chat.fill("Which personal data may I use for learning analytics?")
+    chat.press("Enter")
+    card = page.get_by_test_id("stExpander").filter(has_text="[1]").first
+    expect(card).to_be_visible()
+    _idle(page)
+    card.locator("summary").click()
+    expect(card.get_by_text("Authority: official")).to_be_visible()
+    _shot(page, "1-ask")
+
+    # Draft & check: a description becomes a draft with findings; submit it
+    _set_name(page, "Alice")
+    _go(page, "Draft & check")
+    idea = page.get_by_role("textbox", name="Project idea")
+    idea.fill(DESCRIPTION)
+    idea.press("Control+Enter")
+    _idle(page)
+    page.get_by_role("button", name="Make draft").click()
+    expect(page.get_by_text("1 blocker", exact=False).first).to_be_visible()
+    expect(page.get_by_text("The draft names no lawful basis").first).to_be_visible()
+    _idle(page)
+    _shot(page, "2-draft")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted as proposal #1")).to_be_visible()
+
+    # Review: a reviewer sees the proposal in the queue with its findings and verdict controls
+    _set_name(page, "Rita")
+    _go(page, "Review")
+    expect(page.get_by_role("heading", name="Proposal #1", exact=False)).to_be_visible()
+    first = page.get_by_test_id("stExpander").filter(has_text="Verdict").first
+    first.locator("summary").click()
+    expect(first.get_by_role("button", name="Save verdict")).to_be_visible()
+    _shot(page, "3-review")
+
+    _go(page, "Evaluation")
+    expect(page.get_by_role("button", name="Run the eval suite")).to_be_visible()
+    _shot(page, "4-evaluation")
+
+    _go(page, "Documents")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame")).to_be_visible()
+    _shot(page, "5-documents")

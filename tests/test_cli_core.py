@@ -1,0 +1,72 @@
+"""CLI contracts of ask, chat, search and ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-c", "from assistant.cli import main; main()"]
+
+
+def _run(args, home, stdin=None, **env):
+    full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1",
+            "ASSISTANT_MODEL_DIR": os.environ["ASSISTANT_MODEL_DIR"], "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(CLI + args, capture_output=True, text=True, env=full, input=stdin, timeout=300, cwd=ROOT)
+
+
+def test_ask_json_contract(corpus_home):
+    proc = _run(["ask", "Is een privacyscan verplicht voor elk LA-project?", "--json"], corpus_home)
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert list(d)[:8] == ["question", "answer", "language", "refused", "citations", "backend", "warnings"][:8] or \
+        set(d) >= {"question", "answer", "language", "refused", "citations", "backend", "warnings"}
+    assert d["language"] == "nl" and d["refused"] is False and d["backend"] == "extractive"
+    corpus = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
+    for c in d["citations"]:
+        assert set(c) >= {"id", "source", "section", "text", "score", "quote"}
+        assert c["text"] in corpus
+    assert any("privacyscan" in c["text"] for c in d["citations"])
+
+
+def test_first_start_ingests_by_itself(tmp_path):
+    proc = _run(["ask", "What does the policy say about the AI officer?", "--json"], tmp_path / "fresh")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["citations"]
+    again = _run(["ingest", "--json"], tmp_path / "fresh")
+    assert json.loads(again.stdout)["skipped"] == ["uu-learning-analytics-beleid.md"]
+
+
+def test_chat_keeps_context(corpus_home):
+    proc = _run(["chat"], corpus_home, stdin="Welke grondslag geldt voor implementatieprojecten?\n"
+                                             "En voor onderzoeksprojecten?\n\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "algemeen belang" in proc.stdout and "onderzoek" in proc.stdout
+
+
+def test_search_and_ingest_in_process(corpus_home, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import _register, app
+
+    _register()
+    runner = CliRunner()
+    monkeypatch.setenv("ASSISTANT_HOME", str(corpus_home))
+    res = runner.invoke(app, ["search", "retention period of student data", "--k", "3", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 3 and rows[0]["section"] == "3.2 Privacy-principes > Opslagbeperking"
+    assert rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.md").write_text("# Extra\n\nDashboards tonen alleen geaggregeerde cijfers.\n", encoding="utf-8")
+    (docs / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
+    res = runner.invoke(app, ["ingest", str(docs), "--json"])
+    report = json.loads(res.stdout)
+    assert res.exit_code == 1 and report["added"] == ["ok.md"]
+    assert report["failed"][0]["file"] == "bad.pdf" and "PDF" in report["failed"][0]["reason"]
