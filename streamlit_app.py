@@ -29,4 +29,5 @@ page = st.navigation([
             url_path="documents"),
 ])
 state.ensure_index(settings)
+sidebar.render_status(settings)
 page.run()

@@ -139,14 +139,16 @@ class Retriever:
         self._lexical: _Lexical | None = None
         self._targets: dict[tuple[str, str, str], list[int]] = {}
         self._passages: list[Passage] = []
+        # what search() reads, replaced as a whole so a concurrent rebuild never mixes two generations
+        self._snapshot: tuple = ([], {}, None, {})
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> tuple:
         live = self.index.live()
         if self._built_for == live.generation:
-            return
+            return self._snapshot
         with self._lock:
             if self._built_for == live.generation:
-                return
+                return self._snapshot
             passages = [p for p in live.passages if p.retrievable]
             self._passages = passages
             self._pos = {f"{p.doc_hash}:{p.id}": i for i, p in enumerate(passages)}
@@ -158,7 +160,9 @@ class Retriever:
                                 if p.source == c.ref.source and p.section == c.ref.section
                                 and (not c.ref.quote or c.ref.quote in p.text)]
             self._targets = targets
+            self._snapshot = (passages, self._pos, self._lexical, targets)
             self._built_for = live.generation
+        return self._snapshot
 
     @property
     def passages(self) -> list[Passage]:
@@ -167,24 +171,24 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, query_vec: np.ndarray | None = None) -> Retrieval:
         """The k best passages for `query`, with the signals used for refusal."""
-        self._refresh()
-        n = len(self._passages)
+        passages, pos, lex_model, targets = self._refresh()
+        n = len(passages)
         if n == 0 or not query.strip():
             return Retrieval(query, [])
         if query_vec is None:
             query_vec = self.index.embedder.encode_queries([query])[0]
         dense = np.full(n, np.nan, np.float32)
         for p, s in self.index.dense(query_vec, k=min(n, max(30, 4 * k))):
-            i = self._pos.get(f"{p.doc_hash}:{p.id}")
+            i = pos.get(f"{p.doc_hash}:{p.id}")
             if i is not None:
                 dense[i] = s
         floor = np.nanmin(dense) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor - 0.01, dense)
-        lexical = self._lexical.scores(query) if self._lexical else np.zeros(n, np.float32)
+        lexical = lex_model.scores(query) if lex_model else np.zeros(n, np.float32)
         concept = np.zeros(n, np.float32)
         cscores, names = concept_scores(query)
         for key, value in cscores.items():
-            for i in self._targets.get(key, []):
+            for i in targets.get(key, []):
                 concept[i] = max(concept[i], value)
 
         w = self.weights
@@ -194,10 +198,10 @@ class Retriever:
         d_norm = np.clip(d_norm, 0, 1)
         l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
         c_norm = concept / concept.max() if concept.max() > 0 else concept
-        official = np.array([p.authority == "official" for p in self._passages], np.float32)
+        official = np.array([p.authority == "official" for p in passages], np.float32)
         fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
         order = np.argsort(-fused, kind="stable")[:k]
-        hits = [Hit(self._passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))
+        hits = [Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))
                 for i in order]
         return Retrieval(
             query=query,

@@ -271,6 +271,8 @@ def safe_output_path(out: str | os.PathLike, fmt: str, folder: str | os.PathLike
     never a directory, and with a suffix that matches the format."""
     if fmt not in FORMATS:
         raise InputError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    if "\x00" in str(out):  # Path.resolve() would raise ValueError
+        raise InputError("The output file name contains a NUL character.")
     raw = Path(out).expanduser()
     if not str(out).strip():
         raise InputError("An output file is required (--out FILE).")

@@ -35,7 +35,9 @@ K = 5
 
 def _questions(mode: Mode) -> list[dict]:
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return rows[::12] if mode.quick else rows
+    if mode.quick:
+        return rows[::12]
+    return rows if mode.full else rows[::2]
 
 
 class _Floor:
@@ -57,10 +59,15 @@ class _Floor:
 class _Plain:
     """Chroma retriever + HuggingFaceEmbeddings + the extractive step, LangChain defaults."""
 
-    def __init__(self, model_path: str, passages, directory: Path, sentence_vectors: bool = True,
-                 shared=None) -> None:
+    def __init__(
+        self, model_path: str, passages, directory: Path, sentence_vectors: bool = True, shared=None
+    ) -> None:
         if shared is not None:
-            self.embeddings, self.retriever, self.by_text = shared.embeddings, shared.retriever, shared.by_text
+            self.embeddings, self.retriever, self.by_text = (
+                shared.embeddings,
+                shared.retriever,
+                shared.by_text,
+            )
         else:
             import chromadb
             from langchain_chroma import Chroma
@@ -68,14 +75,22 @@ class _Plain:
             from langchain_huggingface import HuggingFaceEmbeddings
 
             self.embeddings = HuggingFaceEmbeddings(
-                model_name=model_path, model_kwargs={"local_files_only": True},
-                encode_kwargs={"prompt": "passage: "}, query_encode_kwargs={"prompt": "query: "},
+                model_name=model_path,
+                model_kwargs={"local_files_only": True},
+                encode_kwargs={"prompt": "passage: "},
+                query_encode_kwargs={"prompt": "query: "},
             )
-            docs = [Document(page_content=p.text, metadata={"id": p.id, "section": p.section}) for p in passages]
+            docs = [
+                Document(page_content=p.text, metadata={"id": p.id, "section": p.section}) for p in passages
+            ]
             store = Chroma.from_documents(
-                docs, self.embeddings, collection_name="plain", persist_directory=str(directory),
-                client_settings=chromadb.config.Settings(anonymized_telemetry=False, is_persistent=True,
-                                                         persist_directory=str(directory)),
+                docs,
+                self.embeddings,
+                collection_name="plain",
+                persist_directory=str(directory),
+                client_settings=chromadb.config.Settings(
+                    anonymized_telemetry=False, is_persistent=True, persist_directory=str(directory)
+                ),
             )
             self.retriever = store.as_retriever(search_kwargs={"k": K})
             self.by_text = {p.text: p for p in passages}
@@ -88,13 +103,16 @@ class _Plain:
 
         docs = self.retriever.invoke(question)
         passages = [self.by_text[d.page_content] for d in docs]
-        request = AnswerRequest(question=question, language=language, passages=passages,
-                                scores=[1.0] * len(passages))
+        request = AnswerRequest(
+            question=question, language=language, passages=passages, scores=[1.0] * len(passages)
+        )
         if self.sentence_vectors:
             spans = [split_sentences(p.text) for p in passages]
             texts = [p.text[a:b] for p, s in zip(passages, spans, strict=True) for a, b in s]
             vectors = iter(self.embeddings.embed_documents(texts))
-            request.sentences = {i: [SentenceInfo(a, b, next(vectors)) for a, b in s] for i, s in enumerate(spans)}
+            request.sentences = {
+                i: [SentenceInfo(a, b, next(vectors)) for a, b in s] for i, s in enumerate(spans)
+            }
             request.query_vec = self.embeddings.embed_query(question)
         answer = ExtractiveBackend().generate(request)
         return [p.text for p in passages], answer.text
@@ -130,12 +148,14 @@ def run(mode: Mode) -> Result:
         "  retriever.search only (ours)": search,
         "floor: encode + numpy top-k": lambda row: floor(row["question"]),
         "plain LangChain + extractive": lambda row: plain(row["question"], row.get("lang", "nl"))[0],
-        "plain LangChain, lexical sentences": lambda row: plain_lex(row["question"], row.get("lang", "nl"))[0],
+        "plain LangChain, lexical sentences": lambda row: plain_lex(row["question"], row.get("lang", "nl"))[
+            0
+        ],
     }
     for fn in pipelines.values():  # warm-up: first calls build BM25, load lingua, open collections
         fn(questions[0])
         fn(questions[-1])
-    rounds = 1 if mode.quick else 2
+    rounds = 2 if mode.full else 1
     names = list(pipelines)
     times = {name: np.zeros((len(questions), rounds)) for name in names}
     hits = {name: [] for name in names}
@@ -150,30 +170,61 @@ def run(mode: Mode) -> Result:
                     hits[name].append(any(contains_phrase(t, row["expected"]) for t in texts[:K]))
 
     per_q = {name: np.median(t, axis=1) for name, t in times.items()}
-    stats = {name: {"p50": percentile(v, 50), "p95": percentile(v, 95), "mean": float(np.mean(v))}
-             for name, v in per_q.items()}
+    stats = {
+        name: {"p50": percentile(v, 50), "p95": percentile(v, 95), "mean": float(np.mean(v))}
+        for name, v in per_q.items()
+    }
     floor_name = "floor: encode + numpy top-k"
     result = Result(NAME, TITLE, ["pipeline", "p50 ms", "p95 ms", "mean ms", "p95 / floor p95", "hit@5"])
     for name in names:
         s = stats[name]
         share = float(np.mean(hits[name])) if hits[name] else float("nan")
-        result.rows.append([name, s["p50"] * 1e3, s["p95"] * 1e3, s["mean"] * 1e3,
-                            s["p95"] / stats[floor_name]["p95"], share])
+        result.rows.append(
+            [
+                name,
+                s["p50"] * 1e3,
+                s["p95"] * 1e3,
+                s["mean"] * 1e3,
+                s["p95"] / stats[floor_name]["p95"],
+                share,
+            ]
+        )
     ask_p95 = stats["ask (ours)"]["p95"]
-    result.ratio("ask p95 / floor p95", ask_p95 / stats[floor_name]["p95"], "encode_queries + numpy top-k",
-                 "<= 2", ask_p95 / stats[floor_name]["p95"] <= 2)
+    result.ratio(
+        "ask p95 / floor p95",
+        ask_p95 / stats[floor_name]["p95"],
+        "encode_queries + numpy top-k",
+        "<= 2",
+        ask_p95 / stats[floor_name]["p95"] <= 2,
+    )
     plain_name = "plain LangChain + extractive"
-    result.ratio("ask p95 / plain LangChain p95", ask_p95 / stats[plain_name]["p95"],
-                 "Chroma retriever + HuggingFaceEmbeddings + same extractive step", "< 1",
-                 ask_p95 < stats[plain_name]["p95"])
-    result.ratio("ask p50 / plain LangChain p50", stats["ask (ours)"]["p50"] / stats[plain_name]["p50"],
-                 "same", "< 1", stats["ask (ours)"]["p50"] < stats[plain_name]["p50"])
-    result.ratio("ask p95 / plain (lexical sentences) p95",
-                 ask_p95 / stats["plain LangChain, lexical sentences"]["p95"],
-                 "plain retriever, extractive step without sentence vectors (context only)")
-    result.notes += [f"{len(questions)} questions x {rounds} round(s), interleaved; per-question median",
-                     "the plain pipeline embeds the question twice (inside the retriever, and for the sentence "
-                     "scores) and the retrieved sentences per question: what LangChain's defaults lead to"]
+    result.ratio(
+        "ask p95 / plain LangChain p95",
+        ask_p95 / stats[plain_name]["p95"],
+        "Chroma retriever + HuggingFaceEmbeddings + same extractive step",
+        "< 1",
+        ask_p95 < stats[plain_name]["p95"],
+    )
+    result.ratio(
+        "ask p50 / plain LangChain p50",
+        stats["ask (ours)"]["p50"] / stats[plain_name]["p50"],
+        "same",
+        "< 1",
+        stats["ask (ours)"]["p50"] < stats[plain_name]["p50"],
+    )
+    result.ratio(
+        "ask p95 / plain (lexical sentences) p95",
+        ask_p95 / stats["plain LangChain, lexical sentences"]["p95"],
+        "plain retriever, extractive step without sentence vectors (context only)",
+    )
+    result.notes += [
+        f"{len(questions)} questions x {rounds} round(s), interleaved; per-question median",
+        "the plain pipeline embeds the question twice (inside the retriever, and for the sentence "
+        "scores) and the retrieved sentences per question: what LangChain's defaults lead to",
+    ]
     result.params = {"questions": len(questions), "rounds": rounds, "k": K, "passages": len(passages)}
-    result.data = {"stats": stats, "per_question_ms": {n: [round(x * 1e3, 2) for x in v] for n, v in per_q.items()}}
+    result.data = {
+        "stats": stats,
+        "per_question_ms": {n: [round(x * 1e3, 2) for x in v] for n, v in per_q.items()},
+    }
     return result

@@ -23,22 +23,22 @@ TITLE = "Checker: drafts checked per second (no model import)"
 DRAFTS = ROOT / "evals" / "drafts.json"
 HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "langchain_chroma")
 
-_LIBRARY_PROBE = """
+_LIBRARY_PROBE = f"""
 import json, sys
 from assistant.rules import check_result
 drafts = [d["draft"] for d in json.load(open(sys.argv[1], encoding="utf-8"))]
-passed = sum(check_result(f"d{i}", d).passed for i, d in enumerate(drafts))
-print(json.dumps({"checked": len(drafts), "passed": passed,
-                  "heavy": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
+passed = sum(check_result(f"d{{i}}", d).passed for i, d in enumerate(drafts))
+print(json.dumps({{"checked": len(drafts), "passed": passed,
+                   "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}))
+"""
 
-_CLI_PROBE = """
+_CLI_PROBE = f"""
 import atexit, json, sys
-atexit.register(lambda: print(json.dumps({"heavy": [m for m in %r if m in sys.modules]}), file=sys.stderr))
+atexit.register(lambda: print(json.dumps({{"heavy": [m for m in {HEAVY!r} if m in sys.modules]}}), file=sys.stderr))
 sys.argv = ["assistant", "check", *sys.argv[1:], "--json"]
 from assistant.cli import main
 main()
-""" % (HEAVY,)
+"""
 
 
 def _timed_loop(fn, drafts: list[dict], seconds: float) -> tuple[float, list[float]]:
@@ -55,8 +55,14 @@ def _timed_loop(fn, drafts: list[dict], seconds: float) -> tuple[float, list[flo
 
 def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=worker_env(), capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     seconds = time.perf_counter() - start
     stream = proc.stdout if "assistant.rules" in script else proc.stderr
     line = [ln for ln in stream.strip().splitlines() if ln.startswith("{")][-1:]
@@ -89,21 +95,56 @@ def run(mode: Mode) -> Result:
 
     result = Result(NAME, TITLE, ["step", "drafts/s", "p50 ms", "p95 ms", "heavy imports", "process s"])
     result.rows = [
-        ["check_result (parse + all rules)", check_rate, percentile(times, 50) * 1e3, percentile(times, 95) * 1e3,
-         "", float("nan")],
+        [
+            "check_result (parse + all rules)",
+            check_rate,
+            percentile(times, 50) * 1e3,
+            percentile(times, 95) * 1e3,
+            "",
+            float("nan"),
+        ],
         ["parse_draft only (baseline)", parse_rate, 1e3 / parse_rate, float("nan"), "", float("nan")],
-        [f"fresh process, library, {lib['checked']} drafts", float("nan"), float("nan"), float("nan"),
-         ", ".join(lib["heavy"]) or "none", lib_s],
-        [f"fresh process, `assistant check` x{len(files)} (exit {cli_rc})", float("nan"), float("nan"),
-         float("nan"), ", ".join(cli["heavy"]) or "none", cli_s],
+        [
+            f"fresh process, library, {lib['checked']} drafts",
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            ", ".join(lib["heavy"]) or "none",
+            lib_s,
+        ],
+        [
+            f"fresh process, `assistant check` x{len(files)} (exit {cli_rc})",
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            ", ".join(cli["heavy"]) or "none",
+            cli_s,
+        ],
     ]
-    result.ratio("checker drafts/s / 1,000", check_rate / 1000, "target rate 1,000 drafts/s", ">= 1", check_rate >= 1000)
+    result.ratio(
+        "checker drafts/s / 1,000",
+        check_rate / 1000,
+        "target rate 1,000 drafts/s",
+        ">= 1",
+        check_rate >= 1000,
+    )
     result.ratio("check / parse-only time per draft", parse_rate / check_rate, "parse_draft alone")
     no_heavy = not lib["heavy"] and not cli["heavy"]
-    result.ratio("heavy modules imported by check", float(len(set(lib["heavy"]) | set(cli["heavy"]))),
-                 "torch/transformers/chromadb must not load", "0", no_heavy)
-    result.data = {"drafts": len(drafts), "drafts_per_s": check_rate, "parse_per_s": parse_rate,
-                   "library_heavy": lib["heavy"], "cli_heavy": cli["heavy"], "cli_exit": cli_rc,
-                   "library_passed": lib["passed"]}
+    result.ratio(
+        "heavy modules imported by check",
+        float(len(set(lib["heavy"]) | set(cli["heavy"]))),
+        "torch/transformers/chromadb must not load",
+        "0",
+        no_heavy,
+    )
+    result.data = {
+        "drafts": len(drafts),
+        "drafts_per_s": check_rate,
+        "parse_per_s": parse_rate,
+        "library_heavy": lib["heavy"],
+        "cli_heavy": cli["heavy"],
+        "cli_exit": cli_rc,
+        "library_passed": lib["passed"],
+    }
     result.params = {"loop_seconds": seconds}
     return result

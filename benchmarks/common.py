@@ -66,11 +66,16 @@ class Result:
     params: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
 
-    def ratio(self, key: str, value: float | None, baseline: str, target: str | None = None,
-              ok: bool | None = None) -> None:
+    def ratio(
+        self, key: str, value: float | None, baseline: str, target: str | None = None, ok: bool | None = None
+    ) -> None:
         """Record `value` (a ratio against `baseline`) with its target and whether it is met."""
-        self.ratios[key] = {"value": None if value is None else round(float(value), 4), "baseline": baseline,
-                            "target": target, "ok": ok}
+        self.ratios[key] = {
+            "value": None if value is None else round(float(value), 4),
+            "baseline": baseline,
+            "target": target,
+            "ok": ok,
+        }
 
     def render(self) -> str:
         lines = [f"== {self.title} ==", format_table(self.columns, self.rows)]
@@ -113,8 +118,12 @@ def _cell(value) -> str:
 def format_table(columns: list[str], rows: list[list]) -> str:
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
     def line(parts):
-        return "  ".join(p.ljust(w) if i == 0 else p.rjust(w) for i, (p, w) in enumerate(zip(parts, widths, strict=True)))
+        return "  ".join(
+            p.ljust(w) if i == 0 else p.rjust(w) for i, (p, w) in enumerate(zip(parts, widths, strict=True))
+        )
+
     return "\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells])
 
 
@@ -130,8 +139,13 @@ def _machine() -> dict:
 def write_result(result: Result, mode: Mode, seconds: float, directory: Path = RESULTS_DIR) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{result.name}.json"
-    payload = {"mode": mode.name, "seconds": round(seconds, 2), "machine": _machine(),
-               "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), **asdict(result)}
+    payload = {
+        "mode": mode.name,
+        "seconds": round(seconds, 2),
+        "machine": _machine(),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        **asdict(result),
+    }
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return path
 
@@ -164,16 +178,27 @@ def free_port() -> int:
 def worker_env(**extra: str) -> dict:
     """Environment for a child process: offline, our package importable, no user Chroma/assistant settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_"))}
-    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
-               ASSISTANT_MODEL_DIR=str(model_dir()))
+    env.update(
+        PYTHONPATH=str(ROOT),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        ASSISTANT_MODEL_DIR=str(model_dir()),
+    )
     env.update(extra)
     return env
 
 
 def run_worker(module: str, spec: dict, timeout: float = 1800) -> dict:
     """Run `python -m MODULE --worker JSON` in a fresh process; its last stdout line is a JSON result."""
-    proc = subprocess.run([sys.executable, "-m", module, "--worker", json.dumps(spec)], cwd=ROOT, env=worker_env(),
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--worker", json.dumps(spec)],
+        cwd=ROOT,
+        env=worker_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{module} worker failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -190,8 +215,11 @@ class ChromaServer:
         chroma = Path(sys.executable).parent / "chroma"
         self.path.mkdir(parents=True, exist_ok=True)
         self._log = open(self.path.parent / f"chroma-{self.port}.log", "wb")  # noqa: SIM115
-        self.proc = subprocess.Popen([str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -203,7 +231,9 @@ class ChromaServer:
             except OSError:
                 time.sleep(0.1)
         self.__exit__(None, None, None)
-        raise RuntimeError(f"chroma run did not answer on port {self.port} within {self.startup_timeout:.0f} s")
+        raise RuntimeError(
+            f"chroma run did not answer on port {self.port} within {self.startup_timeout:.0f} s"
+        )
 
     def __exit__(self, *exc) -> None:
         if self.proc and self.proc.poll() is None:
@@ -235,7 +265,9 @@ class HashEmbedder:
     def _word(self, word: str) -> np.ndarray:
         vec = self._vocab.get(word)
         if vec is None:
-            vec = np.random.default_rng(zlib.crc32(word.encode())).standard_normal(self.dim).astype(np.float32)
+            vec = (
+                np.random.default_rng(zlib.crc32(word.encode())).standard_normal(self.dim).astype(np.float32)
+            )
             self._vocab[word] = vec
         return vec
 

@@ -23,7 +23,7 @@ TITLE = "Ingest throughput (passages/s) vs bare model.encode, and incremental re
 def _sizes(mode: Mode) -> list[tuple[int, int, bool]]:
     """(passages, documents, run the incremental step)."""
     if mode.quick:
-        return [(60, 30, True)]
+        return [(20, 10, True)]
     if mode.full:
         return [(1000, 50, False), (10_000, 500, True), (50_000, 2500, False)]
     return [(1000, 500, True)]
@@ -37,8 +37,13 @@ def _passage_texts(paths: list[Path]) -> list[str]:
 
 def _bare(embedder, texts: list[str]) -> float:
     start = time.perf_counter()
-    embedder.model.encode(["passage: " + t for t in texts], batch_size=embedder.batch_size,
-                          normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    embedder.model.encode(
+        ["passage: " + t for t in texts],
+        batch_size=embedder.batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
     return time.perf_counter() - start
 
 
@@ -46,8 +51,23 @@ def run(mode: Mode) -> Result:
     from assistant.embeddings import get_embedder
     from assistant.index import PolicyIndex
 
-    result = Result(NAME, TITLE, ["passages", "docs", "ingest s", "passages/s", "bare encode/s", "ratio",
-                                  "encoded texts", "encode share", "incremental s", "incr/full", "no-op s"])
+    result = Result(
+        NAME,
+        TITLE,
+        [
+            "passages",
+            "docs",
+            "ingest s",
+            "passages/s",
+            "bare encode/s",
+            "ratio",
+            "encoded texts",
+            "encode share",
+            "incremental s",
+            "incr/full",
+            "no-op s",
+        ],
+    )
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     embedder = get_embedder(bench_settings(tmp / "home0"))
     embedder.encode_passages(["warm-up"] * 8)
@@ -63,14 +83,32 @@ def run(mode: Mode) -> Result:
         assert not report.failed, report.failed
         bare += _bare(embedder, texts[half:])
         ingest_s = report.seconds
-        row = [n, docs, ingest_s, report.passages / ingest_s, len(texts) / bare, bare / ingest_s, timed.texts,
-               timed.seconds / ingest_s]
-        result.data[str(n)] = {"ingest_s": ingest_s, "bare_s": bare, "encode_s": timed.seconds,
-                               "encoded_texts": timed.texts, "passage_texts": len(texts),
-                               "encode_calls": len(timed.calls),
-                               "mean_batch": timed.texts / max(len(timed.calls), 1)}
-        result.ratio(f"ingest/bare encode @{n}", bare / ingest_s, "bare model.encode of the same passages",
-                     ">= 0.8", bare / ingest_s >= 0.8)
+        row = [
+            n,
+            docs,
+            ingest_s,
+            report.passages / ingest_s,
+            len(texts) / bare,
+            bare / ingest_s,
+            timed.texts,
+            timed.seconds / ingest_s,
+        ]
+        result.data[str(n)] = {
+            "ingest_s": ingest_s,
+            "bare_s": bare,
+            "encode_s": timed.seconds,
+            "encoded_texts": timed.texts,
+            "passage_texts": len(texts),
+            "encode_calls": len(timed.calls),
+            "mean_batch": timed.texts / max(len(timed.calls), 1),
+        }
+        result.ratio(
+            f"ingest/bare encode @{n}",
+            bare / ingest_s,
+            "bare model.encode of the same passages",
+            ">= 0.8",
+            bare / ingest_s >= 0.8,
+        )
         if incremental:
             target = paths[len(paths) // 2]
             target.write_text(mutate(target.read_text(encoding="utf-8")), encoding="utf-8")
@@ -79,15 +117,25 @@ def run(mode: Mode) -> Result:
             noop = index.ingest([corpus])
             assert not noop.updated and not noop.added, noop.summary()
             row += [again.seconds, again.seconds / ingest_s, noop.seconds]
-            result.data[str(n)] |= {"incremental_s": again.seconds, "incremental_passages": again.passages,
-                                    "noop_s": noop.seconds}
-            result.ratio(f"incremental/full @{n} (1 of {docs} docs)", again.seconds / ingest_s,
-                         "full ingest of the same corpus", "< 0.05", again.seconds / ingest_s < 0.05)
+            result.data[str(n)] |= {
+                "incremental_s": again.seconds,
+                "incremental_passages": again.passages,
+                "noop_s": noop.seconds,
+            }
+            result.ratio(
+                f"incremental/full @{n} (1 of {docs} docs)",
+                again.seconds / ingest_s,
+                "full ingest of the same corpus",
+                "< 0.05",
+                again.seconds / ingest_s < 0.05,
+            )
         else:
             row += [float("nan")] * 3
         result.rows.append(row)
-    result.notes.append("encoded texts = passages + sentences (sentence vectors are computed at ingest for "
-                        "the extractive answerer); encode share = time inside encode calls / ingest time")
+    result.notes.append(
+        "encoded texts = passages + sentences (sentence vectors are computed at ingest for "
+        "the extractive answerer); encode share = time inside encode calls / ingest time"
+    )
     if not mode.full:
         result.notes.append("10k and 50k passages run with --full (10k alone takes ~20 min on 2 cores)")
     result.params = {"sizes": _sizes(mode), "batch_size": embedder.batch_size}

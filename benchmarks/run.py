@@ -66,9 +66,14 @@ def run_benchmarks(names: list[str], mode: Mode, results_dir: Path = RESULTS_DIR
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run in well under a minute each")
-    size.add_argument("--full", action="store_true", help="also 10k/50k passages (ingest with the real model "
-                                                         "takes most of an hour on 2 cores)")
+    size.add_argument(
+        "--quick", action="store_true", help="tiny sizes: a smoke run in well under a minute each"
+    )
+    size.add_argument(
+        "--full",
+        action="store_true",
+        help="also 10k/50k passages (ingest with the real model takes most of an hour on 2 cores)",
+    )
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where the JSON results go")
     args = parser.parse_args(argv)
@@ -78,10 +83,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; valid: {', '.join(BENCHMARKS)}")
     started = time.perf_counter()
     summary = run_benchmarks(names, Mode(quick=args.quick, full=args.full), args.results)
-    missed = [f"{name}: {key}" for name, b in summary["benchmarks"].items()
-              for key, r in b["ratios"].items() if r["ok"] is False]
-    print(f"done in {time.perf_counter() - started:.0f} s; "
-          + (f"targets missed: {'; '.join(missed)}" if missed else "all targets met"))
+    missed = [
+        f"{name}: {key}"
+        for name, b in summary["benchmarks"].items()
+        for key, r in b["ratios"].items()
+        if r["ok"] is False
+    ]
+    print(
+        f"done in {time.perf_counter() - started:.0f} s; "
+        + (f"targets missed: {'; '.join(missed)}" if missed else "all targets met")
+    )
     return 0
 
 

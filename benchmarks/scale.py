@@ -97,7 +97,12 @@ def _worker(spec: dict) -> dict:
         start = time.perf_counter()
         col.query(query_embeddings=[v.tolist()], n_results=30, include=["distances"])
         bare_t.append(time.perf_counter() - start)
-    for key, values in (("search", search_t), ("sentences", sent_t), ("numpy", floor_t), ("chroma_bare", bare_t)):
+    for key, values in (
+        ("search", search_t),
+        ("sentences", sent_t),
+        ("numpy", floor_t),
+        ("chroma_bare", bare_t),
+    ):
         out[f"{key}_p50_ms"] = percentile(values, 50) * 1e3
         out[f"{key}_p95_ms"] = percentile(values, 95) * 1e3
     total = [a + b for a, b in zip(search_t, sent_t, strict=True)]
@@ -108,9 +113,26 @@ def _worker(spec: dict) -> dict:
 
 
 def run(mode: Mode) -> Result:
-    result = Result(NAME, TITLE, ["passages", "store", "ingest s", "first search s", "search p50 ms",
-                                  "search p95 ms", "+sentences p95 ms", "numpy p95 ms", "chroma bare p95 ms",
-                                  "search/numpy p95", "BM25 build s", "BM25 MB", "peak RSS MB", "server RSS MB"])
+    result = Result(
+        NAME,
+        TITLE,
+        [
+            "passages",
+            "store",
+            "ingest s",
+            "first search s",
+            "search p50 ms",
+            "search p95 ms",
+            "+sentences p95 ms",
+            "numpy p95 ms",
+            "chroma bare p95 ms",
+            "search/numpy p95",
+            "BM25 build s",
+            "BM25 MB",
+            "peak RSS MB",
+            "server RSS MB",
+        ],
+    )
     questions = 20 if mode.quick else 166
     for n in _sizes(mode):
         for store in ("embedded", "server"):
@@ -126,24 +148,47 @@ def run(mode: Mode) -> Result:
                     out = run_worker("benchmarks.scale", spec)
             out["server_rss_mb"] = server_rss
             result.data[f"{store}@{n}"] = out
-            result.rows.append([out["passages"], store, out["ingest_s"], out["refresh_s"], out["search_p50_ms"],
-                                out["search_p95_ms"], out["search_sentences_p95_ms"], out["numpy_p95_ms"],
-                                out["chroma_bare_p95_ms"], out["search_p95_ms"] / out["numpy_p95_ms"],
-                                out["bm25_build_s"], out["bm25_peak_mb"], out["peak_rss_mb"], server_rss])
-            result.ratio(f"search p95 / bare Chroma query p95, {store} @{n}",
-                         out["search_p95_ms"] / out["chroma_bare_p95_ms"],
-                         "col.query(n_results=30) without the live-document filter")
-            result.ratio(f"peak RSS / RSS after imports, {store} @{n}",
-                         out["peak_rss_mb"] / out["rss_after_imports_mb"],
-                         f"{out['rss_after_imports_mb']:.0f} MB: the process with assistant, chromadb, bm25s imported")
+            result.rows.append(
+                [
+                    out["passages"],
+                    store,
+                    out["ingest_s"],
+                    out["refresh_s"],
+                    out["search_p50_ms"],
+                    out["search_p95_ms"],
+                    out["search_sentences_p95_ms"],
+                    out["numpy_p95_ms"],
+                    out["chroma_bare_p95_ms"],
+                    out["search_p95_ms"] / out["numpy_p95_ms"],
+                    out["bm25_build_s"],
+                    out["bm25_peak_mb"],
+                    out["peak_rss_mb"],
+                    server_rss,
+                ]
+            )
+            result.ratio(
+                f"search p95 / bare Chroma query p95, {store} @{n}",
+                out["search_p95_ms"] / out["chroma_bare_p95_ms"],
+                "col.query(n_results=30) without the live-document filter",
+            )
+            result.ratio(
+                f"peak RSS / RSS after imports, {store} @{n}",
+                out["peak_rss_mb"] / out["rss_after_imports_mb"],
+                f"{out['rss_after_imports_mb']:.0f} MB: the process with assistant, chromadb, bm25s imported",
+            )
         emb, srv = result.data[f"embedded@{n}"], result.data[f"server@{n}"]
-        result.ratio(f"server / embedded search p95 @{n}", srv["search_p95_ms"] / emb["search_p95_ms"],
-                     "embedded Chroma, same corpus and queries")
-    result.notes += ["vectors from HashEmbedder (fast, deterministic) instead of e5: search and memory costs do not "
-                     "depend on what the vectors mean; query encoding is measured in the ask benchmark",
-                     "search = Retriever.search with a given query vector (dense + BM25 + concepts + fusion); "
-                     "+sentences adds PolicyIndex.sentences for the 5 hits (what ask also reads)",
-                     "peak RSS of the benchmark process (resource.getrusage); server RSS = VmHWM of `chroma run`"]
+        result.ratio(
+            f"server / embedded search p95 @{n}",
+            srv["search_p95_ms"] / emb["search_p95_ms"],
+            "embedded Chroma, same corpus and queries",
+        )
+    result.notes += [
+        "vectors from HashEmbedder (fast, deterministic) instead of e5: search and memory costs do not "
+        "depend on what the vectors mean; query encoding is measured in the ask benchmark",
+        "search = Retriever.search with a given query vector (dense + BM25 + concepts + fusion); "
+        "+sentences adds PolicyIndex.sentences for the 5 hits (what ask also reads)",
+        "peak RSS of the benchmark process (resource.getrusage); server RSS = VmHWM of `chroma run`",
+    ]
     if not mode.full:
         result.notes.append("50k passages run with --full")
     result.params = {"sizes": _sizes(mode), "queries": questions}

@@ -17,54 +17,159 @@ __all__ = ["SyntheticDoc", "generate", "write_corpus", "mutate", "passage_count"
 
 _SLOTS = {
     "nl": {
-        "faculty": ["Geesteswetenschappen", "Sociale Wetenschappen", "Bètawetenschappen", "Geneeskunde",
-                    "Recht, Economie, Bestuur en Organisatie", "Diergeneeskunde", "Geowetenschappen"],
-        "data": ["inlogmomenten in de leeromgeving", "quizscores", "inleverdata van opdrachten",
-                 "aanwezigheid bij werkgroepen", "kijkgedrag van kennisclips", "forumberichten",
-                 "cijfers van tussentoetsen", "studievoortgang in EC", "clickstreamgegevens",
-                 "antwoorden op peer-feedbackformulieren"],
-        "role": ["de docent", "de cursuscoördinator", "de opleidingsdirecteur", "de studieadviseur",
-                 "de privacy officer", "de AI-officer", "de tutor", "de onderwijsdirecteur"],
-        "period": ["zes weken", "drie maanden", "één studiejaar", "twee jaar", "vijf jaar",
-                   "het einde van de cursus"],
+        "faculty": [
+            "Geesteswetenschappen",
+            "Sociale Wetenschappen",
+            "Bètawetenschappen",
+            "Geneeskunde",
+            "Recht, Economie, Bestuur en Organisatie",
+            "Diergeneeskunde",
+            "Geowetenschappen",
+        ],
+        "data": [
+            "inlogmomenten in de leeromgeving",
+            "quizscores",
+            "inleverdata van opdrachten",
+            "aanwezigheid bij werkgroepen",
+            "kijkgedrag van kennisclips",
+            "forumberichten",
+            "cijfers van tussentoetsen",
+            "studievoortgang in EC",
+            "clickstreamgegevens",
+            "antwoorden op peer-feedbackformulieren",
+        ],
+        "role": [
+            "de docent",
+            "de cursuscoördinator",
+            "de opleidingsdirecteur",
+            "de studieadviseur",
+            "de privacy officer",
+            "de AI-officer",
+            "de tutor",
+            "de onderwijsdirecteur",
+        ],
+        "period": [
+            "zes weken",
+            "drie maanden",
+            "één studiejaar",
+            "twee jaar",
+            "vijf jaar",
+            "het einde van de cursus",
+        ],
         "tool": ["Brightspace", "Osiris", "Teams", "een eigen dashboard", "Power BI", "Qualtrics"],
-        "purpose": ["studenten inzicht te geven in hun eigen voortgang", "cursusmateriaal te verbeteren",
-                    "uitval vroegtijdig te signaleren", "curricula te evalueren",
-                    "feedback op vaardigheden te geven", "de studielast beter te spreiden"],
-        "measure": ["pseudonimisering", "versleutelde opslag", "toegang op basis van rollen",
-                    "logging van raadplegingen", "tweefactorauthenticatie", "dataminimalisatie"],
+        "purpose": [
+            "studenten inzicht te geven in hun eigen voortgang",
+            "cursusmateriaal te verbeteren",
+            "uitval vroegtijdig te signaleren",
+            "curricula te evalueren",
+            "feedback op vaardigheden te geven",
+            "de studielast beter te spreiden",
+        ],
+        "measure": [
+            "pseudonimisering",
+            "versleutelde opslag",
+            "toegang op basis van rollen",
+            "logging van raadplegingen",
+            "tweefactorauthenticatie",
+            "dataminimalisatie",
+        ],
     },
     "en": {
-        "faculty": ["Humanities", "Social and Behavioural Sciences", "Science", "Medicine",
-                    "Law, Economics and Governance", "Veterinary Medicine", "Geosciences"],
-        "data": ["log-ins to the learning environment", "quiz scores", "assignment submission dates",
-                 "attendance at tutorials", "video viewing behaviour", "forum posts", "interim test grades",
-                 "study progress in credits", "clickstream data", "peer-feedback answers"],
-        "role": ["the teacher", "the course coordinator", "the programme director", "the study adviser",
-                 "the privacy officer", "the AI officer", "the tutor", "the director of education"],
-        "period": ["six weeks", "three months", "one academic year", "two years", "five years",
-                   "the end of the course"],
+        "faculty": [
+            "Humanities",
+            "Social and Behavioural Sciences",
+            "Science",
+            "Medicine",
+            "Law, Economics and Governance",
+            "Veterinary Medicine",
+            "Geosciences",
+        ],
+        "data": [
+            "log-ins to the learning environment",
+            "quiz scores",
+            "assignment submission dates",
+            "attendance at tutorials",
+            "video viewing behaviour",
+            "forum posts",
+            "interim test grades",
+            "study progress in credits",
+            "clickstream data",
+            "peer-feedback answers",
+        ],
+        "role": [
+            "the teacher",
+            "the course coordinator",
+            "the programme director",
+            "the study adviser",
+            "the privacy officer",
+            "the AI officer",
+            "the tutor",
+            "the director of education",
+        ],
+        "period": [
+            "six weeks",
+            "three months",
+            "one academic year",
+            "two years",
+            "five years",
+            "the end of the course",
+        ],
         "tool": ["Brightspace", "Osiris", "Teams", "a custom dashboard", "Power BI", "Qualtrics"],
-        "purpose": ["give students insight into their own progress", "improve course materials",
-                    "spot drop-out risk early", "evaluate curricula", "give feedback on skills",
-                    "spread the study load more evenly"],
-        "measure": ["pseudonymisation", "encrypted storage", "role-based access", "logging of every look-up",
-                    "two-factor authentication", "data minimisation"],
+        "purpose": [
+            "give students insight into their own progress",
+            "improve course materials",
+            "spot drop-out risk early",
+            "evaluate curricula",
+            "give feedback on skills",
+            "spread the study load more evenly",
+        ],
+        "measure": [
+            "pseudonymisation",
+            "encrypted storage",
+            "role-based access",
+            "logging of every look-up",
+            "two-factor authentication",
+            "data minimisation",
+        ],
     },
 }
 
 _TITLES = {
-    "nl": ["Richtlijn learning analytics, faculteit {faculty}", "Protocol studiedata {faculty}",
-           "Werkwijze onderwijsdata {faculty}", "Handreiking dashboards {faculty}"],
-    "en": ["Learning analytics guideline, Faculty of {faculty}", "Study data protocol, {faculty}",
-           "Education data procedure, {faculty}", "Dashboard guidance, {faculty}"],
+    "nl": [
+        "Richtlijn learning analytics, faculteit {faculty}",
+        "Protocol studiedata {faculty}",
+        "Werkwijze onderwijsdata {faculty}",
+        "Handreiking dashboards {faculty}",
+    ],
+    "en": [
+        "Learning analytics guideline, Faculty of {faculty}",
+        "Study data protocol, {faculty}",
+        "Education data procedure, {faculty}",
+        "Dashboard guidance, {faculty}",
+    ],
 }
 
 _SECTIONS = {
-    "nl": ["Doel en reikwijdte", "Gegevens en bronnen", "Grondslag en transparantie", "Bewaartermijnen",
-           "Beveiliging", "Rollen en verantwoordelijkheden", "Inzet van AI", "Evaluatie en toezicht"],
-    "en": ["Purpose and scope", "Data and sources", "Lawful basis and transparency", "Retention",
-           "Security", "Roles and responsibilities", "Use of AI", "Evaluation and oversight"],
+    "nl": [
+        "Doel en reikwijdte",
+        "Gegevens en bronnen",
+        "Grondslag en transparantie",
+        "Bewaartermijnen",
+        "Beveiliging",
+        "Rollen en verantwoordelijkheden",
+        "Inzet van AI",
+        "Evaluatie en toezicht",
+    ],
+    "en": [
+        "Purpose and scope",
+        "Data and sources",
+        "Lawful basis and transparency",
+        "Retention",
+        "Security",
+        "Roles and responsibilities",
+        "Use of AI",
+        "Evaluation and oversight",
+    ],
 }
 
 _SENTENCES = {
@@ -99,8 +204,22 @@ _SENTENCES = {
 }
 
 _LEADS = {
-    "nl": ["Opslagbeperking", "Transparantie", "Noodzaak", "Beveiliging", "Menselijke tussenkomst", "Doelbinding"],
-    "en": ["Storage limitation", "Transparency", "Necessity", "Security", "Human in the loop", "Purpose limitation"],
+    "nl": [
+        "Opslagbeperking",
+        "Transparantie",
+        "Noodzaak",
+        "Beveiliging",
+        "Menselijke tussenkomst",
+        "Doelbinding",
+    ],
+    "en": [
+        "Storage limitation",
+        "Transparency",
+        "Necessity",
+        "Security",
+        "Human in the loop",
+        "Purpose limitation",
+    ],
 }
 
 
@@ -132,8 +251,15 @@ def _block(rng: random.Random, lang: str, number: int, lo: int, hi: int) -> str:
 def _document(rng: random.Random, index: int, n_passages: int) -> SyntheticDoc:
     lang = "nl" if rng.random() < 0.6 else "en"
     title = rng.choice(_TITLES[lang]).format(faculty=rng.choice(_SLOTS[lang]["faculty"]))
-    lines = ["---", f"title: {title} ({index + 1})", f"version: '1.{index % 7}'", "---", "",
-             f"# {title} ({index + 1})", ""]
+    lines = [
+        "---",
+        f"title: {title} ({index + 1})",
+        f"version: '1.{index % 7}'",
+        "---",
+        "",
+        f"# {title} ({index + 1})",
+        "",
+    ]
     made, section = 0, 0
     sections = _SECTIONS[lang]
     while made < n_passages:
@@ -165,8 +291,9 @@ def generate(n_passages: int, n_docs: int | None = None, seed: int = 0) -> list[
     return [_document(random.Random(rng.getrandbits(64)), i, size) for i, size in enumerate(sizes)]
 
 
-def write_corpus(directory: str | Path, n_passages: int, n_docs: int | None = None,
-                 seed: int = 0) -> list[Path]:
+def write_corpus(
+    directory: str | Path, n_passages: int, n_docs: int | None = None, seed: int = 0
+) -> list[Path]:
     """Write `generate(...)` as Markdown files into `directory`; returns their paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

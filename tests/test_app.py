@@ -7,6 +7,7 @@ The Ask and Draft tests use the real extractive backend and embedding model on t
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -134,6 +135,60 @@ def test_refusal_renders_as_a_refusal(app_env):
     assert refusal.info and translate("ask.refused_title", "en") in refusal.info[0].value
     assert "The policy covers" in refusal.info[0].value
     assert not refusal.expander  # no citation cards
+
+
+def test_a_too_long_question_is_refused_with_a_message(app_env):
+    at = make_app("en").run()
+    at.chat_input[0].set_value("x" * 2001).run()
+    assert not at.exception, at.exception
+    assert "limit is 2,000" in texts(at.error)
+
+
+def test_llm_answers_stream_and_fallbacks_warn(app_env, monkeypatch):
+    """The fake backend (ASSISTANT_LLM=fake) stands in for an LLM: its answer is streamed through
+    `on_token`; an answer that cannot be verified falls back to the extractive one with a banner."""
+    from assistant.config import load_settings
+    from assistant.ui import state
+
+    monkeypatch.setenv("ASSISTANT_LLM", "fake")
+    at = make_app("en").run()
+    fake = state.assistant(load_settings()).backend  # the app's cached instance
+    fake.enqueue("For learning analytics only general personal data may be processed [1].")
+    at.chat_input[0].set_value("Which personal data may I use for learning analytics?").run()
+    assert not at.exception, at.exception
+    assert fake.requests[-1].on_token is not None  # streamed into the chat
+    answer = at.chat_message[1]
+    assert "only general personal data may be processed **\\[1\\]**" in texts(answer.markdown)
+    assert "fake" in texts(answer.caption) and answer.expander
+    fake.enqueue("no markers at all in this rather long answer", "still no markers in this long answer")
+    at.chat_input[0].set_value("How long may learning-analytics data be kept?").run()
+    assert "could not be verified" in texts(at.chat_message[3].warning)
+    assert "extractive" in texts(at.chat_message[3].caption)
+
+
+def test_first_start_indexes_the_corpus_then_a_document_is_added(monkeypatch, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mini.md").write_text(
+        "---\ntitle: Mini policy\nauthority: official\nversion: \"0.1\"\n---\n\n# Mini policy\n\n"
+        "## Bewaren\n\nLA-gegevens worden na afloop van het project verwijderd of geanonimiseerd.\n", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(corpus))
+    at = make_app("en").run()
+    assert not at.exception, at.exception
+    assert at.status and at.status[0].label.startswith("Ready: added 1"), at.status
+    assert at.status[0].get("progress")  # the progress bar of the first-start ingest
+    assert "mini.md" in texts(at.sidebar.caption)
+    # Documents: an uploaded document is indexed as supplementary, with a progress bar
+    open_page(at, "documents")
+    at.file_uploader[0].set_value(("faq.md", b"# FAQ\n\n## Dashboards\n\nEen dashboard toont alleen eigen "
+                                   b"voortgang aan studenten.\n", "text/markdown")).run()
+    [b for b in at.button if b.label == translate("docs.add", "en")][0].click().run()
+    assert not at.exception, at.exception
+    assert "Index updated: added 1" in texts(at.success)
+    table = at.dataframe[0].value
+    assert sorted(table["File"]) == ["faq.md", "mini.md"]
+    assert dict(zip(table["File"], table["Authority"], strict=True))["faq.md"] == "supplementary"
+    assert (Path(os.environ["ASSISTANT_HOME"]) / "uploads" / "faq.md").is_file()
 
 
 def test_example_question_and_personal_data_warning(app_env):

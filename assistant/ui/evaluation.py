@@ -44,6 +44,8 @@ def _show_report(path: Path) -> None:
         chunk.clear()
 
     for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):  # the report's own title: the page already has one
+            continue
         m = _IMAGE.match(line)
         if m and "/" not in m.group(2) and (path.parent / m.group(2)).is_file():
             flush()

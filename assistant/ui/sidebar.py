@@ -9,7 +9,7 @@ from ..errors import AssistantError
 from .i18n import LANGS
 from .state import Identity, assistant, identity, lang, t
 
-__all__ = ["render_sidebar", "require_login"]
+__all__ = ["render_sidebar", "render_status", "require_login"]
 
 _LANG_NAMES = {"nl": "Nederlands", "en": "English"}
 
@@ -31,7 +31,7 @@ def _corpus_lines(s: Settings) -> list[str]:
 
 
 def render_sidebar(s: Settings) -> Identity:
-    """Draw the sidebar; returns who is using the app."""
+    """Language switch and identity; returns who is using the app."""
     with st.sidebar:
         if "lang" not in st.session_state:
             st.session_state["lang"] = lang()
@@ -47,6 +47,12 @@ def render_sidebar(s: Settings) -> Identity:
             st.caption(":material/info: " + t("side.local_mode"))
         if who.name:
             st.caption(t("side.role_reviewer") if who.reviewer else t("side.role_staff"))
+    return who
+
+
+def render_status(s: Settings) -> None:
+    """Which backend and corpus version answer (drawn after first-start indexing), and a new chat."""
+    with st.sidebar:
         st.divider()
         st.caption(t("side.backend", name=s.llm))
         for line in _corpus_lines(s):
@@ -54,7 +60,6 @@ def render_sidebar(s: Settings) -> Identity:
         if st.button(t("side.new_chat"), icon=":material/add_comment:", key="new_chat"):
             st.session_state["messages"] = []
             st.session_state.pop("pending_question", None)
-    return who
 
 
 def require_login(who: Identity) -> None:

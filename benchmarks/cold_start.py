@@ -1,0 +1,153 @@
+"""Cold start: process start to first answer for `assistant ask --json`, and a fresh `Assistant`.
+
+Runs, each a new process, on one home:
+1. `ask` on an empty home: the first start (indexes the shipped corpus; the model folder is shared
+   and already provisioned).
+2. `ask` again, several times: the cold start a user sees on an indexed home (median).
+3. Baselines: `python -c pass` (the interpreter), and a bare model process: import
+   sentence-transformers, load the same model folder, encode one query (what no answer can avoid).
+4. In-process stages of a fresh `Assistant` (imports, model load, index open + BM25 build, first and
+   second answer), reported by a worker so the parent's warm caches do not leak in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .common import ROOT, Mode, Result, model_dir, run_worker, worker_env
+
+NAME = "cold_start"
+TITLE = "Cold start: process start to first answer"
+QUESTION = "Hoe lang mogen we de gegevens van studenten bewaren?"
+
+_BARE = """
+import sys
+from sentence_transformers import SentenceTransformer
+m = SentenceTransformer(sys.argv[1], device="cpu", local_files_only=True)
+m.encode(["query: " + sys.argv[2]], normalize_embeddings=True)
+"""
+
+
+def _timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return seconds, proc
+
+
+def _worker(spec: dict) -> dict:
+    """Stages of a fresh Assistant in this process (imports count from the worker's start)."""
+    t0 = time.perf_counter()
+    from assistant.answer import Assistant
+    from assistant.config import load_settings
+
+    t_import = time.perf_counter()
+    settings = load_settings(home=Path(spec["home"]), model_dir=Path(spec["model_dir"]))
+    assistant = Assistant(settings)
+    t_construct = time.perf_counter()
+    _ = assistant.index.embedder  # model load
+    t_model = time.perf_counter()
+    assistant.retriever._refresh()  # open the store, live view, BM25
+    t_index = time.perf_counter()
+    first = assistant.ask(spec["question"])
+    t_first = time.perf_counter()
+    assistant.ask(spec["question"] + " ")
+    t_second = time.perf_counter()
+    return {
+        "imports_s": t_import - t0,
+        "construct_s": t_construct - t_import,
+        "model_s": t_model - t_construct,
+        "index_s": t_index - t_model,
+        "first_ask_s": t_first - t_index,
+        "second_ask_s": t_second - t_first,
+        "to_first_answer_s": t_first - t0,
+        "answered": not first.refused,
+        "langchain_core_imported": "langchain_core" in sys.modules,
+    }
+
+
+def run(mode: Mode) -> Result:
+    repeats = 1 if mode.quick else 3 if mode.full else 2
+    home = Path(tempfile.mkdtemp(prefix="bench-cold-")) / "home"
+    env = worker_env(ASSISTANT_HOME=str(home))
+    cli = [sys.executable, "-c", "from assistant.cli import main; main()", "ask", QUESTION, "--json"]
+
+    first_s, proc = _timed(cli, env)
+    answer = json.loads(proc.stdout)
+    cold = []
+    for _ in range(repeats):
+        seconds, proc = _timed(cli, env)
+        cold.append(seconds)
+    python = statistics.median(_timed([sys.executable, "-c", "pass"], env)[0] for _ in range(repeats))
+    model_path = str(model_dir() / "multilingual-e5-small")
+    bare = statistics.median(
+        _timed([sys.executable, "-c", _BARE, model_path, QUESTION], env)[0] for _ in range(repeats)
+    )
+    stages = run_worker(
+        "benchmarks.cold_start", {"home": str(home), "model_dir": str(model_dir()), "question": QUESTION}
+    )
+    cold_s = statistics.median(cold)
+
+    result = Result(NAME, TITLE, ["measure", "seconds", "x bare model process"])
+    result.rows = [
+        ["`assistant ask --json`, first start (indexes corpus)", first_s, first_s / bare],
+        [f"`assistant ask --json`, indexed home (median of {repeats})", cold_s, cold_s / bare],
+        ["baseline: python -c pass", python, python / bare],
+        ["baseline: import sentence-transformers + load model + encode 1", bare, 1.0],
+        ["fresh Assistant: imports", stages["imports_s"], float("nan")],
+        ["fresh Assistant: construct", stages["construct_s"], float("nan")],
+        ["fresh Assistant: model load", stages["model_s"], float("nan")],
+        ["fresh Assistant: open index + BM25", stages["index_s"], float("nan")],
+        ["fresh Assistant: first ask", stages["first_ask_s"], float("nan")],
+        [
+            "fresh Assistant: process start to first answer",
+            stages["to_first_answer_s"],
+            stages["to_first_answer_s"] / bare,
+        ],
+        ["fresh Assistant: second ask (warm)", stages["second_ask_s"], float("nan")],
+    ]
+    result.ratio(
+        "cold `ask` / bare model process",
+        cold_s / bare,
+        "python + import sentence-transformers + load model + encode one query",
+        "<= 1.5",
+        cold_s / bare <= 1.5,
+    )
+    result.ratio("first start / cold `ask`", first_s / cold_s, "cold `ask` on an indexed home")
+    result.ratio(
+        "fresh Assistant to first answer / bare model process",
+        stages["to_first_answer_s"] / bare,
+        "same bare model process",
+    )
+    result.notes.append(
+        f"question: {QUESTION!r}; answered: {not answer['refused']} ({len(answer['citations'])} citation(s))"
+    )
+    result.notes.append(
+        "target 1.5x is ours (the issue sets none): imports, store and BM25 on top of the model "
+        "should cost less than half of the unavoidable model load"
+    )
+    result.data = {
+        "first_start_s": first_s,
+        "cold_s": cold,
+        "python_s": python,
+        "bare_model_s": bare,
+        "stages": stages,
+    }
+    result.params = {"repeats": repeats}
+    return result
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--worker", required=True)
+    args = parser.parse_args()
+    print(json.dumps(_worker(json.loads(args.worker))))
