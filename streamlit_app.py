@@ -11,23 +11,27 @@ import streamlit as st
 from assistant.ui import sidebar, state
 
 PAGES = Path(__file__).resolve().parent / "assistant" / "ui"
+# (page module and url path, icon); the first is the landing page
+NAVIGATION = [
+    ("ask", ":material/forum:"),
+    ("draft", ":material/edit_document:"),
+    ("review", ":material/fact_check:"),
+    ("evaluation", ":material/monitoring:"),
+    ("documents", ":material/folder_open:"),
+]
 
-st.set_page_config(page_title="LA Policy Assistant", page_icon=":material/policy:", layout="wide")
+st.set_page_config(page_title=state.t("app.title"), page_icon=":material/policy:", layout="wide")
 st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button for staff
 
 settings = state.settings()
 who = sidebar.render_sidebar(settings)
 sidebar.require_login(who)
-
-page = st.navigation([
-    st.Page(PAGES / "ask.py", title=state.t("nav.ask"), icon=":material/forum:", url_path="ask", default=True),
-    st.Page(PAGES / "draft.py", title=state.t("nav.draft"), icon=":material/edit_document:", url_path="draft"),
-    st.Page(PAGES / "review.py", title=state.t("nav.review"), icon=":material/fact_check:", url_path="review"),
-    st.Page(PAGES / "evaluation.py", title=state.t("nav.evaluation"), icon=":material/monitoring:",
-            url_path="evaluation"),
-    st.Page(PAGES / "documents.py", title=state.t("nav.documents"), icon=":material/folder_open:",
-            url_path="documents"),
-])
+page = st.navigation(
+    [
+        st.Page(PAGES / f"{name}.py", title=state.t(f"nav.{name}"), icon=icon, url_path=name, default=i == 0)
+        for i, (name, icon) in enumerate(NAVIGATION)
+    ]
+)
 state.ensure_index(settings)
 sidebar.render_status(settings)
 page.run()

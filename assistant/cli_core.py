@@ -115,7 +115,11 @@ def register(app: typer.Typer) -> None:
         """One answer with citations (or an honest 'the policy does not say')."""
         from rich.console import Console
 
-        assistant = build_assistant(quiet=as_json)
+        from .answer import clean_question
+
+        settings = _settings()
+        clean_question(question, settings.max_question_chars)  # before a first start builds the index
+        assistant = build_assistant(settings, quiet=as_json)
         answer = assistant.ask(question)
         if as_json:
             typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
@@ -155,7 +159,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ):
         """Ranked passages with section path and score."""
-        assistant = build_assistant(quiet=as_json)
+        from .answer import clean_question
+
+        settings = _settings()
+        clean_question(query, settings.max_question_chars)  # before a first start builds the index
+        assistant = build_assistant(settings, quiet=as_json)
         result = assistant.search(query, k=k)
         rows = [{"rank": n, "id": h.passage.id, "source": h.passage.source, "section": h.passage.section,
                  "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 3),

@@ -231,7 +231,8 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
+        self._torch = torch
+        self._batch_threads = max(1, min(os.cpu_count() or 1, 4))
         local = Path(path).exists()
         self.model = SentenceTransformer(path, device="cpu", local_files_only=local)
         self.name = path
@@ -243,6 +244,10 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         with self._lock:  # torch CPU inference is not improved by concurrent calls on 2 cores
+            # One thread for a single short query: with 2 threads a busy machine (other processes, other
+            # requests) makes intra-op threads spin and a 20 ms query takes 400 ms (measured). Batches at
+            # ingest use every core.
+            self._torch.set_num_threads(1 if len(texts) <= 4 else self._batch_threads)
             vecs = self.model.encode(
                 [prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import ROOT, Mode, Result, model_dir, run_worker, worker_env
+from .common import ROOT, Mode, Result, model_dir, peak_rss_mb, run_worker, worker_env
 
 NAME = "cold_start"
 TITLE = "Cold start: process start to first answer"
@@ -72,6 +72,7 @@ def _worker(spec: dict) -> dict:
         "to_first_answer_s": t_first - t0,
         "answered": not first.refused,
         "langchain_core_imported": "langchain_core" in sys.modules,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -114,6 +115,7 @@ def run(mode: Mode) -> Result:
             stages["to_first_answer_s"] / bare,
         ],
         ["fresh Assistant: second ask (warm)", stages["second_ask_s"], float("nan")],
+        [f"fresh Assistant: peak RSS {stages['peak_rss_mb']:.0f} MB", float("nan"), float("nan")],
     ]
     result.ratio(
         "cold `ask` / bare model process",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES = ("ask", "draft", "review", "evaluation", "documents")
-DESCRIPTION = ("Teachers want to see each week during the course which students fall behind on the quizzes in "
-               "Brightspace, so that they can give targeted feedback.")
+DESCRIPTION = (
+    "Teachers want to see each week during the course which students fall behind on the quizzes in "
+    "Brightspace, so that they can give targeted feedback."
+)
 
 
 @pytest.fixture
@@ -71,8 +74,15 @@ def test_catalogue_is_complete_in_both_languages():
     assert translate("nav.ask", "nl") == "Vraag" and translate("nav.ask", "en") == "Ask"
 
 
-@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "[click](http://evil)", "![x](http://evil/x.png)",
-                                  "**bold** _it_ `code` $x$ :red[x] # head"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "[click](http://evil)",
+        "![x](http://evil/x.png)",
+        "**bold** _it_ `code` $x$ :red[x] # head",
+    ],
+)
 def test_passage_and_user_text_are_escaped(text):
     out = escape_md(text)
     assert not re.search(r"(?<!\\)[\[\]()*_`$<>#:!]", out), out  # every special character escaped
@@ -166,13 +176,21 @@ def test_llm_answers_stream_and_fallbacks_warn(app_env, monkeypatch):
     assert "extractive" in texts(at.chat_message[3].caption)
 
 
-def test_first_start_indexes_the_corpus_then_a_document_is_added(monkeypatch, tmp_path):
+@pytest.fixture
+def mini_corpus(monkeypatch, tmp_path):
+    """A one-document corpus (ASSISTANT_CORPUS) for tests that change their own, empty home."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "mini.md").write_text(
-        "---\ntitle: Mini policy\nauthority: official\nversion: \"0.1\"\n---\n\n# Mini policy\n\n"
-        "## Bewaren\n\nLA-gegevens worden na afloop van het project verwijderd of geanonimiseerd.\n", encoding="utf-8")
+        '---\ntitle: Mini policy\nauthority: official\nversion: "0.1"\n---\n\n# Mini policy\n\n'
+        "## Bewaren\n\nLA-gegevens worden na afloop van het project verwijderd of geanonimiseerd.\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("ASSISTANT_CORPUS", str(corpus))
+    return corpus
+
+
+def test_first_start_indexes_the_corpus_then_a_document_is_added(mini_corpus):
     at = make_app("en").run()
     assert not at.exception, at.exception
     assert at.status and at.status[0].label.startswith("Ready: added 1"), at.status
@@ -180,8 +198,13 @@ def test_first_start_indexes_the_corpus_then_a_document_is_added(monkeypatch, tm
     assert "mini.md" in texts(at.sidebar.caption)
     # Documents: an uploaded document is indexed as supplementary, with a progress bar
     open_page(at, "documents")
-    at.file_uploader[0].set_value(("faq.md", b"# FAQ\n\n## Dashboards\n\nEen dashboard toont alleen eigen "
-                                   b"voortgang aan studenten.\n", "text/markdown")).run()
+    at.file_uploader[0].set_value(
+        (
+            "faq.md",
+            b"# FAQ\n\n## Dashboards\n\nEen dashboard toont alleen eigen voortgang aan studenten.\n",
+            "text/markdown",
+        )
+    ).run()
     [b for b in at.button if b.label == translate("docs.add", "en")][0].click().run()
     assert not at.exception, at.exception
     assert "Index updated: added 1" in texts(at.success)
@@ -189,6 +212,30 @@ def test_first_start_indexes_the_corpus_then_a_document_is_added(monkeypatch, tm
     assert sorted(table["File"]) == ["faq.md", "mini.md"]
     assert dict(zip(table["File"], table["Authority"], strict=True))["faq.md"] == "supplementary"
     assert (Path(os.environ["ASSISTANT_HOME"]) / "uploads" / "faq.md").is_file()
+
+
+def test_an_unreachable_chroma_server_is_shown_not_raised(monkeypatch):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    at = make_app("en").run()
+    assert not at.exception, at.exception
+    assert escape_md("cannot be reached (CHROMA_HOST / CHROMA_PORT)") in texts(at.error)
+
+
+def test_evaluation_page_shows_the_latest_report(mini_corpus):
+    from assistant.config import load_settings
+    from assistant.eval_runner import DEFAULT_SETS, run_eval
+
+    settings = load_settings()
+    run_eval(settings, drafts=DEFAULT_SETS["drafts"], out=settings.home / "eval-report")  # checker only: fast
+    at = make_app("en").run()
+    open_page(at, "evaluation")
+    assert "Checker (labelled drafts)" in texts(at.markdown)
+    assert at.get("image")  # the recall plot, drawn from the report's folder
+    assert at.button[0].label == translate("eval.run", "en")
 
 
 def test_example_question_and_personal_data_warning(app_env):
@@ -219,6 +266,11 @@ def test_draft_page_turns_a_description_into_a_draft_and_findings(app_env):
     # live: filling a field removes its finding
     at.text_input(key="d.responsible").input("The programme director").run()
     assert not any("responsible" in e.label for e in at.expander)
+    # nothing is lost when visiting another page
+    open_page(at, "ask")
+    open_page(at, "draft")
+    assert at.text_input(key="d.responsible").value == "The programme director"
+    assert at.text_area(key="d_desc").value == DESCRIPTION
     # a bad JSON upload is refused with a message; the draft is kept
     at.file_uploader[0].set_value(("broken.json", b"{not json", "application/json")).run()
     assert "not valid JSON" in texts(at.error)
@@ -226,13 +278,23 @@ def test_draft_page_turns_a_description_into_a_draft_and_findings(app_env):
     # submit for review
     at.button(key="submit_draft").click().run()
     assert "proposal #1" in texts(at.success)
+    # a changed draft goes in as a new version of the same proposal, not as a duplicate
+    at.text_area(key="d.retention").input("Deleted at the end of the academic year.").run()
+    assert at.button(key="submit_draft").label == translate("draft.resubmit", "en", id=1)
+    at.button(key="submit_draft").click().run()
+    assert "Version 2 of proposal #1" in texts(at.success)
 
 
 def test_draft_upload_of_an_existing_json(app_env):
     at = make_app("en").run()
     open_page(at, "draft")
-    draft = {"title": "Uploaded plan", "project_type": "research", "areas": ["4a"], "uses_ai": True,
-             "ai": {"models": "logistic regression"}}
+    draft = {
+        "title": "Uploaded plan",
+        "project_type": "research",
+        "areas": ["4a"],
+        "uses_ai": True,
+        "ai": {"models": "logistic regression"},
+    }
     at.file_uploader[0].set_value(("plan.json", json.dumps(draft).encode(), "application/json")).run()
     assert not at.exception, at.exception
     assert at.text_input(key="d.title").value == "Uploaded plan"

@@ -22,16 +22,27 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-DESCRIPTION = ("Teachers want to see each week during the course which students fall behind on the quizzes in "
-               "Brightspace, so that they can give targeted feedback.")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESCRIPTION = (
+    "Teachers want to see each week during the course which students fall behind on the quizzes in "
+    "Brightspace, so that they can give targeted feedback."
+)
 TIMEOUT_MS = 90_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing: run `make browser-deps` "
-                       "(apt-get install chromium chromium-driver) to run the browser tests"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is missing: run `make browser-deps` "
+        "(apt-get install chromium chromium-driver) to run the browser tests",
+    ),
 ]
 
 
@@ -54,24 +65,49 @@ def app_url(corpus_home, tmp_path):
     """`streamlit run streamlit_app.py` on a free 127.0.0.1 port over the ingested corpus; killed afterwards."""
     port = _free_port()
     env = dict(os.environ)
-    env |= {"ASSISTANT_HOME": str(corpus_home), "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'review.db'}",
-            "ASSISTANT_REVIEWERS": "Rita", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env |= {
+        "ASSISTANT_HOME": str(corpus_home),
+        "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'review.db'}",
+        "ASSISTANT_REVIEWERS": "Rita",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     log_path = tmp_path / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(APP),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while not _healthy(url):
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+                pytest.fail(
+                    f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
+                )
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url} within 60 s:\n{log_path.read_text(errors='replace')}")
+                pytest.fail(
+                    f"streamlit did not answer on {url} within 60 s:\n{log_path.read_text(errors='replace')}"
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -109,7 +145,9 @@ def _shot(page, name: str) -> None:
     """A screenshot of the whole page: Streamlit scrolls inside its main container, so the viewport is
     stretched to the content's height for the picture."""
     _idle(page)
-    height = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
+    height = page.evaluate(
+        "() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight"
+    )
     page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 5000)})
     page.wait_for_timeout(600)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

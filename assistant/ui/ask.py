@@ -26,8 +26,10 @@ def citation_card(n: int, c: Citation) -> None:
     icon = ":material/verified:" if official else ":material/description:"
     with st.expander(f"**\\[{n}\\]** {escape_md(c.section)}", icon=icon):
         level = t("common.official") if official else t("common.supplementary")
-        st.caption(f"{t('ask.card_source')}: {escape_md(c.source)} · {t('ask.card_authority')}: {level} · "
-                   f"{t('ask.card_score')}: {c.score:.2f}")
+        st.caption(
+            f"{t('ask.card_source')}: {escape_md(c.source)} · {t('ask.card_authority')}: {level} · "
+            f"{t('ask.card_score')}: {c.score:.2f}"
+        )
         st.caption(f"{t('ask.card_section')}: {escape_md(c.section)}")
         body, missing = highlight_passage(c.text, c.quote)
         st.markdown(body)

@@ -33,15 +33,23 @@ def upload_path(folder: Path, name: str) -> Path:
 def _table(docs: list[dict]) -> list[dict]:
     rows = []
     for d in docs:
-        rows.append({
-            t("docs.col.source"): d.get("source"), t("docs.col.title"): d.get("title"),
-            t("docs.col.version"): d.get("version") or "–",
-            t("docs.col.date"): d.get("date") or (datetime.fromtimestamp(d["ingested_at"]).strftime("%Y-%m-%d")
-                                                  if d.get("ingested_at") else "–"),
-            t("docs.col.authority"): t(f"common.{d.get('authority')}") if d.get("authority") in (
-                "official", "supplementary") else d.get("authority"),
-            t("docs.col.passages"): d.get("passages"),
-        })
+        rows.append(
+            {
+                t("docs.col.source"): d.get("source"),
+                t("docs.col.title"): d.get("title"),
+                t("docs.col.version"): d.get("version") or "–",
+                t("docs.col.date"): d.get("date")
+                or (
+                    datetime.fromtimestamp(d["ingested_at"]).strftime("%Y-%m-%d")
+                    if d.get("ingested_at")
+                    else "–"
+                ),
+                t("docs.col.authority"): t(f"common.{d.get('authority')}")
+                if d.get("authority") in ("official", "supplementary")
+                else d.get("authority"),
+                t("docs.col.passages"): d.get("passages"),
+            }
+        )
     return rows
 
 
@@ -77,11 +85,17 @@ def render() -> None:
 
     uploads = Path(s.home) / "uploads"
     rev = st.session_state.get("docs_rev", 0)
-    files = st.file_uploader(t("docs.upload"), type=[x.lstrip(".") for x in sorted(SUPPORTED_SUFFIXES)],
-                             accept_multiple_files=True, key=f"docs_upload_{rev}",
-                             max_upload_size=max(1, int(s.max_file_mb)))
+    files = st.file_uploader(
+        t("docs.upload"),
+        type=[x.lstrip(".") for x in sorted(SUPPORTED_SUFFIXES)],
+        accept_multiple_files=True,
+        key=f"docs_upload_{rev}",
+        max_upload_size=max(1, int(s.max_file_mb)),
+    )
     c1, c2 = st.columns(2)
-    add = c1.button(t("docs.add"), type="primary", icon=":material/upload:", disabled=not files, width="stretch")
+    add = c1.button(
+        t("docs.add"), type="primary", icon=":material/upload:", disabled=not files, width="stretch"
+    )
     reindex = c2.button(t("docs.reindex"), icon=":material/refresh:", width="stretch")
     try:
         if add and files:
@@ -89,7 +103,9 @@ def render() -> None:
             paths = []
             for f in files:
                 if f.size > s.max_file_mb * 1e6:
-                    st.error(t("docs.too_big", name=escape_md(f.name), mb=s.max_file_mb), icon=":material/error:")
+                    st.error(
+                        t("docs.too_big", name=escape_md(f.name), mb=s.max_file_mb), icon=":material/error:"
+                    )
                     continue
                 target = upload_path(uploads, f.name)
                 target.write_bytes(f.getvalue())

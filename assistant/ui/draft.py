@@ -1,111 +1,28 @@
 """Draft & check: a project idea becomes a draft; every field is editable; the checker runs live.
 
-The draft lives in `st.session_state["draft"]` (exchange-format dict); form widgets are initialised
-from it whenever they are missing (first draw, or after visiting another page), so nothing typed is
-lost when navigating. Run by `st.navigation` as a page script.
+The form itself is in `draft_form`; this page adds the idea box, upload, detected areas, the live
+check with downloads and "submit for review". Run by `st.navigation` as a page script.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
 import streamlit as st
 
 from assistant.drafter import draft_from_description, draft_with_llm
 from assistant.errors import AssistantError, InputError
 from assistant.export import draft_to_docx, draft_to_markdown
-from assistant.policy import AREA_IDS, AREAS, passage_for
-from assistant.proposal import DRAFT_FIELDS, AIInfo, DataItem, Draft, parse_draft
+from assistant.policy import AREAS, passage_for
+from assistant.proposal import DRAFT_FIELDS, Draft, parse_draft
 from assistant.rules import check_draft
 from assistant.ui import state
+from assistant.ui.draft_form import DRAFT, META, REV, form, load_draft_into_form
 from assistant.ui.render import escape_md, slug
 from assistant.ui.state import t
 from assistant.ui.widgets import findings_by_severity, severity_counts
 
-__all__ = ["render", "load_draft_into_form", "draft_from_form"]
+__all__ = ["render"]
 
-_DRAFT, _META, _REV, _DATA_BASE = "draft", "draft_meta", "draft_rev", "draft_data_base"
-_P = "d."  # widget key prefix
-_LINES = ("purposes", "stakeholders", "security_measures")
-_LONG = ("summary", "necessity", "retention", "human_in_the_loop", "interests_weighed", "analysis_validation")
-_SHORT = ("title", "responsible")
-_CHOICES = {
-    "project_type": ("implementation", "research"),
-    "legal_basis": ("", "public_interest", "consent"),
-    "privacy_scan": ("", "done", "planned", "not_planned"),
-}
-_TRISTATE = ("informed_consent", "ethics_approval", "privacy_statement")
-_AI_TEXT = ("models", "training_data", "decision_process")
-_AI_FLAGS = ("ai_officer_consulted", "prohibited_practices_checked")
 _MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _help(name: str, model: type = Draft) -> str:
-    return model.model_fields[name].description or ""
-
-
-def _cell(value: Any) -> str:
-    """A data-editor cell as text (empty cells arrive as None or NaN)."""
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
-
-
-def _widget_values(d: dict) -> dict[str, Any]:
-    """Widget key -> value for a draft dict."""
-    w: dict[str, Any] = {}
-    for f in _SHORT + _LONG:
-        w[_P + f] = str(d.get(f) or "")
-    for f in _LINES:
-        w[_P + f] = "\n".join(str(x) for x in d.get(f) or [])
-    for f, options in _CHOICES.items():
-        w[_P + f] = d.get(f) if d.get(f) in options else options[0]
-    for f in _TRISTATE:
-        w[_P + f] = {True: "yes", False: "no"}.get(d.get(f), "")
-    w[_P + "areas"] = [str(a) for a in d.get("areas") or []]
-    w[_P + "uses_ai"] = bool(d.get("uses_ai"))
-    ai = d.get("ai") or {}
-    for f in _AI_TEXT:
-        w[f"{_P}ai.{f}"] = str(ai.get(f) or "")
-    for f in _AI_FLAGS:
-        w[f"{_P}ai.{f}"] = bool(ai.get(f))
-    return w
-
-
-def load_draft_into_form(draft: Draft, meta: dict | None = None) -> None:
-    """Make `draft` the current draft: reset every form widget to its values."""
-    data = draft.model_dump(mode="json")
-    ss = st.session_state
-    for key in [k for k in ss if isinstance(k, str) and k.startswith(_P)]:
-        del ss[key]
-    ss[_DRAFT] = data
-    ss[_META] = meta or {}
-    ss[_REV] = ss.get(_REV, 0) + 1
-    ss[_DATA_BASE] = list(data.get("data") or [])
-    ss.pop("draft_submitted", None)
-    ss.update(_widget_values(data))
-
-
-def draft_from_form(base: dict, data_rows: list[dict]) -> dict:
-    """The draft dict from the widgets' current values (extra fields of `base` are kept)."""
-    ss = st.session_state
-    d = {k: v for k, v in base.items() if k not in DRAFT_FIELDS}
-    for f in _SHORT + _LONG:
-        d[f] = ss.get(_P + f, "")
-    for f in _LINES:
-        d[f] = [line.strip() for line in str(ss.get(_P + f, "")).splitlines() if line.strip()]
-    for f in _CHOICES:
-        d[f] = ss.get(_P + f) or None
-    for f in _TRISTATE:
-        d[f] = {"yes": True, "no": False}.get(ss.get(_P + f))
-    d["areas"] = list(ss.get(_P + "areas") or [])
-    d["data"] = data_rows
-    d["uses_ai"] = bool(ss.get(_P + "uses_ai"))
-    if d["uses_ai"]:
-        d["ai"] = {f: ss.get(f"{_P}ai.{f}", "") for f in _AI_TEXT} | {
-            f: bool(ss.get(f"{_P}ai.{f}")) for f in _AI_FLAGS}
-    else:
-        d["ai"] = None
-    return d
 
 
 # --------------------------------------------------------------------------- actions
@@ -120,8 +37,14 @@ def _make_draft(description: str, project_type: str | None) -> None:
         result = draft_with_llm(description, get_chat_model(s), project_type, embedder=embedder)
     else:
         result = draft_from_description(description, project_type, embedder=embedder)
-    load_draft_into_form(result.draft, {"areas_ranked": list(result.areas_ranked), "warnings": list(result.warnings),
-                                        "method": result.method})
+    load_draft_into_form(
+        result.draft,
+        {
+            "areas_ranked": list(result.areas_ranked),
+            "warnings": list(result.warnings),
+            "method": result.method,
+        },
+    )
 
 
 def _upload(uploaded) -> None:
@@ -142,8 +65,12 @@ def _idea() -> None:
         ss["d_desc"] = ss.get("_keep.d_desc", "")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.text_area(t("draft.description"), key="d_desc", height=110, help=t("draft.description_help"))
-    ptype = right.selectbox(t("draft.type"), ("", "implementation", "research"), key="d_ptype",
-                            format_func=state.labeler("value.", "draft.type_auto"))
+    ptype = right.selectbox(
+        t("draft.type"),
+        ("", "implementation", "research"),
+        key="d_ptype",
+        format_func=state.labeler("value.", "draft.type_auto"),
+    )
     ss["_keep.d_desc"] = ss["d_desc"]
     if right.button(t("draft.make"), type="primary", icon=":material/auto_awesome:", width="stretch"):
         try:
@@ -151,8 +78,9 @@ def _idea() -> None:
                 _make_draft(ss["d_desc"], ptype or None)
         except AssistantError as exc:
             state.show_error(exc)
-    uploaded = st.file_uploader(t("draft.upload"), type=["json"], key=f"draft_upload_{ss.get(_REV, 0)}",
-                                max_upload_size=2)
+    uploaded = st.file_uploader(
+        t("draft.upload"), type=["json"], key=f"draft_upload_{ss.get(REV, 0)}", max_upload_size=2
+    )
     if uploaded is not None:
         _upload(uploaded)
 
@@ -168,7 +96,9 @@ def _areas(meta: dict) -> None:
     for col, (a, c) in zip(cols, shown, strict=True):
         area = AREAS[a]
         with col:
-            st.progress(min(max(c, 0.0), 1.0), text=t("draft.confidence", id=a, label=area.label(lang), conf=c))
+            st.progress(
+                min(max(c, 0.0), 1.0), text=t("draft.confidence", id=a, label=area.label(lang), conf=c)
+            )
             with st.popover(t("draft.definition"), icon=":material/menu_book:"):
                 if lang == "en" and area.summary_en:
                     st.write(area.summary_en)
@@ -177,99 +107,57 @@ def _areas(meta: dict) -> None:
                 st.markdown("> " + escape_md(passage.text))
 
 
-def _form(draft: dict) -> dict:
-    """The editable fields; returns the draft dict they describe."""
-    ss = st.session_state
-    for key, value in _widget_values(draft).items():
-        ss.setdefault(key, value)
-    rev = ss.get(_REV, 0)
-    data_key = f"{_P}data.{rev}"
-    if data_key not in ss:
-        ss[_DATA_BASE] = list(draft.get("data") or [])
-
-    values = state.labeler("value.", "value.none")
-    lang = state.lang()
-    st.text_input(t("field.title"), key=_P + "title", help=_help("title"))
-    st.text_area(t("field.summary"), key=_P + "summary", help=_help("summary"), height=100)
-    c1, c2 = st.columns(2)
-    c1.selectbox(t("field.project_type"), _CHOICES["project_type"], key=_P + "project_type",
-                 format_func=values, help=_help("project_type"))
-    extra_areas = [a for a in ss[_P + "areas"] if a not in AREA_IDS]
-    c2.multiselect(t("field.areas"), list(AREA_IDS) + extra_areas, key=_P + "areas", help=_help("areas"),
-                   format_func=lambda a: f"{a} · {AREAS[a].label(lang)}" if a in AREAS else a)
-    for f in ("purposes", "stakeholders"):
-        st.text_area(t(f"field.{f}"), key=_P + f, help=f"{_help(f)} {t('draft.lines_help')}", height=90)
-    st.markdown(f"**{t('field.data')}**", help=_help("data"))
-    rows = pd.DataFrame(ss[_DATA_BASE], columns=["name", "category", "source"])
-    edited = st.data_editor(
-        rows, key=data_key, num_rows="dynamic", width="stretch", hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn(t("field.data.name"), help=_help("name", DataItem)),
-            "category": st.column_config.SelectboxColumn(
-                t("field.data.category"), options=["general", "sensitive", "special"], default="general",
-                help=_help("category", DataItem)),
-            "source": st.column_config.TextColumn(t("field.data.source"), help=_help("source", DataItem)),
-        },
-    )
-    data_rows = [
-        {"name": _cell(r.get("name")), "category": _cell(r.get("category")) or "general", "source": _cell(r.get("source"))}
-        for r in edited.to_dict("records")
-        if _cell(r.get("name")) or _cell(r.get("source"))
-    ]
-    st.text_area(t("field.necessity"), key=_P + "necessity", help=_help("necessity"), height=90)
-    c1, c2, c3 = st.columns(3)
-    c1.selectbox(t("field.legal_basis"), _CHOICES["legal_basis"], key=_P + "legal_basis",
-                 format_func=values, help=_help("legal_basis"))
-    tri = {"": t("common.unknown"), "yes": t("common.yes"), "no": t("common.no")}
-    for col, f in zip((c2, c3), ("informed_consent", "ethics_approval"), strict=True):
-        col.selectbox(t(f"field.{f}"), tuple(tri), key=_P + f, format_func=tri.get, help=_help(f))
-    st.text_area(t("field.retention"), key=_P + "retention", help=_help("retention"), height=68)
-    c1, c2 = st.columns(2)
-    c1.selectbox(t("field.privacy_statement"), tuple(tri), key=_P + "privacy_statement", format_func=tri.get,
-                 help=_help("privacy_statement"))
-    c2.selectbox(t("field.privacy_scan"), _CHOICES["privacy_scan"], key=_P + "privacy_scan",
-                 format_func=values, help=_help("privacy_scan"))
-    st.text_area(t("field.security_measures"), key=_P + "security_measures",
-                 help=f"{_help('security_measures')} {t('draft.lines_help')}", height=90)
-    for f in ("human_in_the_loop", "interests_weighed", "analysis_validation"):
-        st.text_area(t(f"field.{f}"), key=_P + f, help=_help(f), height=80)
-    st.text_input(t("field.responsible"), key=_P + "responsible", help=_help("responsible"))
-    st.toggle(t("field.uses_ai"), key=_P + "uses_ai", help=_help("uses_ai"))
-    if ss[_P + "uses_ai"]:
-        with st.container(border=True):
-            st.markdown(f"**{t('draft.ai_section')}**", help=_help("ai"))
-            for f in _AI_TEXT:
-                st.text_area(t(f"field.ai.{f}"), key=f"{_P}ai.{f}", help=_help(f, AIInfo), height=68)
-            for f in _AI_FLAGS:
-                st.checkbox(t(f"field.ai.{f}"), key=f"{_P}ai.{f}", help=_help(f, AIInfo))
-    return draft_from_form(draft, data_rows)
-
-
 def _actions(draft: Draft, findings: list) -> None:
     s = state.settings()
     lang = state.lang()
     stem = slug(draft.title)
     c1, c2, c3 = st.columns(3)
-    c1.download_button(".json", draft.to_json(), f"{stem}.json", "application/json", icon=":material/download:",
-                       width="stretch")
-    c2.download_button(".md", draft_to_markdown(draft, findings, lang), f"{stem}.md", "text/markdown",
-                       icon=":material/download:", width="stretch")
-    c3.download_button(".docx", draft_to_docx(draft, findings, lang), f"{stem}.docx", _MIME_DOCX,
-                       icon=":material/download:", width="stretch")
+    c1.download_button(
+        ".json",
+        draft.to_json(),
+        f"{stem}.json",
+        "application/json",
+        icon=":material/download:",
+        width="stretch",
+    )
+    c2.download_button(
+        ".md",
+        draft_to_markdown(draft, findings, lang),
+        f"{stem}.md",
+        "text/markdown",
+        icon=":material/download:",
+        width="stretch",
+    )
+    c3.download_button(
+        ".docx",
+        draft_to_docx(draft, findings, lang),
+        f"{stem}.docx",
+        _MIME_DOCX,
+        icon=":material/download:",
+        width="stretch",
+    )
     who = state.identity(s)
-    if st.button(t("draft.submit"), type="primary", icon=":material/send:", width="stretch", key="submit_draft"):
+    ss = st.session_state
+    pid = ss.get("draft_proposal")  # this draft was submitted before: the next submit is a new version
+    label = t("draft.resubmit", id=pid) if pid else t("draft.submit")
+    if st.button(label, type="primary", icon=":material/send:", width="stretch", key="submit_draft"):
         if not who.name:
             st.warning(t("draft.submit_needs_name"), icon=":material/person:")
             return
         try:
-            view = state.review_service(s).submit(draft, author=who.name)
+            svc = state.review_service(s)
+            view = svc.resubmit(pid, draft, author=who.name) if pid else svc.submit(draft, author=who.name)
         except AssistantError as exc:
             state.show_error(exc)
             return
-        st.session_state["draft_submitted"] = (view.id, view.status)
-    if submitted := st.session_state.get("draft_submitted"):
-        st.success(t("draft.submitted", id=submitted[0], status=t(f"status.{submitted[1]}")),
-                   icon=":material/check_circle:")
+        ss["draft_proposal"] = view.id
+        ss["draft_submitted"] = (view.id, view.status, view.version)
+    if submitted := ss.get("draft_submitted"):
+        pid, status, version = submitted
+        key = "draft.submitted" if version == 1 else "draft.resubmitted"
+        st.success(
+            t(key, id=pid, status=t(f"status.{status}"), version=version), icon=":material/check_circle:"
+        )
 
 
 def _check(d: dict) -> None:
@@ -279,8 +167,9 @@ def _check(d: dict) -> None:
     except InputError as exc:
         st.error(f"{t('draft.invalid')}\n\n{escape_md(str(exc))}", icon=":material/error:")
         return
-    st.session_state[_DRAFT] = draft.model_dump(mode="json") | {
-        k: v for k, v in d.items() if k not in DRAFT_FIELDS}
+    st.session_state[DRAFT] = draft.model_dump(mode="json") | {
+        k: v for k, v in d.items() if k not in DRAFT_FIELDS
+    }
     findings = check_draft(draft)
     counts = severity_counts(findings)
     if counts["blocker"] or counts["major"]:
@@ -296,13 +185,13 @@ def render() -> None:
     st.caption(t("draft.intro"))
     _idea()
     ss = st.session_state
-    if ss.get(_DRAFT) is None:
+    if ss.get(DRAFT) is None:
         st.info(t("draft.empty_hint"), icon=":material/lightbulb:")
         if st.button(t("draft.new"), icon=":material/note_add:"):
             load_draft_into_form(Draft.empty())
             st.rerun()
         return
-    meta = ss.get(_META) or {}
+    meta = ss.get(META) or {}
     if meta.get("loaded_from"):
         st.success(t("draft.loaded", name=escape_md(meta["loaded_from"])), icon=":material/upload_file:")
     if meta.get("method") == "llm":
@@ -314,7 +203,7 @@ def render() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("draft.form"), anchor=False)
-        current = _form(ss[_DRAFT])
+        current = form(ss[DRAFT])
     with right, st.container(border=True):
         _check(current)
 

@@ -32,7 +32,10 @@ _M: dict[str, tuple[str, str]] = {
     "side.signed_in": ("Ingelogd als {name}", "Signed in as {name}"),
     "side.logout": ("Uitloggen", "Log out"),
     "side.backend": ("Antwoordmodel: {name}", "Answer backend: {name}"),
-    "side.corpus": ("Beleid: {source} · versie {version} · {date}", "Policy: {source} · version {version} · {date}"),
+    "side.corpus": (
+        "Beleid: {source} · versie {version} · {date}",
+        "Policy: {source} · version {version} · {date}",
+    ),
     "side.corpus_more": ("+ {n} aanvullende documenten", "+ {n} supplementary documents"),
     "side.corpus_empty": ("Nog geen documenten geïndexeerd.", "No documents indexed yet."),
     "side.new_chat": ("Nieuw gesprek", "New conversation"),
@@ -43,7 +46,10 @@ _M: dict[str, tuple[str, str]] = {
     ),
     "login.button": ("Inloggen", "Sign in"),
     "setup.status": ("Eerste start: de assistent wordt voorbereid…", "First start: preparing the assistant…"),
-    "setup.model": ("Offline embeddingmodel voorbereiden (eenmalig)…", "Preparing the offline embedding model (once)…"),
+    "setup.model": (
+        "Offline embeddingmodel voorbereiden (eenmalig)…",
+        "Preparing the offline embedding model (once)…",
+    ),
     "setup.indexing": ("Beleid indexeren: {stage}", "Indexing the policy: {stage}"),
     "setup.done": ("Klaar: {summary}", "Ready: {summary}"),
     "setup.failed": ("Overgeslagen: {name}: {reason}", "Skipped: {name}: {reason}"),
@@ -122,7 +128,6 @@ _M: dict[str, tuple[str, str]] = {
     "draft.fix": ("Oplossing", "Fix"),
     "draft.field": ("Veld", "Field"),
     "draft.passage": ("Beleidspassage", "Policy passage"),
-    "draft.downloads": ("Downloaden", "Download"),
     "draft.submit": ("Indienen ter beoordeling", "Submit for review"),
     "draft.submit_needs_name": (
         "Vul eerst uw naam in (zijbalk) om in te dienen.",
@@ -131,6 +136,11 @@ _M: dict[str, tuple[str, str]] = {
     "draft.submitted": (
         "Ingediend als voorstel #{id} (status: {status}). Beoordelaars zien het nu in hun wachtrij.",
         "Submitted as proposal #{id} (status: {status}). Reviewers now see it in their queue.",
+    ),
+    "draft.resubmit": ("Nieuwe versie indienen (#{id})", "Submit a new version (#{id})"),
+    "draft.resubmitted": (
+        "Versie {version} van voorstel #{id} ingediend (status: {status}).",
+        "Version {version} of proposal #{id} submitted (status: {status}).",
     ),
     "draft.empty_hint": (
         "Nog geen concept: beschrijf hierboven uw idee of laad een JSON-bestand.",
@@ -191,9 +201,15 @@ _M: dict[str, tuple[str, str]] = {
         "(of het rollenbestand).",
         "Only reviewers can review proposals. Reviewers are listed in ASSISTANT_REVIEWERS (or the roles file).",
     ),
-    "review.no_name": ("Vul uw naam in (zijbalk) om uw voorstellen te zien.", "Type your name in the sidebar to see your proposals."),
+    "review.no_name": (
+        "Vul uw naam in (zijbalk) om uw voorstellen te zien.",
+        "Type your name in the sidebar to see your proposals.",
+    ),
     "review.mine": ("Uw ingediende voorstellen", "Your submitted proposals"),
-    "review.none_mine": ("U heeft nog geen voorstellen ingediend.", "You have not submitted any proposals yet."),
+    "review.none_mine": (
+        "U heeft nog geen voorstellen ingediend.",
+        "You have not submitted any proposals yet.",
+    ),
     "review.queue": ("Wachtrij", "Queue"),
     "review.filter": ("Status", "Status"),
     "review.all": ("alle", "all"),
@@ -216,7 +232,10 @@ _M: dict[str, tuple[str, str]] = {
     "review.draft_json": ("Concept als JSON", "Draft as JSON"),
     "review.findings": ("Bevindingen", "Findings"),
     "review.no_findings": ("Geen bevindingen.", "No findings."),
-    "review.current_verdict": ("Huidig oordeel: {verdict} ({reviewer})", "Current verdict: {verdict} ({reviewer})"),
+    "review.current_verdict": (
+        "Huidig oordeel: {verdict} ({reviewer})",
+        "Current verdict: {verdict} ({reviewer})",
+    ),
     "review.no_verdict": ("Nog geen oordeel.", "No verdict yet."),
     "review.verdict": ("Oordeel", "Verdict"),
     "review.comment": ("Toelichting", "Comment"),
@@ -289,13 +308,19 @@ _M: dict[str, tuple[str, str]] = {
     "docs.col.date": ("Datum", "Date"),
     "docs.col.authority": ("Status", "Authority"),
     "docs.col.passages": ("Passages", "Passages"),
-    "docs.upload": ("Document toevoegen (.md .txt .pdf .docx .html)", "Add a document (.md .txt .pdf .docx .html)"),
+    "docs.upload": (
+        "Document toevoegen (.md .txt .pdf .docx .html)",
+        "Add a document (.md .txt .pdf .docx .html)",
+    ),
     "docs.add": ("Toevoegen en indexeren", "Add and index"),
     "docs.reindex": ("Alles opnieuw indexeren", "Re-index everything"),
     "docs.indexing": ("Indexeren: {stage}", "Indexing: {stage}"),
     "docs.report": ("Index bijgewerkt: {summary}", "Index updated: {summary}"),
     "docs.failed": ("Niet geïndexeerd: {name}: {reason}", "Not indexed: {name}: {reason}"),
-    "docs.too_big": ("{name} is groter dan {mb:.0f} MB en is niet toegevoegd.", "{name} is larger than {mb:.0f} MB and was not added."),
+    "docs.too_big": (
+        "{name} is groter dan {mb:.0f} MB en is niet toegevoegd.",
+        "{name} is larger than {mb:.0f} MB and was not added.",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {key: dict(zip(LANGS, texts, strict=True)) for key, texts in _M.items()}

@@ -38,7 +38,7 @@ def answer_markdown(text: str) -> str:
         if m:
             bullet = m.group(2)
             prefix = m.group(1) + ("- " if bullet in "-*•" else bullet.rstrip(".)") + ". ")
-            rest = line[m.end():]
+            rest = line[m.end() :]
         body = _MARKER.sub(r"**\\[\1\\]**", _SPECIAL.sub(r"\\\1", rest))
         out.append(prefix + body)
     return "\n".join(out)

@@ -53,17 +53,33 @@ def _evaluate(pid: int, fid: int, row_version: int) -> None:
         return
     extra = {}
     if verdict == "improvable":
-        extra = {"action": ss.get(f"{key}.action"), "owner": ss.get(f"{key}.owner"), "due": ss.get(f"{key}.due")}
+        extra = {
+            "action": ss.get(f"{key}.action"),
+            "owner": ss.get(f"{key}.owner"),
+            "due": ss.get(f"{key}.due"),
+        }
     reviewer = state.identity(state.settings()).name
-    _run(lambda: _service().evaluate(pid, fid, verdict, reviewer, comment=ss.get(f"{key}.comment"),
-                                     expected_row_version=row_version, **extra), t("review.saved"))
+    _run(
+        lambda: _service().evaluate(
+            pid,
+            fid,
+            verdict,
+            reviewer,
+            comment=ss.get(f"{key}.comment"),
+            expected_row_version=row_version,
+            **extra,
+        ),
+        t("review.saved"),
+    )
 
 
 def _decide(pid: int, decision: str, row_version: int) -> None:
     reviewer = state.identity(state.settings()).name
     comment = st.session_state.get(f"dec.{pid}.comment")
-    _run(lambda: _service().decide(pid, reviewer, decision, comment=comment, expected_row_version=row_version),
-         t("review.decided", decision=t(f"status.{decision}")))
+    _run(
+        lambda: _service().decide(pid, reviewer, decision, comment=comment, expected_row_version=row_version),
+        t("review.decided", decision=t(f"status.{decision}")),
+    )
 
 
 def _flash() -> None:
@@ -75,10 +91,12 @@ def _flash() -> None:
         st.success(message, icon=":material/check_circle:")  # our own catalogue text
         st.toast(message, icon=":material/check_circle:")
     elif kind == "conflict":
+        st.toast(t("review.conflict"), icon=":material/sync_problem:")
         st.error(t("review.conflict"), icon=":material/sync_problem:")
         st.caption(escape_md(message))
         st.button(t("review.reload"), icon=":material/refresh:", key="reload")
     else:
+        st.toast(escape_md(message), icon=":material/error:")
         st.error(escape_md(message), icon=":material/error:")
 
 
@@ -94,22 +112,35 @@ def _draft_fields(draft: dict) -> list[tuple[str, str]]:
             return "; ".join(text(v) for v in value)
         if isinstance(value, dict):
             if "category" in value:
-                return f"{value.get('name', '')} ({text(value.get('category'))}, {value.get('source') or '–'})"
+                return (
+                    f"{value.get('name', '')} ({text(value.get('category'))}, {value.get('source') or '–'})"
+                )
             return "; ".join(f"{k}: {text(v)}" for k, v in value.items())
         if isinstance(value, str) and translate(f"value.{value}", "en") != f"value.{value}":
             return t(f"value.{value}")
         return str(value)
 
-    return [(t(f"field.{name}"), text(draft.get(name))) for name in DRAFT_FIELDS if name != "ai" or draft.get("ai")]
+    return [
+        (t(f"field.{name}"), text(draft.get(name)))
+        for name in DRAFT_FIELDS
+        if name != "ai" or draft.get("ai")
+    ]
 
 
 def _queue_rows(rows) -> list[dict]:
-    return [{
-        t("review.col.id"): r.id, t("review.col.title"): r.title, t("review.col.author"): r.author,
-        t("review.col.status"): t(f"status.{r.status}"), t("review.col.version"): r.version,
-        t("review.col.blocker"): r.severities.get("blocker", 0), t("review.col.major"): r.severities.get("major", 0),
-        t("review.col.updated"): r.updated_at.strftime("%Y-%m-%d %H:%M"),
-    } for r in rows]
+    return [
+        {
+            t("review.col.id"): r.id,
+            t("review.col.title"): r.title,
+            t("review.col.author"): r.author,
+            t("review.col.status"): t(f"status.{r.status}"),
+            t("review.col.version"): r.version,
+            t("review.col.blocker"): r.severities.get("blocker", 0),
+            t("review.col.major"): r.severities.get("major", 0),
+            t("review.col.updated"): r.updated_at.strftime("%Y-%m-%d %H:%M"),
+        }
+        for r in rows
+    ]
 
 
 def _mine(who: Identity) -> None:
@@ -128,10 +159,14 @@ def _mine(who: Identity) -> None:
 
 def _finding(view: ProposalView, f, controls: bool) -> None:
     with st.container(border=True):
-        st.markdown(f"{SEVERITY_ICON.get(f.severity, '')} **{t('sev.' + f.severity)}** · {escape_md(f.message)}")
+        st.markdown(
+            f"{SEVERITY_ICON.get(f.severity, '')} **{t('sev.' + f.severity)}** · {escape_md(f.message)}"
+        )
         if f.evaluation:
             e = f.evaluation
-            line = t("review.current_verdict", verdict=t(f"verdict.{e.verdict}"), reviewer=escape_md(e.reviewer))
+            line = t(
+                "review.current_verdict", verdict=t(f"verdict.{e.verdict}"), reviewer=escape_md(e.reviewer)
+            )
             if e.comment:
                 line += f" · {escape_md(e.comment)}"
             if e.action:
@@ -139,7 +174,9 @@ def _finding(view: ProposalView, f, controls: bool) -> None:
             st.caption(line)
         else:
             st.caption(t("review.no_verdict"))
-        label = t("draft.passage") + " · " + t("draft.fix") + (" · " + t("review.verdict") if controls else "")
+        label = (
+            t("draft.passage") + " · " + t("draft.fix") + (" · " + t("review.verdict") if controls else "")
+        )
         with st.expander(label, icon=":material/gavel:" if controls else ":material/menu_book:"):
             finding_details(f)
             if controls:
@@ -149,58 +186,120 @@ def _finding(view: ProposalView, f, controls: bool) -> None:
 def _verdict_form(view: ProposalView, f) -> None:
     key = f"ev.{view.id}.{f.id}"
     with st.form(key=f"form.{key}", border=True):
-        st.radio(t("review.verdict"), VERDICTS, key=f"{key}.verdict", horizontal=True,
-                 index=VERDICTS.index(f.verdict) if f.verdict in VERDICTS else None,
-                 format_func=state.labeler("verdict."))
+        st.radio(
+            t("review.verdict"),
+            VERDICTS,
+            key=f"{key}.verdict",
+            horizontal=True,
+            index=VERDICTS.index(f.verdict) if f.verdict in VERDICTS else None,
+            format_func=state.labeler("verdict."),
+        )
         st.text_input(t("review.comment"), key=f"{key}.comment", help=t("review.comment_help"))
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("review.action"), key=f"{key}.action")
         c2.text_input(t("review.owner"), key=f"{key}.owner")
         c3.date_input(t("review.due"), value=None, key=f"{key}.due", format="YYYY-MM-DD")
-        st.form_submit_button(t("review.save"), icon=":material/save:", on_click=_evaluate,
-                              args=(view.id, f.id, view.row_version))
+        st.form_submit_button(
+            t("review.save"),
+            icon=":material/save:",
+            on_click=_evaluate,
+            args=(view.id, f.id, view.row_version),
+        )
 
 
 def _decision(view: ProposalView) -> None:
     st.subheader(t("review.decision"), anchor=False)
     if view.approval_blockers:
-        st.warning(t("review.approval_blocked") + "\n\n" + "\n".join(f"- {escape_md(p)}" for p in view.approval_blockers),
-                   icon=":material/pending_actions:")
+        st.warning(
+            t("review.approval_blocked")
+            + "\n\n"
+            + "\n".join(f"- {escape_md(p)}" for p in view.approval_blockers),
+            icon=":material/pending_actions:",
+        )
     st.text_area(t("review.decision_comment"), key=f"dec.{view.id}.comment", height=68)
-    labels = {"approved": ("review.approve", ":material/verified:"),
-              "changes_requested": ("review.changes", ":material/edit_note:"),
-              "rejected": ("review.reject", ":material/cancel:")}
+    labels = {
+        "approved": ("review.approve", ":material/verified:"),
+        "changes_requested": ("review.changes", ":material/edit_note:"),
+        "rejected": ("review.reject", ":material/cancel:"),
+    }
     cols = st.columns(len(DECISIONS))
     for col, decision in zip(cols, DECISIONS, strict=True):
         label, icon = labels[decision]
-        col.button(t(label), icon=icon, key=f"dec.{view.id}.{decision}", width="stretch",
-                   type="primary" if decision == "approved" else "secondary",
-                   disabled=decision == "approved" and bool(view.approval_blockers),
-                   on_click=_decide, args=(view.id, decision, view.row_version))
+        col.button(
+            t(label),
+            icon=icon,
+            key=f"dec.{view.id}.{decision}",
+            width="stretch",
+            type="primary" if decision == "approved" else "secondary",
+            disabled=decision == "approved" and bool(view.approval_blockers),
+            on_click=_decide,
+            args=(view.id, decision, view.row_version),
+        )
 
 
 def _history(view: ProposalView) -> None:
     if view.action_plan:
         st.subheader(t("review.action_plan"), anchor=False)
-        st.dataframe([{"#": a.finding_id, "rule": a.rule, "what": a.what, "owner": a.owner, "due": a.due.isoformat()}
-                      for a in view.action_plan], hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    "#": a.finding_id,
+                    "rule": a.rule,
+                    "what": a.what,
+                    "owner": a.owner,
+                    "due": a.due.isoformat(),
+                }
+                for a in view.action_plan
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     st.subheader(t("review.history"), anchor=False)
-    st.dataframe([{"at": h.at.strftime("%Y-%m-%d %H:%M"), "actor": h.actor, "action": h.action, "version": h.version,
-                   "details": json.dumps(h.details, ensure_ascii=False, default=str)} for h in view.history],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                "at": h.at.strftime("%Y-%m-%d %H:%M"),
+                "actor": h.actor,
+                "action": h.action,
+                "version": h.version,
+                "details": json.dumps(h.details, ensure_ascii=False, default=str),
+            }
+            for h in view.history
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _proposal(view: ProposalView, who: Identity) -> None:
     st.subheader(t("review.header", id=view.id, title=escape_md(view.title)), anchor=False, divider="gray")
-    st.caption(t("review.meta", author=escape_md(view.author), status=t(f"status.{view.status}"),
-                 version=view.version))
+    st.caption(
+        t(
+            "review.meta",
+            author=escape_md(view.author),
+            status=t(f"status.{view.status}"),
+            version=view.version,
+        )
+    )
     if view.draft.get("summary"):
         st.markdown(escape_md(view.draft["summary"]))
     c1, c2 = st.columns(2)
-    c1.download_button(f"{t('review.export')} (Markdown)", render_markdown(view), default_filename(view, "md"),
-                       mime_type("md"), icon=":material/download:", key=f"exp.md.{view.id}")
-    c2.download_button(f"{t('review.export')} (DOCX)", render_docx(view), default_filename(view, "docx"),
-                       mime_type("docx"), icon=":material/download:", key=f"exp.docx.{view.id}")
+    c1.download_button(
+        f"{t('review.export')} (Markdown)",
+        render_markdown(view),
+        default_filename(view, "md"),
+        mime_type("md"),
+        icon=":material/download:",
+        key=f"exp.md.{view.id}",
+    )
+    c2.download_button(
+        f"{t('review.export')} (DOCX)",
+        render_docx(view),
+        default_filename(view, "docx"),
+        mime_type("docx"),
+        icon=":material/download:",
+        key=f"exp.docx.{view.id}",
+    )
     with st.expander(t("review.draft"), icon=":material/description:"):
         for label, value in _draft_fields(view.draft):
             st.markdown(f"**{label}:** {escape_md(value)}")
@@ -231,8 +330,12 @@ def render() -> None:
         return
     _flash()
     st.subheader(t("review.queue"), anchor=False)
-    status = st.selectbox(t("review.filter"), ("", *STATUSES), key="review_status",
-                          format_func=state.labeler("status.", "review.all"))
+    status = st.selectbox(
+        t("review.filter"),
+        ("", *STATUSES),
+        key="review_status",
+        format_func=state.labeler("status.", "review.all"),
+    )
     svc = _service()
     rows = svc.list(status=status or None)
     if not rows:

@@ -22,8 +22,15 @@ def _corpus_lines(s: Settings) -> list[str]:
     if not docs:
         return [t("side.corpus_empty")]
     official = [d for d in docs if d.get("authority") == "official"] or docs
-    lines = [t("side.corpus", source=d.get("source", "?"), version=d.get("version") or "–", date=d.get("date") or "–")
-             for d in official]
+    lines = [
+        t(
+            "side.corpus",
+            source=d.get("source", "?"),
+            version=d.get("version") or "–",
+            date=d.get("date") or "–",
+        )
+        for d in official
+    ]
     extra = len(docs) - len(official)
     if extra:
         lines.append(t("side.corpus_more", n=extra))
@@ -43,7 +50,12 @@ def render_sidebar(s: Settings) -> Identity:
                 if st.button(t("side.logout"), icon=":material/logout:"):
                     st.logout()
         else:
-            st.text_input(t("side.name"), key="user_name", help=t("side.name_help"), placeholder=t("side.name_placeholder"))
+            st.text_input(
+                t("side.name"),
+                key="user_name",
+                help=t("side.name_help"),
+                placeholder=t("side.name_placeholder"),
+            )
             st.caption(":material/info: " + t("side.local_mode"))
         if who.name:
             st.caption(t("side.role_reviewer") if who.reviewer else t("side.role_staff"))

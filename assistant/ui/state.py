@@ -8,6 +8,7 @@ draft, language, display name) lives in `st.session_state`.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,6 +16,7 @@ import streamlit as st
 from ..config import Settings, load_settings
 from ..errors import AssistantError
 from .i18n import LANGS, translate
+from .render import escape_md
 
 __all__ = [
     "Identity",
@@ -68,10 +70,12 @@ def labeler(prefix: str, empty: str | None = None):
 
 def show_error(exc: BaseException) -> None:
     """A user-facing error: AssistantError messages as they are, anything else with its type."""
-    if isinstance(exc, AssistantError):
-        st.error(str(exc), icon=":material/error:")
-    else:
-        st.error(t("error.generic", error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+    message = (
+        str(exc)
+        if isinstance(exc, AssistantError)
+        else t("error.generic", error=f"{type(exc).__name__}: {exc}")
+    )
+    st.error(escape_md(message), icon=":material/error:")  # messages may quote file names or user input
 
 
 def settings() -> Settings:
@@ -126,33 +130,66 @@ def _ready() -> set[str]:
 
 
 def ensure_index(s: Settings) -> None:
-    """First start: provision the embedding model and ingest the shipped corpus, with visible progress."""
+    """First start: provision the embedding model and ingest the shipped corpus, with visible progress.
+
+    An unreachable index (Chroma server down, unreadable folder) stops the page with its message."""
     key = _key(s, "db_url", "reviewers", "roles_file")
     if key in _ready():
         return
-    a = assistant(s)
     try:
-        empty = a.index.is_empty()
+        a = assistant(s)
+        if a.index.is_empty():
+            _first_start(a, s)
+        if not a.index.is_empty():
+            _ready().add(key)
+            _warm_up(key, a)
     except AssistantError as exc:
         show_error(exc)
         st.stop()
-    if empty:
-        from ..embeddings import get_embedder
 
-        with st.status(t("setup.status"), expanded=True) as status:
-            st.write(t("setup.model"))
-            get_embedder(s)
-            bar = st.progress(0.0)
 
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.progress(min(done / max(total, 1), 1.0), text=t("setup.indexing", stage=stage))
+@st.cache_resource(show_spinner=False)
+def _warm_up(key: str, _assistant) -> threading.Thread:
+    """Load the embedding model and the lexical index in the background, once per process, so the
+    first question does not wait for them (the model's lock makes a concurrent question wait instead)."""
 
-            report = a.ensure_index(progress=progress)
-            if report is not None:
-                for name, reason in report.failed:
-                    st.warning(t("setup.failed", name=name, reason=reason))
-                status.update(label=t("setup.done", summary=report.summary()), state="complete", expanded=False)
-    _ready().add(key)
+    def load() -> None:
+        try:
+            _assistant.index.embedder  # noqa: B018 (property that loads the model)
+            _assistant.retriever.passages  # noqa: B018
+            from ..language import detect_language
+
+            detect_language("Welke gegevens mag ik gebruiken?")  # loads the language detector
+        except Exception:  # the first question reports any problem with its own message
+            pass
+
+    thread = threading.Thread(target=load, name="assistant-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _first_start(a, s: Settings) -> None:
+    from ..embeddings import get_embedder
+
+    with st.status(t("setup.status"), expanded=True) as status:
+        st.write(t("setup.model"))
+        get_embedder(s)
+        bar = st.progress(0.0)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=t("setup.indexing", stage=stage))
+
+        report = a.ensure_index(progress=progress)
+        if report is None:
+            status.update(state="complete", expanded=False)
+            return
+        for name, reason in report.failed:
+            st.warning(t("setup.failed", name=name, reason=reason))
+        status.update(
+            label=t("setup.done", summary=report.summary()),
+            state="error" if report.failed and not report.passages else "complete",
+            expanded=bool(report.failed),
+        )
 
 
 @dataclass(frozen=True)
@@ -183,6 +220,8 @@ def identity(s: Settings) -> Identity:
         email = str(user.get("email") or "").strip()
         display = str(user.get("name") or email)
         actor = email or display
-        return Identity(actor, display, actor.casefold() in reviewers or display.casefold() in reviewers, "oidc")
+        return Identity(
+            actor, display, actor.casefold() in reviewers or display.casefold() in reviewers, "oidc"
+        )
     name = " ".join(str(st.session_state.get("user_name") or "").split())
     return Identity(name, name, bool(name) and name.casefold() in reviewers, "local")

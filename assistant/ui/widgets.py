@@ -12,7 +12,11 @@ from assistant.ui.state import t
 
 __all__ = ["SEVERITY_ICON", "finding_details", "findings_by_severity", "severity_counts"]
 
-SEVERITY_ICON = {"blocker": ":material/block:", "major": ":material/warning:", "minor": ":material/lightbulb:"}
+SEVERITY_ICON = {
+    "blocker": ":material/block:",
+    "major": ":material/warning:",
+    "minor": ":material/lightbulb:",
+}
 _SEVERITIES = ("blocker", "major", "minor")
 
 
