@@ -98,8 +98,12 @@ class Document:
         return str(self.meta.get("authority", "supplementary"))
 
 
+# Bump when splitting changes: documents are then re-split and re-embedded on the next ingest.
+SPLIT_VERSION = "2"
+
+
 def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+    return hashlib.sha256(SPLIT_VERSION.encode() + b"\0" + data).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- loading
@@ -475,8 +479,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
-        if text[:end].lower().endswith(_ABBREVIATIONS):
-            continue
+        if text[:end].lower().endswith(_ABBREVIATIONS) or len(text[start:end].strip()) <= 3:
+            continue  # "d.w.z." or a list label such as "b." does not end a sentence
         spans.append((start, end))
         start = m.end()
     if text[start:].strip():

@@ -20,6 +20,7 @@ FRAMING = {
     "en": "The Utrecht University learning-analytics policy is written in Dutch; quoted in its own words, "
           "it says:",
 }
+_SUPPLEMENTARY = {"nl": "(aanvullend document {}, niet het beleid) ", "en": "(supplementary document {}, not the policy) "}
 _MAX_SENTENCES = 4
 _MAX_PASSAGES = 3
 _MIN_RELATIVE = 0.6  # a lower-ranked passage is quoted when its fused score is this close to the best
@@ -77,7 +78,9 @@ class ExtractiveBackend:
         lines = [FRAMING.get(request.language, FRAMING["en"]), ""]
         quotes: dict[int, list[str]] = {}
         for i, _, sentence in chosen:
-            lines.append(f"- {_FOOTNOTE_REF.sub('', sentence)} [{i + 1}]")
+            source = request.passages[i]
+            label = "" if source.authority == "official" else _SUPPLEMENTARY[request.language].format(source.source)
+            lines.append(f"- {label}{_FOOTNOTE_REF.sub('', sentence)} [{i + 1}]")
             quotes.setdefault(i + 1, []).append(sentence)
         text = "\n".join(lines)
         if request.on_token:
