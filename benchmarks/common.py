@@ -154,8 +154,12 @@ def write_result(result: Result, mode: Mode, seconds: float, directory: Path = R
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (MB); psutil is not a dependency, `resource` is enough."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process (MB), without psutil (not a dependency).
+
+    VmHWM, not `ru_maxrss`: on Linux a forked child's ru_maxrss keeps the parent's peak across exec,
+    so a worker started from a big benchmark process would report the parent's memory."""
+    hwm = process_hwm_mb(os.getpid())
+    return hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def process_hwm_mb(pid: int) -> float | None:

@@ -240,12 +240,19 @@ def _sentence(rng: random.Random, lang: str, number: int) -> str:
     values["measure2"] = rng.choice([m for m in slots["measure"] if m != values["measure"]])
     sentence = template.format(**values)
     if rng.random() < 0.25:  # a reference number keeps texts distinct and gives BM25 rare terms
-        sentence = sentence[:-1] + f" (ref. LA-{number:05d})."
+        sentence = sentence[:-1] + f" (LA-{number:05d})."
     return sentence
 
 
 def _block(rng: random.Random, lang: str, number: int, lo: int, hi: int) -> str:
-    return " ".join(_sentence(rng, lang, number * 7 + k) for k in range(rng.randint(lo, hi)))
+    sentences = []
+    for k in range(rng.randint(lo, hi)):
+        sentence = _sentence(rng, lang, number * 7 + k)
+        if rng.random() < 0.5:  # policy sentences are long: join two clauses with a semicolon
+            second = _sentence(rng, lang, number * 7 + k + 3)
+            sentence = f"{sentence[:-1]}; {second[0].lower()}{second[1:]}"
+        sentences.append(sentence)
+    return " ".join(sentences)
 
 
 def _document(rng: random.Random, index: int, n_passages: int) -> SyntheticDoc:
@@ -266,11 +273,11 @@ def _document(rng: random.Random, index: int, n_passages: int) -> SyntheticDoc:
         heading = sections[section % len(sections)]
         lines += [f"## {section + 1}. {heading}", ""]
         section += 1
-        lines += [_block(rng, lang, index * 1000 + made, 2, 4), ""]  # the section's introduction
+        lines += [_block(rng, lang, index * 1000 + made, 1, 3), ""]  # the section's introduction
         made += 1
         items = min(n_passages - made, rng.randint(2, 6))
         for _ in range(items):
-            text = _block(rng, lang, index * 1000 + made, 1, 3)
+            text = _block(rng, lang, index * 1000 + made, 1, 2)
             if rng.random() < 0.3:
                 text = f"{rng.choice(_LEADS[lang])}: {text}"
             lines.append(f"- {text}")
