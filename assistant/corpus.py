@@ -99,7 +99,7 @@ class Document:
 
 
 # Bump when splitting changes: documents are then re-split and re-embedded on the next ingest.
-SPLIT_VERSION = "2"
+SPLIT_VERSION = "3"
 
 
 def content_hash(data: bytes) -> str:

@@ -293,15 +293,11 @@ class PolicyIndex:
                     todo.append((key, doc, passages, old is not None))
                 except IngestError as exc:
                     report.failed.append((f.name, str(exc)))
-            total = sum(len(p) for _, _, p, _ in todo)
-            done = 0
-            for key, doc, passages, existed in todo:
-                self._write_document(key, doc, passages, known.get(key))
-                done += len(passages)
+            vectors = self._encode_all(todo, progress)
+            for (key, doc, passages, existed), (p_vecs, s_vecs) in zip(todo, vectors, strict=True):
+                self._write_document(key, doc, passages, known.get(key), p_vecs, s_vecs)
                 report.passages += len(passages)
                 (report.updated if existed else report.added).append(doc.source)
-                if progress:
-                    progress(doc.source, done, total)
             for key, old in known.items():
                 under_root = any(Path(key).is_relative_to(r) for r in roots)
                 if under_root and key not in found:
@@ -315,27 +311,62 @@ class PolicyIndex:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _write_document(self, key: str, doc, passages: list[Passage], old: dict | None) -> None:
+    @staticmethod
+    def _sentences_of(passages: list[Passage]) -> list[tuple[int, int, int]]:
+        """(passage index, start, end) of every sentence of the citable passages."""
+        return [(i, a, b) for i, p in enumerate(passages) if p.retrievable for a, b in split_sentences(p.text)]
+
+    def _encode_all(self, todo, progress: Progress | None):
+        """Encode every new passage and sentence of all documents in large batches (one model pass).
+
+        A single-sentence passage reuses its passage vector for its sentence, so list items and short
+        paragraphs are embedded once."""
+        import numpy as np
+
+        texts: list[str] = []
+        plan = []
+        for _, _, passages, _ in todo:
+            p_slice = (len(texts), len(texts) + len(passages))
+            texts += [p.embed_text for p in passages]
+            per_passage: dict[int, int] = {}
+            for i, _, _ in self._sentences_of(passages):
+                per_passage[i] = per_passage.get(i, 0) + 1
+            s_refs = []
+            for i, a, b in self._sentences_of(passages):
+                if per_passage[i] == 1:
+                    s_refs.append(p_slice[0] + i)
+                else:
+                    s_refs.append(len(texts))
+                    texts.append(passages[i].text[a:b])
+            plan.append((p_slice, s_refs))
+        chunk = 256
+        parts = []
+        for start in range(0, len(texts), chunk):
+            parts.append(self._encode(texts[start : start + chunk]))
+            if progress:
+                progress("embedding", min(start + chunk, len(texts)), len(texts))
+        matrix = np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
+        return [(matrix[a:b], matrix[s_refs] if s_refs else matrix[:0]) for (a, b), s_refs in plan]
+
+    def _write_document(self, key: str, doc, passages: list[Passage], old: dict | None, vectors=None,
+                        s_vecs=None) -> None:
         ids = [self._pid(p) for p in passages]
         metas = [{**p.metadata(), "text": p.text} for p in passages]
-        vectors = self._encode([p.embed_text for p in passages])
+        if vectors is None:
+            vectors, s_vecs = self._encode_all([(key, doc, passages, old is not None)], None)[0]
         col = self._col(_PASSAGES)
-        for i in range(0, len(ids), _BATCH * 8):
-            col.upsert(ids=ids[i : i + _BATCH * 8], embeddings=vectors[i : i + _BATCH * 8].tolist(),
-                       documents=[p.embed_text for p in passages[i : i + _BATCH * 8]], metadatas=metas[i : i + _BATCH * 8])
-        s_ids, s_texts, s_metas = [], [], []
-        for p, pid in zip(passages, ids, strict=True):
-            if not p.retrievable:
-                continue
-            for n, (a, b) in enumerate(split_sentences(p.text)):
-                s_ids.append(f"{pid}#s{n}")
-                s_texts.append(p.text[a:b])
-                s_metas.append({"passage": pid, "start": a, "end": b})
-        s_vecs = self._encode(s_texts)
+        step = _BATCH * 8
+        for i in range(0, len(ids), step):
+            col.upsert(ids=ids[i : i + step], embeddings=vectors[i : i + step].tolist(),
+                       documents=[p.embed_text for p in passages[i : i + step]], metadatas=metas[i : i + step])
+        spans = self._sentences_of(passages)
+        s_ids = [f"{ids[i]}#s{n}" for n, (i, _, _) in enumerate(spans)]
+        s_texts = [passages[i].text[a:b] for i, a, b in spans]
+        s_metas = [{"passage": ids[i], "start": a, "end": b} for i, a, b in spans]
         scol = self._col(_SENTENCES)
-        for i in range(0, len(s_ids), _BATCH * 8):
-            scol.upsert(ids=s_ids[i : i + _BATCH * 8], embeddings=s_vecs[i : i + _BATCH * 8].tolist(),
-                        documents=s_texts[i : i + _BATCH * 8], metadatas=s_metas[i : i + _BATCH * 8])
+        for i in range(0, len(s_ids), step):
+            scol.upsert(ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step].tolist(),
+                        documents=s_texts[i : i + step], metadatas=s_metas[i : i + step])
         # the switch: from here on readers see the new passages, never a mix
         self._col(_DOCUMENTS).upsert(
             ids=[key], documents=[doc.title], embeddings=[self._unit()],

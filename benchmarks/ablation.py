@@ -33,7 +33,10 @@ def run(sets: dict[str, Path] | None = None) -> dict:
     from assistant.pii import redact
     from assistant.retrieve import Weights
 
-    sets = sets or {"dev": ROOT / "evals" / "questions.jsonl", "holdout": ROOT / "evals" / "holdout_questions.jsonl"}
+    sets = sets or {
+        "dev": ROOT / "evals" / "questions.jsonl",
+        "holdout": ROOT / "evals" / "holdout_questions.jsonl",
+    }
     assistant = build_assistant(load_settings(), quiet=True)
     retriever = assistant.retriever
     default = retriever.weights
@@ -48,8 +51,14 @@ def run(sets: dict[str, Path] | None = None) -> dict:
             ranks: dict[str, list] = {"nl": [], "en": []}
             for row, query, vec in zip(rows, queries, vecs, strict=True):
                 hits = retriever.search(query, k=5, query_vec=vec).hits
-                rank = next((i for i, h in enumerate(hits, 1)
-                             if any(_fold(e) in _fold(h.passage.text) for e in row["expected"])), None)
+                rank = next(
+                    (
+                        i
+                        for i, h in enumerate(hits, 1)
+                        if any(_fold(e) in _fold(h.passage.text) for e in row["expected"])
+                    ),
+                    None,
+                )
                 ranks[row.get("lang", "nl")].append(rank)
             for lang, rs in ranks.items():
                 out.setdefault(set_name, {}).setdefault(name, {})[lang] = {
@@ -69,7 +78,9 @@ def main() -> None:
         print(f"\n{set_name}: hit@1 / hit@3 / MRR per language")
         print(f"{'variant':<18} {'nl':>22} {'en':>22}")
         for name, langs in variants.items():
-            cells = [f"{v['hit@1']:.2f} / {v['hit@3']:.2f} / {v['mrr']:.2f}" for v in (langs["nl"], langs["en"])]
+            cells = [
+                f"{v['hit@1']:.2f} / {v['hit@3']:.2f} / {v['mrr']:.2f}" for v in (langs["nl"], langs["en"])
+            ]
             print(f"{name:<18} {cells[0]:>22} {cells[1]:>22}")
     target = ROOT / "benchmarks" / "results"
     target.mkdir(parents=True, exist_ok=True)

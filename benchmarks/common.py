@@ -31,6 +31,7 @@ __all__ = [
     "format_table",
     "write_result",
     "peak_rss_mb",
+    "current_rss_mb",
     "process_hwm_mb",
     "free_port",
     "worker_env",
@@ -162,15 +163,19 @@ def peak_rss_mb() -> float:
     return hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def process_hwm_mb(pid: int) -> float | None:
-    """Peak resident memory (VmHWM) of another process, Linux only."""
+def process_hwm_mb(pid: int, field: str = "VmHWM") -> float | None:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process in MB, Linux only."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def current_rss_mb() -> float | None:
+    return process_hwm_mb(os.getpid(), "VmRSS")
 
 
 def free_port() -> int:

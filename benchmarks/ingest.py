@@ -1,10 +1,17 @@
 """Ingest throughput against bare `model.encode` of the same texts, and incremental re-ingest.
 
 For each size a synthetic corpus is written (benchmarks/synthetic.py) and ingested into a fresh
-embedded index with the already-loaded model. The baseline is `embedder.model.encode` of the very
-passage texts the ingest embeds (same prefix, batch size, normalisation), timed in two halves, one
-before and one after the ingest, so both see the same machine load. Then one of the 500 documents is
-changed and the corpus re-ingested (incremental), and re-ingested once more with nothing changed.
+embedded index with the already-loaded model. Two baselines, both `embedder.model.encode` with the
+embedder's own prefix, batch size and normalisation, timed in two halves (one before and one after
+the ingest, so both see the same machine load):
+
+- **bare (passages)**: the passage texts the ingest embeds. `ingest/bare` against it is the issue's
+  figure (target 0.8).
+- **bare (all texts)**: passages plus the sentences the ingest also embeds for the extractive answerer.
+  Against it, the ratio shows the cost of the ingest machinery itself (batching, Chroma writes).
+
+Then one of the documents is changed and the corpus re-ingested (incremental), and re-ingested once
+more with nothing changed (no-op).
 """
 
 from __future__ import annotations
@@ -29,10 +36,13 @@ def _sizes(mode: Mode) -> list[tuple[int, int, bool]]:
     return [(1000, 500, True)]
 
 
-def _passage_texts(paths: list[Path]) -> list[str]:
-    from assistant.corpus import load_document, split_document
+def _texts(paths: list[Path]) -> tuple[list[str], list[str]]:
+    """(passage texts, sentence texts) exactly as PolicyIndex.ingest embeds them."""
+    from assistant.corpus import load_document, split_document, split_sentences
 
-    return [p.embed_text for f in paths for p in split_document(load_document(f))]
+    passages = [p for f in paths for p in split_document(load_document(f))]
+    sentences = [p.text[a:b] for p in passages if p.retrievable for a, b in split_sentences(p.text)]
+    return [p.embed_text for p in passages], sentences
 
 
 def _bare(embedder, texts: list[str]) -> float:
@@ -51,63 +61,76 @@ def run(mode: Mode) -> Result:
     from assistant.embeddings import get_embedder
     from assistant.index import PolicyIndex
 
-    result = Result(
-        NAME,
-        TITLE,
-        [
-            "passages",
-            "docs",
-            "ingest s",
-            "passages/s",
-            "bare encode/s",
-            "ratio",
-            "encoded texts",
-            "encode share",
-            "incremental s",
-            "incr/full",
-            "no-op s",
-        ],
-    )
+    columns = [
+        "passages",
+        "docs",
+        "ingest s",
+        "passages/s",
+        "bare passages/s",
+        "ingest/bare",
+        "texts encoded",
+        "mean batch",
+        "ingest/bare all texts",
+        "encode share",
+        "incremental s",
+        "incr/full",
+        "no-op s",
+    ]
+    result = Result(NAME, TITLE, columns)
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     embedder = get_embedder(bench_settings(tmp / "home0"))
     embedder.encode_passages(["warm-up"] * 8)
     for n, docs, incremental in _sizes(mode):
         corpus = tmp / f"corpus-{n}"
         paths = write_corpus(corpus, n, docs, seed=n)
-        texts = _passage_texts(paths)
-        half = len(texts) // 2
-        bare = _bare(embedder, texts[:half])
+        passages, sentences = _texts(paths)
+        hp, hs = len(passages) // 2, len(sentences) // 2
+        bare_p = _bare(embedder, passages[:hp])
+        bare_s = _bare(embedder, sentences[:hs])
         timed = TimedEmbedder(embedder)
         index = PolicyIndex(bench_settings(tmp / f"home-{n}"), embedder=timed)
         report = index.ingest([corpus])
         assert not report.failed, report.failed
-        bare += _bare(embedder, texts[half:])
-        ingest_s = report.seconds
+        bare_p += _bare(embedder, passages[hp:])
+        bare_s += _bare(embedder, sentences[hs:])
+        took = report.seconds
+        mean_batch = timed.texts / max(len(timed.calls), 1)
         row = [
             n,
             docs,
-            ingest_s,
-            report.passages / ingest_s,
-            len(texts) / bare,
-            bare / ingest_s,
+            took,
+            report.passages / took,
+            len(passages) / bare_p,
+            bare_p / took,
             timed.texts,
-            timed.seconds / ingest_s,
+            mean_batch,
+            (bare_p + bare_s) / took,
+            timed.seconds / took,
         ]
         result.data[str(n)] = {
-            "ingest_s": ingest_s,
-            "bare_s": bare,
+            "ingest_s": took,
+            "bare_passages_s": bare_p,
+            "bare_sentences_s": bare_s,
             "encode_s": timed.seconds,
             "encoded_texts": timed.texts,
-            "passage_texts": len(texts),
+            "passages": len(passages),
+            "sentences": len(sentences),
             "encode_calls": len(timed.calls),
-            "mean_batch": timed.texts / max(len(timed.calls), 1),
+            "mean_batch": mean_batch,
         }
         result.ratio(
             f"ingest/bare encode @{n}",
-            bare / ingest_s,
+            bare_p / took,
             "bare model.encode of the same passages",
             ">= 0.8",
-            bare / ingest_s >= 0.8,
+            bare_p / took >= 0.8,
+        )
+        result.ratio(
+            f"ingest/bare encode of all texts @{n}",
+            (bare_p + bare_s) / took,
+            f"bare model.encode of the {len(passages)} passages + {len(sentences)} sentences ingest embeds",
+            ">= 0.8",
+            (bare_p + bare_s) / took >= 0.8,
         )
         if incremental:
             target = paths[len(paths) // 2]
@@ -116,7 +139,7 @@ def run(mode: Mode) -> Result:
             assert len(again.updated) == 1 and not again.added, again.summary()
             noop = index.ingest([corpus])
             assert not noop.updated and not noop.added, noop.summary()
-            row += [again.seconds, again.seconds / ingest_s, noop.seconds]
+            row += [again.seconds, again.seconds / took, noop.seconds]
             result.data[str(n)] |= {
                 "incremental_s": again.seconds,
                 "incremental_passages": again.passages,
@@ -124,19 +147,20 @@ def run(mode: Mode) -> Result:
             }
             result.ratio(
                 f"incremental/full @{n} (1 of {docs} docs)",
-                again.seconds / ingest_s,
+                again.seconds / took,
                 "full ingest of the same corpus",
                 "< 0.05",
-                again.seconds / ingest_s < 0.05,
+                again.seconds / took < 0.05,
             )
         else:
             row += [float("nan")] * 3
         result.rows.append(row)
-    result.notes.append(
-        "encoded texts = passages + sentences (sentence vectors are computed at ingest for "
-        "the extractive answerer); encode share = time inside encode calls / ingest time"
-    )
+    result.notes += [
+        "texts encoded = passages + their sentences (sentence vectors are computed at ingest for the extractive "
+        "answerer); mean batch = texts per encode call; encode share = time in encode calls / ingest time",
+        "1k passages in 500 documents (2 each) is the worst case for per-document batching; --full adds 1k in 50",
+    ]
     if not mode.full:
-        result.notes.append("10k and 50k passages run with --full (10k alone takes ~20 min on 2 cores)")
+        result.notes.append("10k and 50k passages run with --full (10k alone takes ~15-20 min on 2 cores)")
     result.params = {"sizes": _sizes(mode), "batch_size": embedder.batch_size}
     return result

@@ -44,7 +44,7 @@ def _worker(spec: dict) -> dict:
     from assistant.index import _PASSAGES, PolicyIndex
     from assistant.retrieve import Retriever, _Lexical
 
-    from .common import HashEmbedder, bench_settings, peak_rss_mb
+    from .common import HashEmbedder, bench_settings, current_rss_mb, peak_rss_mb
     from .synthetic import write_corpus
 
     out: dict = {"rss_after_imports_mb": peak_rss_mb()}
@@ -63,6 +63,7 @@ def _worker(spec: dict) -> dict:
     start = time.perf_counter()
     retriever._refresh()  # live view from the store + BM25 + concept targets: the first search after a change
     out["refresh_s"] = time.perf_counter() - start
+    out["rss_after_refresh_mb"] = current_rss_mb()
 
     passages = retriever.passages
     tracemalloc.start()
@@ -71,6 +72,7 @@ def _worker(spec: dict) -> dict:
     out["bm25_build_s"] = time.perf_counter() - start
     out["bm25_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
+    out["rss_after_bm25_mb"] = current_rss_mb()
 
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [r["question"] for r in rows][: spec.get("questions", len(rows))]
@@ -78,6 +80,8 @@ def _worker(spec: dict) -> dict:
     col = index._col(_PASSAGES)
     got = col.get(where={"kind": "text"}, include=["embeddings"])
     matrix = np.asarray(got["embeddings"], np.float32)
+    del got
+    out["rss_after_floor_matrix_mb"] = current_rss_mb()
     for q, v in zip(questions[:3], qvecs[:3], strict=True):  # warm-up
         retriever.search(q, k=5, query_vec=v)
 
@@ -108,6 +112,7 @@ def _worker(spec: dict) -> dict:
     total = [a + b for a, b in zip(search_t, sent_t, strict=True)]
     out["search_sentences_p95_ms"] = percentile(total, 95) * 1e3
     out["queries"] = len(questions)
+    out["rss_end_mb"] = current_rss_mb()
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -129,6 +134,7 @@ def run(mode: Mode) -> Result:
             "search/numpy p95",
             "BM25 build s",
             "BM25 MB",
+            "RSS MB",
             "peak RSS MB",
             "server RSS MB",
         ],
@@ -162,6 +168,7 @@ def run(mode: Mode) -> Result:
                     out["search_p95_ms"] / out["numpy_p95_ms"],
                     out["bm25_build_s"],
                     out["bm25_peak_mb"],
+                    out["rss_end_mb"],
                     out["peak_rss_mb"],
                     server_rss,
                 ]
@@ -187,7 +194,7 @@ def run(mode: Mode) -> Result:
         "depend on what the vectors mean; query encoding is measured in the ask benchmark",
         "search = Retriever.search with a given query vector (dense + BM25 + concepts + fusion); "
         "+sentences adds PolicyIndex.sentences for the 5 hits (what ask also reads)",
-        "peak RSS of the benchmark process (resource.getrusage); server RSS = VmHWM of `chroma run`",
+        "peak RSS = VmHWM of the worker process (index, live view, BM25, search); server RSS = VmHWM of `chroma run`",
     ]
     if not mode.full:
         result.notes.append("50k passages run with --full")
