@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench eval browser-deps clean
+.PHONY: run test test-fast lint bench eval audit lock browser-deps clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,6 +41,14 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(VENV)/bin/assistant eval --out evals/report
+
+# Known-vulnerability audit of the locked dependencies (needs PyPI's advisory API or OSV on the network).
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --progress-spinner off
+
+# Refresh requirements.lock from the working environment (the exact versions CI last passed with).
+lock: $(STAMP)
+	$(PIP) freeze --exclude-editable | grep -v la-policy-assistant > requirements.lock
 
 clean:
 	rm -rf $(VENV) .assistant

@@ -302,11 +302,13 @@ class TimedEmbedder:
         self.inner = inner
         self.dim = inner.dim
         self.calls: list[tuple[int, float]] = []
+        self.texts_seen: list[str] = []
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
     def _timed(self, fn, texts):
+        self.texts_seen += list(texts)
         start = time.perf_counter()
         out = fn(texts)
         self.calls.append((len(texts), time.perf_counter() - start))
