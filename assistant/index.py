@@ -294,8 +294,8 @@ class PolicyIndex:
                 except IngestError as exc:
                     report.failed.append((f.name, str(exc)))
             vectors = self._encode_all(todo, progress)
-            for (key, doc, passages, existed), (p_vecs, s_vecs) in zip(todo, vectors, strict=True):
-                self._write_document(key, doc, passages, known.get(key), p_vecs, s_vecs)
+            self._write_documents(todo, vectors, known)
+            for _, doc, passages, existed in todo:
                 report.passages += len(passages)
                 (report.updated if existed else report.added).append(doc.source)
             for key, old in known.items():
@@ -304,8 +304,8 @@ class PolicyIndex:
                     self._delete_ids(old["ids"])
                     self._col(_DOCUMENTS).delete(ids=[key])
                     report.removed.append(old["source"])
-            if todo or report.removed:
-                self._collect_orphans()
+            orphans = self._collect_orphans() if (todo or report.removed or known) else 0
+            if todo or report.removed or orphans:
                 self._bump_generation()
             self._live = None
         report.seconds = time.perf_counter() - start
@@ -348,34 +348,45 @@ class PolicyIndex:
         matrix = np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
         return [(matrix[a:b], matrix[s_refs] if s_refs else matrix[:0]) for (a, b), s_refs in plan]
 
-    def _write_document(self, key: str, doc, passages: list[Passage], old: dict | None, vectors=None,
-                        s_vecs=None) -> None:
-        ids = [self._pid(p) for p in passages]
-        metas = [{**p.metadata(), "text": p.text} for p in passages]
-        if vectors is None:
-            vectors, s_vecs = self._encode_all([(key, doc, passages, old is not None)], None)[0]
-        col = self._col(_PASSAGES)
-        step = _BATCH * 8
-        for i in range(0, len(ids), step):
-            col.upsert(ids=ids[i : i + step], embeddings=vectors[i : i + step].tolist(),
-                       documents=[p.embed_text for p in passages[i : i + step]], metadatas=metas[i : i + step])
-        spans = self._sentences_of(passages)
-        s_ids = [f"{ids[i]}#s{n}" for n, (i, _, _) in enumerate(spans)]
-        s_texts = [passages[i].text[a:b] for i, a, b in spans]
-        s_metas = [{"passage": ids[i], "start": a, "end": b} for i, a, b in spans]
-        scol = self._col(_SENTENCES)
-        for i in range(0, len(s_ids), step):
-            scol.upsert(ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step].tolist(),
-                        documents=s_texts[i : i + step], metadatas=s_metas[i : i + step])
+    def _write_documents(self, todo, vectors, known: dict) -> None:
+        """Write every new passage and sentence (large batches), then switch all manifest records in one
+        upsert, then delete the replaced passages. Until the switch readers see only the old versions."""
+        p_ids, p_vecs, p_docs, p_metas = [], [], [], []
+        s_ids, s_vecs, s_metas = [], [], []
+        records = []
+        for (key, doc, passages, _), (pv, sv) in zip(todo, vectors, strict=True):
+            ids = [self._pid(p) for p in passages]
+            p_ids += ids
+            p_vecs += pv.tolist()
+            p_docs += [p.embed_text for p in passages]
+            p_metas += [{**p.metadata(), "text": p.text} for p in passages]
+            spans = self._sentences_of(passages)
+            s_ids += [f"{ids[i]}#s{n}" for n, (i, _, _) in enumerate(spans)]
+            s_vecs += sv.tolist()
+            s_metas += [{"passage": ids[i], "start": a, "end": b} for i, a, b in spans]
+            records.append((key, {"source": doc.source, "title": doc.title, "hash": doc.hash,
+                                  "authority": passages[0].authority, "version": str(doc.meta.get("version", "")),
+                                  "date": str(doc.meta.get("date", "")), "passages": len(passages),
+                                  "ids": json.dumps(ids), "ingested_at": time.time()}, doc.title, ids))
+        col, scol = self._col(_PASSAGES), self._col(_SENTENCES)
+        step = 1024
+        for i in range(0, len(p_ids), step):
+            col.upsert(ids=p_ids[i : i + step], embeddings=p_vecs[i : i + step], documents=p_docs[i : i + step],
+                       metadatas=p_metas[i : i + step])
+        for i in range(0, len(s_ids), step):  # sentence text is read from the passage: no `documents`
+            scol.upsert(ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step], metadatas=s_metas[i : i + step])
+        if not records:
+            return
         # the switch: from here on readers see the new passages, never a mix
-        self._col(_DOCUMENTS).upsert(
-            ids=[key], documents=[doc.title], embeddings=[self._unit()],
-            metadatas=[{"source": doc.source, "title": doc.title, "hash": doc.hash, "authority": passages[0].authority,
-                        "version": str(doc.meta.get("version", "")), "date": str(doc.meta.get("date", "")),
-                        "passages": len(passages), "ids": json.dumps(ids), "ingested_at": time.time()}],
-        )
-        if old:
-            self._delete_ids([i for i in old["ids"] if i not in set(ids)])
+        self._col(_DOCUMENTS).upsert(ids=[r[0] for r in records], documents=[r[2] for r in records],
+                                     embeddings=[self._unit()] * len(records), metadatas=[r[1] for r in records])
+        stale = []
+        for key, _, _, ids in records:
+            if key in known:
+                new = set(ids)
+                stale += [i for i in known[key]["ids"] if i not in new]
+        for i in range(0, len(stale), 1000):
+            self._delete_ids(stale[i : i + 1000])
 
     def _encode(self, texts: list[str]):
         import numpy as np
@@ -390,10 +401,11 @@ class PolicyIndex:
         self._col(_PASSAGES).delete(ids=ids)
         self._col(_SENTENCES).delete(where={"passage": {"$in": ids}} if len(ids) > 1 else {"passage": ids[0]})
 
-    def _collect_orphans(self) -> None:
-        """Remove passages no live document points at (left by an interrupted ingest)."""
+    def _collect_orphans(self) -> int:
+        """Remove passages no live document points at (left by an interrupted ingest); returns how many."""
         live_ids = {pid for d in self.documents() for pid in d["ids"]}
         all_ids = self._col(_PASSAGES).get(include=[])["ids"]
         orphans = [i for i in all_ids if i not in live_ids]
         for i in range(0, len(orphans), 1000):
             self._delete_ids(orphans[i : i + 1000])
+        return len(orphans)

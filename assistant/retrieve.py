@@ -75,12 +75,11 @@ class _Lexical:
 
         self.stemmer = Stemmer.Stemmer("dutch")
         texts = [f"{p.section} {p.text}" for p in passages]
-        tokens = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
-                                show_progress=False, return_ids=False)
+        tokenized = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
+                                   show_progress=False)
         self.model = bm25s.BM25()
-        self.model.index(bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
-                                        show_progress=False), show_progress=False)
-        self.vocab = {t for doc in tokens for t in doc}
+        self.model.index(tokenized, show_progress=False)
+        self.vocab = set(tokenized.vocab)
 
     def scores(self, query: str) -> np.ndarray:
         import bm25s

@@ -119,12 +119,16 @@ class _Plain:
 
 
 def run(mode: Mode) -> Result:
+    with tempfile.TemporaryDirectory(prefix="bench-ask-", ignore_cleanup_errors=True) as tmp:
+        return _run(mode, Path(tmp))
+
+
+def _run(mode: Mode, tmp: Path) -> Result:
     from assistant.answer import Assistant
     from assistant.corpus import load_passages
     from assistant.embeddings import get_embedder
     from assistant.evals import contains_phrase
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-ask-"))
     settings = bench_settings(tmp / "home")
     embedder = get_embedder(settings)
     assistant = Assistant(settings)

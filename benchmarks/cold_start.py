@@ -77,8 +77,13 @@ def _worker(spec: dict) -> dict:
 
 
 def run(mode: Mode) -> Result:
+    with tempfile.TemporaryDirectory(prefix="bench-cold-", ignore_cleanup_errors=True) as tmp:
+        return _run(mode, Path(tmp))
+
+
+def _run(mode: Mode, tmp: Path) -> Result:
     repeats = 1 if mode.quick else 3 if mode.full else 2
-    home = Path(tempfile.mkdtemp(prefix="bench-cold-")) / "home"
+    home = tmp / "home"
     env = worker_env(ASSISTANT_HOME=str(home))
     cli = [sys.executable, "-c", "from assistant.cli import main; main()", "ask", QUESTION, "--json"]
 

@@ -58,6 +58,11 @@ def _bare(embedder, texts: list[str]) -> float:
 
 
 def run(mode: Mode) -> Result:
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-", ignore_cleanup_errors=True) as tmp:
+        return _run(mode, Path(tmp))
+
+
+def _run(mode: Mode, tmp: Path) -> Result:
     from assistant.embeddings import get_embedder
     from assistant.index import PolicyIndex
 
@@ -77,7 +82,6 @@ def run(mode: Mode) -> Result:
         "no-op s",
     ]
     result = Result(NAME, TITLE, columns)
-    tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     embedder = get_embedder(bench_settings(tmp / "home0"))
     embedder.encode_passages(["warm-up"] * 8)
     for n, docs, incremental in _sizes(mode):
