@@ -26,9 +26,9 @@ _QUOTE = re.compile(r"[\"“„«]([^\"”“„«»]{12,})[\"”»]")
 _WARN = {
     "fallback": {
         "nl": "Het antwoord van het taalmodel kon niet worden gecontroleerd tegen het beleid ({reason}); "
-              "hieronder staat het letterlijke (extractieve) antwoord.",
+        "hieronder staat het letterlijke (extractieve) antwoord.",
         "en": "The language model's answer could not be verified against the policy ({reason}); "
-              "showing the verbatim (extractive) answer instead.",
+        "showing the verbatim (extractive) answer instead.",
     },
     "supplementary": {
         "nl": "Een deel van de bronnen is aanvullend materiaal, niet het officiële beleid.",
@@ -76,8 +76,11 @@ class Answer:
             "warnings": list(self.warnings),
         }
         if debug:
-            out |= {"standalone_question": self.standalone_question, "retrieved": self.retrieved,
-                    "seconds": round(self.seconds, 4)}
+            out |= {
+                "standalone_question": self.standalone_question,
+                "retrieved": self.retrieved,
+                "seconds": round(self.seconds, 4),
+            }
         return out
 
 
@@ -86,17 +89,25 @@ def clean_question(text: str, max_chars: int = 2000) -> str:
     if text is None or not str(text).strip():
         raise InputError("The question is empty. Type a question about the learning-analytics policy.")
     text = str(text)
-    if "\ufffd" in text or any("\ud800" <= ch <= "\udfff" for ch in text):  # lone surrogates: undecodable bytes
-        raise InputError("The question contains invalid characters (not valid UTF-8). Retype or paste it as text.")
+    if "\ufffd" in text or any(
+        "\ud800" <= ch <= "\udfff" for ch in text
+    ):  # lone surrogates: undecodable bytes
+        raise InputError(
+            "The question contains invalid characters (not valid UTF-8). Retype or paste it as text."
+        )
     bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t"]
     if bad:
-        raise InputError(f"The question contains {len(bad)} control character(s) (e.g. U+{ord(bad[0]):04X}); "
-                         "remove them and ask again.")
+        raise InputError(
+            f"The question contains {len(bad)} control character(s) (e.g. U+{ord(bad[0]):04X}); "
+            "remove them and ask again."
+        )
     text = text.strip()
     if len(text) > max_chars:
-        raise InputError(f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
-                         "(ASSISTANT_MAX_QUESTION_CHARS). Ask a shorter question; the policy text itself is "
-                         "already indexed.")
+        raise InputError(
+            f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
+            "(ASSISTANT_MAX_QUESTION_CHARS). Ask a shorter question; the policy text itself is "
+            "already indexed."
+        )
     return text
 
 
@@ -107,25 +118,33 @@ _OFF_TOPIC = re.compile(
     r"hoofdstad|capital of|world cup|wereldkampioen|weerbericht|weather|recept|recipe|excel|draaitabel|"
     r"pivot table|roostering|timetabl|herkans|resit|bindend studieadvies|\bbsa\b|ec\b|studiepunten|"
     r"meldplicht|within how many hours|binnen hoeveel uur|functionaris gegevensbescherming|"
-    r"data protection officer|chatgpt|scriptie|thesis|kost\b|kosten|costs?\b|prijs|price|duurt|how long does it take)", re.I)
+    r"data protection officer|chatgpt|scriptie|thesis|kost\b|kosten|costs?\b|prijs|price|duurt|how long does it take)",
+    re.I,
+)
 # Requests to act on data or on the assistant's behalf (look up, send, approve) rather than to explain the policy.
 _ACTION = re.compile(
     r"(?<![\w-])(opzoeken|zoek (even )?(de|het|alle|zijn|haar)\b.*\bop\b|look up|lookup|"
     r"e-?mail (the|de|het|deze|this|him|her|hem|haar|an?|een)|mail (de|het|deze|hem|haar)|stuur|"
     r"send (me|the|us|an?|her|him|them)|zet (student|hem|haar|ze|deze)|put (student|him|her|them)|"
     r"add (student|him|her|them) to|keur .* goed|approve my|schrijf een (gedicht|verhaal|limerick|mail|e-mail)|"
-    r"write (a|me a|an) (poem|story|limerick|song|e-?mail)|scrape|scrapen)", re.I)
+    r"write (a|me a|an) (poem|story|limerick|song|e-?mail)|scrape|scrapen)",
+    re.I,
+)
 # Attempts to change the assistant's instructions or role.
 _INJECTION = re.compile(
     r"(?<![\w-])(print (your|je|jouw)|system prompt|systeemprompt|configurati|api key|"
     r"ignore (all |any )?(previous|prior|earlier|the above|your)|negeer|vergeet (alle|je|de)|"
     r"you are now|je bent nu|doe alsof|pretend|act as|role-?play|developer mode|jailbreak|"
-    r"vertaal (je|jouw)|translate your|new task|nieuwe taak)", re.I)
+    r"vertaal (je|jouw)|translate your|new task|nieuwe taak)",
+    re.I,
+)
 # Words of the policy's subject: a question using them is about learning analytics or student data.
 _DOMAIN = re.compile(
     r"(?<![\w-])(learning analytics|la-\w+|la\b|analytics|analyse|analys|studentgegevens|studiedata|"
     r"student data|students' data|persoonsgegevens|personal data|gegevens|data\b|dataset|privacy|avg|gdpr|"
-    r"ai\b|ai-\w+|model|algoritm|dashboard|voorspel|predict|drop-?out|uitval)", re.I)
+    r"ai\b|ai-\w+|model|algoritm|dashboard|voorspel|predict|drop-?out|uitval)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -149,12 +168,17 @@ class RefusalPolicy:
             return r.concept_strength < self.strong_concept
         if r.concept_strength > 0 or _DOMAIN.search(question):
             return r.top_dense < self.min_dense_with_concept
-        return not (r.top_dense >= self.min_dense_without_concept and r.lexical_top >= self.min_lexical_without_concept)
+        return not (
+            r.top_dense >= self.min_dense_without_concept
+            and r.lexical_top >= self.min_lexical_without_concept
+        )
 
 
 _FOLLOW_UP = re.compile(
     r"^(en|and|maar|but|ook|also|wat als|what if|what about|hoe zit het|how about|geldt dat|does that|is dat|"
-    r"is that|en bij|and for|en voor|and in|en in|en als|and if|dus|so)\b", re.I)
+    r"is that|en bij|and for|en voor|and in|en in|en als|and if|dus|so)\b",
+    re.I,
+)
 
 
 def condense_deterministic(question: str, history: list[tuple[str, str]]) -> str:
@@ -169,8 +193,15 @@ def condense_deterministic(question: str, history: list[tuple[str, str]]) -> str
 class Assistant:
     """Answers policy questions over an index with a backend; one instance serves many questions."""
 
-    def __init__(self, settings, index=None, backend=None, retriever: Retriever | None = None,
-                 refusal: RefusalPolicy | None = None, k: int = 5) -> None:
+    def __init__(
+        self,
+        settings,
+        index=None,
+        backend=None,
+        retriever: Retriever | None = None,
+        refusal: RefusalPolicy | None = None,
+        k: int = 5,
+    ) -> None:
         from .index import PolicyIndex
 
         self.settings = settings
@@ -188,8 +219,12 @@ class Assistant:
             return self.index.ingest(progress=progress)
         return None
 
-    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
         """One answer with validated citations, or a refusal."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
@@ -203,8 +238,15 @@ class Assistant:
             log.info("ask lang=%s question=%r", lang, safe)
         else:
             log.info("ask lang=%s chars=%d", lang, len(question))
-        retrieved = [{"id": h.passage.id, "section": h.passage.section, "text": h.passage.text,
-                      "score": round(h.score, 4)} for h in retrieval.hits]
+        retrieved = [
+            {
+                "id": h.passage.id,
+                "section": h.passage.section,
+                "text": h.passage.text,
+                "score": round(h.score, 4),
+            }
+            for h in retrieval.hits
+        ]
         if self.refusal.refuse(retrieval, standalone):
             return self._refusal(safe, lang, warnings, standalone, retrieved, started)
         request = self._request(safe, lang, retrieval, history, on_token)
@@ -214,8 +256,18 @@ class Assistant:
         text, citations = self._citations(answer, request)
         if any(c.authority != "official" for c in citations):
             warnings.append(_WARN["supplementary"][lang])
-        return Answer(safe, text, lang, False, citations, backend_name, warnings, standalone, retrieved,
-                      time.perf_counter() - started)
+        return Answer(
+            safe,
+            text,
+            lang,
+            False,
+            citations,
+            backend_name,
+            warnings,
+            standalone,
+            retrieved,
+            time.perf_counter() - started,
+        )
 
     def search(self, query: str, k: int = 5) -> Retrieval:
         return self.retriever.search(clean_question(query, self.settings.max_question_chars), k=k)
@@ -243,17 +295,27 @@ class Assistant:
                         scores.append(hit.score)
                     children.setdefault(i, []).append(passages.index(child))
         request = AnswerRequest(
-            question=question, language=lang, passages=passages, scores=scores, children=children,
+            question=question,
+            language=lang,
+            passages=passages,
+            scores=scores,
+            children=children,
             query_vec=None if retrieval.query_vec is None else [float(x) for x in retrieval.query_vec],
-            history=history, on_token=on_token,
+            history=history,
+            on_token=on_token,
         )
         return request
 
     def _list_items(self, intro: Passage, limit: int = 8) -> list[Passage]:
         """The items directly under a list intro ("... de volgende privacy-principes:")."""
         prefix = intro.section + " > "
-        items = [p for p in self.retriever.passages if p.source == intro.source and p.section.startswith(prefix)
-                 and " > " not in p.section[len(prefix):]]
+        items = [
+            p
+            for p in self.retriever.passages
+            if p.source == intro.source
+            and p.section.startswith(prefix)
+            and " > " not in p.section[len(prefix) :]
+        ]
         return items[:limit]
 
     def _with_sentences(self, request: AnswerRequest) -> AnswerRequest:
@@ -301,18 +363,39 @@ class Assistant:
             n = int(m.group(1))
             if 1 <= n <= len(request.passages) and n not in order:
                 order[n] = len(order) + 1
-        text = MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", answer.text)
+        text = MARKER.sub(
+            lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", answer.text
+        )
         citations = []
         for old, _new in sorted(order.items(), key=lambda kv: kv[1]):
             p: Passage = request.passages[old - 1]
             quotes = answer.quotes.get(old) or _quotes_for(answer.text, old, p)
-            citations.append(Citation(p.id, p.source, p.section, p.text, round(request.scores[old - 1], 4)
-                                      if request.scores else 0.0, " … ".join(quotes), p.authority))
+            citations.append(
+                Citation(
+                    p.id,
+                    p.source,
+                    p.section,
+                    p.text,
+                    round(request.scores[old - 1], 4) if request.scores else 0.0,
+                    " … ".join(quotes),
+                    p.authority,
+                )
+            )
         return text, citations
 
     def _refusal(self, question, lang, warnings, standalone, retrieved, started, backend_name=None) -> Answer:
-        return Answer(question, load_prompt("refuse", lang), lang, True, [], backend_name or self.backend.name,
-                      warnings, standalone, retrieved, time.perf_counter() - started)
+        return Answer(
+            question,
+            load_prompt("refuse", lang),
+            lang,
+            True,
+            [],
+            backend_name or self.backend.name,
+            warnings,
+            standalone,
+            retrieved,
+            time.perf_counter() - started,
+        )
 
 
 # ---------------------------------------------------------------------- validation of LLM answers
@@ -339,7 +422,8 @@ def validate_llm_answer(text: str, passages: list[Passage]) -> list[str]:
             errors.append(f"sentence without a citation marker: '{sentence[:80]}'")
         for quote in _QUOTE.findall(sentence):
             cited = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(passages)] or range(
-                1, len(passages) + 1)
+                1, len(passages) + 1
+            )
             if not any(_norm(quote) in _norm(passages[n - 1].text) for n in cited):
                 errors.append(f"quoted text not found in the cited passage: '{quote[:60]}'")
     return errors

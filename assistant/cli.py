@@ -32,8 +32,11 @@ def main() -> None:
 
     for n, arg in enumerate(sys.argv[1:], start=1):  # undecodable bytes arrive as lone surrogates
         if any("\ud800" <= ch <= "\udfff" for ch in arg):
-            typer.secho(f"Error: argument {n} is not valid UTF-8 text; retype it (or rename the file).", err=True,
-                        fg=typer.colors.RED)
+            typer.secho(
+                f"Error: argument {n} is not valid UTF-8 text; retype it (or rename the file).",
+                err=True,
+                fg=typer.colors.RED,
+            )
             sys.exit(2)
     _register()
     try:

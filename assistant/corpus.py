@@ -171,15 +171,24 @@ def _markdown_blocks(text: str, offset: int = 0, page: int | None = None) -> lis
             continue
         if m := _FOOTNOTE.match(stripped):
             flush()
-            blocks.append(Block("footnote", stripped, start=line_start, end=line_start + len(line), page=page))
+            blocks.append(
+                Block("footnote", stripped, start=line_start, end=line_start + len(line), page=page)
+            )
             continue
         if m := _ITEM.match(line):
             flush()
             depth = len(m.group(1).expandtabs(4)) // 2
             item_start = line_start + line.index(m.group(2))
             blocks.append(
-                Block("item", m.group(2).rstrip(), level=depth, label=pending_label, start=item_start,
-                      end=item_start + len(m.group(2).rstrip()), page=page)
+                Block(
+                    "item",
+                    m.group(2).rstrip(),
+                    level=depth,
+                    label=pending_label,
+                    start=item_start,
+                    end=item_start + len(m.group(2).rstrip()),
+                    page=page,
+                )
             )
             pending_label = None
             continue
@@ -193,7 +202,9 @@ def _markdown_blocks(text: str, offset: int = 0, page: int | None = None) -> lis
     return blocks
 
 
-_NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*\.?|Gebied \d+|Hoofdstuk \d+|Chapter \d+|Section \d+)\s*\S.{0,80}$")
+_NUMBERED_HEADING = re.compile(
+    r"^(\d+(?:\.\d+)*\.?|Gebied \d+|Hoofdstuk \d+|Chapter \d+|Section \d+)\s*\S.{0,80}$"
+)
 
 
 def _plain_text_blocks(text: str, page: int | None = None) -> list[Block]:
@@ -309,13 +320,17 @@ def load_document(path: Path, *, root: Path | None = None, max_bytes: int | None
     source = str(path.relative_to(root)) if root and path.is_relative_to(root) else path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{source}: unsupported file type '{suffix or '(none)'}' "
-                          f"(supported: {', '.join(SUPPORTED_SUFFIXES)}).")
+        raise IngestError(
+            f"{source}: unsupported file type '{suffix or '(none)'}' "
+            f"(supported: {', '.join(SUPPORTED_SUFFIXES)})."
+        )
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise IngestError(f"{source}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit "
-                              "(ASSISTANT_MAX_FILE_MB).")
+            raise IngestError(
+                f"{source}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit "
+                "(ASSISTANT_MAX_FILE_MB)."
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{source}: cannot be read ({exc.strerror or exc}).") from exc

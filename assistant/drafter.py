@@ -37,18 +37,37 @@ from .policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
 from .proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
 from .terms import describes_ai, find_category_terms, is_negated, normalize  # one source for the term lists
 
-__all__ = ["FieldCitation", "DraftResult", "FIELD_PRINCIPLES", "detect_language", "rank_areas",
-           "draft_from_description", "draft_with_llm", "field_citation"]
+__all__ = [
+    "FieldCitation",
+    "DraftResult",
+    "FIELD_PRINCIPLES",
+    "detect_language",
+    "rank_areas",
+    "draft_from_description",
+    "draft_with_llm",
+    "field_citation",
+]
 
 # Which principle (and so which policy passage) asks for each field of the draft.
 FIELD_PRINCIPLES: dict[str, str] = {
-    "areas": "area", "purposes": "purpose_limitation", "stakeholders": "transparency",
-    "data": "data_categories", "necessity": "necessity", "legal_basis": "legal_basis",
-    "informed_consent": "informed_consent", "ethics_approval": "informed_consent",
-    "retention": "storage_limitation", "privacy_statement": "transparency", "security_measures": "security",
-    "uses_ai": "ai_documentation", "ai": "ai_documentation", "human_in_the_loop": "human_in_the_loop",
-    "privacy_scan": "privacy_scan", "interests_weighed": "fair_balancing",
-    "analysis_validation": "reliable_analyses", "responsible": "accountability",
+    "areas": "area",
+    "purposes": "purpose_limitation",
+    "stakeholders": "transparency",
+    "data": "data_categories",
+    "necessity": "necessity",
+    "legal_basis": "legal_basis",
+    "informed_consent": "informed_consent",
+    "ethics_approval": "informed_consent",
+    "retention": "storage_limitation",
+    "privacy_statement": "transparency",
+    "security_measures": "security",
+    "uses_ai": "ai_documentation",
+    "ai": "ai_documentation",
+    "human_in_the_loop": "human_in_the_loop",
+    "privacy_scan": "privacy_scan",
+    "interests_weighed": "fair_balancing",
+    "analysis_validation": "reliable_analyses",
+    "responsible": "accountability",
 }
 
 
@@ -66,7 +85,9 @@ class DraftResult(BaseModel):
     """A draft plus how it was made: ranked areas, citations per filled field, warnings."""
 
     draft: Draft
-    areas_ranked: list[tuple[str, float]] = Field(default_factory=list, description="Best first, with confidence.")
+    areas_ranked: list[tuple[str, float]] = Field(
+        default_factory=list, description="Best first, with confidence."
+    )
     citations: dict[str, FieldCitation] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     language: str = "nl"
@@ -94,8 +115,13 @@ def field_citation(field: str) -> FieldCitation | None:
     else:
         return None
     passage = passage_for(ref)
-    return FieldCitation(principle=principle, source=passage.source, section=passage.section,
-                         quote=ref.quote or passage.text, text=passage.text)
+    return FieldCitation(
+        principle=principle,
+        source=passage.source,
+        section=passage.section,
+        quote=ref.quote or passage.text,
+        text=passage.text,
+    )
 
 
 # --------------------------------------------------------------------------- lexical scores
@@ -161,8 +187,9 @@ def _embedding_scores(text: str, embedder: Any) -> dict[str, float]:
     return dict(zip(AREA_IDS, sims, strict=True))
 
 
-def rank_areas(text: str, *, embedder: Any = None, threshold: float = 0.5,
-               cross_group: float = 0.75) -> tuple[list[tuple[str, float]], list[str]]:
+def rank_areas(
+    text: str, *, embedder: Any = None, threshold: float = 0.5, cross_group: float = 0.75
+) -> tuple[list[tuple[str, float]], list[str]]:
     """All areas ranked best first with a confidence (summing to 1), and the chosen set.
 
     The chosen set holds every area of the best area's group scoring at least `threshold` x the best
@@ -186,8 +213,11 @@ def rank_areas(text: str, *, embedder: Any = None, threshold: float = 0.5,
     ranked = [(a, fused[a] / total if total > 0 else 0.0) for a in order]
     best = fused[order[0]]
     group = _GROUP_OF[order[0]]
-    chosen = [a for a in order if best > 0 and
-              fused[a] >= (threshold if _GROUP_OF[a] == group else cross_group) * best][:3]
+    chosen = [
+        a
+        for a in order
+        if best > 0 and fused[a] >= (threshold if _GROUP_OF[a] == group else cross_group) * best
+    ][:3]
     return ranked, chosen
 
 
@@ -216,8 +246,13 @@ def _data_items(text: str, norm: str, lang: str) -> list[DataItem]:
     for pattern, nl, en, kind in _DATA_LEXICON:
         if pattern.search(norm):
             source = {"lms": lms, "sis": sis}.get(kind, "")
-            items.append(DataItem(name=nl if lang == "nl" else en, category="general",
-                                  source=source.capitalize() if source else ""))
+            items.append(
+                DataItem(
+                    name=nl if lang == "nl" else en,
+                    category="general",
+                    source=source.capitalize() if source else "",
+                )
+            )
     seen: set[str] = set()
     for hit in find_category_terms(text):
         if hit.term not in seen:
@@ -226,23 +261,37 @@ def _data_items(text: str, norm: str, lang: str) -> list[DataItem]:
     return items
 
 
-def _fill(text: str, project_type: ProjectType | None, ranked: list[tuple[str, float]], chosen: list[str],
-          warnings: list[str]) -> Draft:
+def _fill(
+    text: str,
+    project_type: ProjectType | None,
+    ranked: list[tuple[str, float]],
+    chosen: list[str],
+    warnings: list[str],
+) -> Draft:
     norm = normalize(text)
     lang = detect_language(text)
     sentences = _sentences(text)
     if project_type is None:
         research, implementation = _count(_RESEARCH, norm), _count(_IMPLEMENTATION, norm)
         project_type = "research" if research > implementation else "implementation"
-        warnings.append(f"Project type '{project_type}' guessed from the text; choose the project type (CLI: --type) to be sure.")
+        warnings.append(
+            f"Project type '{project_type}' guessed from the text; choose the project type (CLI: --type) to be sure."
+        )
     purposes = sentences[:1] + [s for s in sentences[1:] if _PURPOSE.search(normalize(s))][:2]
     roles = _ROLES_NL if lang == "nl" else _ROLES_EN
-    stakeholders = [roles["students"]] + [roles[k] for k in ("teachers", "advisors", "directors")
-                                          if _AUDIENCE[k][0].search(norm)]
+    stakeholders = [roles["students"]] + [
+        roles[k] for k in ("teachers", "advisors", "directors") if _AUDIENCE[k][0].search(norm)
+    ]
     ai_terms = describes_ai(text, chosen)
     uses_ai = bool(ai_terms) or any(a.startswith("4") for a in chosen)
-    human = next((s for s in sentences if _AUDIENCE["advisors"][0].search(normalize(s)) or
-                  _AUDIENCE["teachers"][1].search(normalize(s))), "")
+    human = next(
+        (
+            s
+            for s in sentences
+            if _AUDIENCE["advisors"][0].search(normalize(s)) or _AUDIENCE["teachers"][1].search(normalize(s))
+        ),
+        "",
+    )
     human = human if human and _DECIDES.search(normalize(human)) else ""
     draft = Draft(
         title=_first_clause(text),
@@ -257,18 +306,27 @@ def _fill(text: str, project_type: ProjectType | None, ranked: list[tuple[str, f
         human_in_the_loop=human,
         legal_basis=_legal_basis(norm),
         informed_consent=True if re.search(r"informed consent|geinformeerde toestemming", norm) else None,
-        privacy_statement=True if re.search(r"privacyverklaring|privacy statement|privacy notice", norm) else None,
-        security_measures=[(nl if lang == "nl" else en) for pattern, nl, en in _SECURITY
-                           if (m := pattern.search(norm)) and not is_negated(norm, m.start())],
+        privacy_statement=True
+        if re.search(r"privacyverklaring|privacy statement|privacy notice", norm)
+        else None,
+        security_measures=[
+            (nl if lang == "nl" else en)
+            for pattern, nl, en in _SECURITY
+            if (m := pattern.search(norm)) and not is_negated(norm, m.start())
+        ],
     )
     if uses_ai:
         why = f"'{ai_terms[0]}'" if ai_terms else "area 4 works with predictive models"
-        warnings.append(f"AI use detected ({why}): document models, training data and decision process, "
-                        "involve the AI officer and check the AI Act's prohibited practices.")
+        warnings.append(
+            f"AI use detected ({why}): document models, training data and decision process, "
+            "involve the AI officer and check the AI Act's prohibited practices."
+        )
     for item in draft.data:
         if item.category != "general":
-            warnings.append(f"'{item.name}' looks like {item.category} personal data, which is outside the scope "
-                            "of LA: leave it out.")
+            warnings.append(
+                f"'{item.name}' looks like {item.category} personal data, which is outside the scope "
+                "of LA: leave it out."
+            )
     if not chosen:
         warnings.append("No application area recognised: say who gets insight into what, and when.")
     elif ranked[0][1] < 0.2:
@@ -279,16 +337,21 @@ def _fill(text: str, project_type: ProjectType | None, ranked: list[tuple[str, f
 def _legal_basis(norm: str) -> str | None:
     if re.search(r"algemeen belang|public interest|publieke taak|public task", norm):
         return "public_interest"
-    if re.search(r"(?<!informed )(?<!geinformeerde )(toestemming|consent) (als|as) (grondslag|(legal|lawful) basis)",
-                 norm):
+    if re.search(
+        r"(?<!informed )(?<!geinformeerde )(toestemming|consent) (als|as) (grondslag|(legal|lawful) basis)",
+        norm,
+    ):
         return "consent"
     return None
 
 
 def _citations(draft: Draft) -> dict[str, FieldCitation]:
     out: dict[str, FieldCitation] = {}
-    filled = {name for name in FIELD_PRINCIPLES
-              if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"}
+    filled = {
+        name
+        for name in FIELD_PRINCIPLES
+        if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"
+    }
     for name in FIELD_PRINCIPLES:
         if name in filled:
             cite = field_citation(name)
@@ -301,16 +364,22 @@ def _citations(draft: Draft) -> dict[str, FieldCitation]:
     return out
 
 
-def draft_from_description(text: str, project_type: ProjectType | None = None, *,
-                           embedder: Any = None) -> DraftResult:
+def draft_from_description(
+    text: str, project_type: ProjectType | None = None, *, embedder: Any = None
+) -> DraftResult:
     """The deterministic drafter: areas, AI use, data items and purposes from the text; the rest left empty."""
     if not text or not text.strip():
         raise InputError("The description is empty: describe the project idea in a few sentences.")
     warnings: list[str] = []
     ranked, chosen = rank_areas(text, embedder=embedder)
     draft = _fill(text, project_type, ranked, chosen, warnings)
-    return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft), warnings=warnings,
-                       language=detect_language(text))
+    return DraftResult(
+        draft=draft,
+        areas_ranked=ranked,
+        citations=_citations(draft),
+        warnings=warnings,
+        language=detect_language(text),
+    )
 
 
 # --------------------------------------------------------------------------- LLM drafter
@@ -318,7 +387,7 @@ def draft_from_description(text: str, project_type: ProjectType | None = None, *
 _SYSTEM = (
     "You turn a learning-analytics project idea from Utrecht University staff into a proposal draft that "
     "follows the university's LA policy. Fill only what the description states or clearly implies; leave "
-    "other fields empty (\"\", [], null) so a reviewer sees the gap. Areas (pick one or more): "
+    'other fields empty ("", [], null) so a reviewer sees the gap. Areas (pick one or more): '
     + "; ".join(f"{a.key}: {a.label_en}" for a in AREAS.values())
     + ". Use project_type 'research' only for research projects. Data categories: 'general' unless the "
     "data is special (GDPR art. 9/10, e.g. health, ethnicity) or sensitive (e.g. BSN, financial data). Set "
@@ -348,18 +417,29 @@ def _llm_result(draft: Draft, fallback: DraftResult) -> DraftResult:
     ranked += [(a, c) for a, c in fallback.areas_ranked if a not in draft.areas]
     warnings: list[str] = []
     if fallback.draft.uses_ai and not draft.uses_ai:
-        warnings.append("The description suggests AI (a predictive model), but the LLM draft says uses_ai is "
-                        "false: check it.")
+        warnings.append(
+            "The description suggests AI (a predictive model), but the LLM draft says uses_ai is "
+            "false: check it."
+        )
     for item in fallback.draft.data:
         if item.category != "general" and not any(d.category != "general" for d in draft.data):
-            warnings.append(f"The description mentions '{item.name}' ({item.category} data), which the LLM draft "
-                            "does not list: LA may use general personal data only.")
-    return DraftResult(draft=draft, areas_ranked=ranked, citations=_citations(draft), warnings=warnings,
-                       language=fallback.language, method="llm")
+            warnings.append(
+                f"The description mentions '{item.name}' ({item.category} data), which the LLM draft "
+                "does not list: LA may use general personal data only."
+            )
+    return DraftResult(
+        draft=draft,
+        areas_ranked=ranked,
+        citations=_citations(draft),
+        warnings=warnings,
+        language=fallback.language,
+        method="llm",
+    )
 
 
-def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None = None, *,
-                   embedder: Any = None) -> DraftResult:
+def draft_with_llm(
+    text: str, chat_model: Any, project_type: ProjectType | None = None, *, embedder: Any = None
+) -> DraftResult:
     """Draft with an LLM (`with_structured_output(Draft)`), validated, one retry, else the deterministic draft."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -371,7 +451,9 @@ def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None 
     try:
         structured = chat_model.with_structured_output(Draft, include_raw=True)
     except (NotImplementedError, TypeError, ValueError) as exc:
-        fallback.warnings.insert(0, f"The LLM cannot produce structured output ({exc}); deterministic draft used.")
+        fallback.warnings.insert(
+            0, f"The LLM cannot produce structured output ({exc}); deterministic draft used."
+        )
         return fallback
     problem = ""
     for attempt in (1, 2):
@@ -391,10 +473,16 @@ def draft_with_llm(text: str, chat_model: Any, project_type: ProjectType | None 
                 return _llm_result(draft, fallback)
         problem = error or "no output"
         if attempt == 1:
-            messages = messages + [HumanMessage(
-                "Your previous answer was not a valid draft:\n" + problem
-                + "\nReturn the corrected draft; use only the fields of the schema and area ids 1a-4b."
-            )]
-    fallback.warnings.insert(0, f"The LLM draft was not valid after a retry ({problem.splitlines()[0]}); "
-                                "the deterministic draft is shown instead.")
+            messages = messages + [
+                HumanMessage(
+                    "Your previous answer was not a valid draft:\n"
+                    + problem
+                    + "\nReturn the corrected draft; use only the fields of the schema and area ids 1a-4b."
+                )
+            ]
+    fallback.warnings.insert(
+        0,
+        f"The LLM draft was not valid after a retry ({problem.splitlines()[0]}); "
+        "the deterministic draft is shown instead.",
+    )
     return fallback

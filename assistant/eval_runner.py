@@ -36,12 +36,24 @@ def _bar(label: str, enabled: bool):
     return update
 
 
-def run_eval(settings, *, questions=None, descriptions=None, drafts=None, holdout=None, out=None, thresholds=None,
-             progress: bool = False, assistant=None) -> tuple[dict, list[str]]:
+def run_eval(
+    settings,
+    *,
+    questions=None,
+    descriptions=None,
+    drafts=None,
+    holdout=None,
+    out=None,
+    thresholds=None,
+    progress: bool = False,
+    assistant=None,
+) -> tuple[dict, list[str]]:
     """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set."""
     from . import evals
 
-    chosen = {k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v}
+    chosen = {
+        k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v
+    }
     if holdout:
         chosen["holdout"] = holdout
     if not chosen:

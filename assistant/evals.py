@@ -196,7 +196,10 @@ def check_citations(ask: dict, corpus_texts: Iterable[str]) -> dict:
 def _sentences(line: str) -> list[str]:
     out, start = [], 0
     for m in _SENT_END.finditer(line):
-        if line[: m.start() + 1].casefold().endswith(_ABBREVIATIONS) or len(line[start : m.end()].strip()) <= 3:
+        if (
+            line[: m.start() + 1].casefold().endswith(_ABBREVIATIONS)
+            or len(line[start : m.end()].strip()) <= 3
+        ):
             continue  # an abbreviation, or a list label such as "a." (the corpus splitter agrees)
         out.append(line[start : m.end()].strip())
         start = m.end()

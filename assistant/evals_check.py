@@ -82,18 +82,22 @@ def evaluate_descriptions(rows: Iterable[dict], drafter_fn: Callable[[str], Any]
         ranked, chosen = _ranked_and_set(out)
         expected = [str(a).lower() for a in row.get("areas", [])]
         language = row.get("language") or detect_language(row["description"])
-        results.append({
-            "id": row.get("id"),
-            "areas": ranked,
-            "chosen": chosen,
-            "expected": expected,
-            "language": language,
-            "first_right": bool(ranked) and ranked[0] in expected,
-            "jaccard": round(jaccard(chosen, expected), 4),
-        })
+        results.append(
+            {
+                "id": row.get("id"),
+                "areas": ranked,
+                "chosen": chosen,
+                "expected": expected,
+                "language": language,
+                "first_right": bool(ranked) and ranked[0] in expected,
+                "jaccard": round(jaccard(chosen, expected), 4),
+            }
+        )
     metrics = _split(results)
-    metrics["by_language"] = {lang: _split([r for r in results if r["language"] == lang])
-                              for lang in sorted({r["language"] for r in results})}
+    metrics["by_language"] = {
+        lang: _split([r for r in results if r["language"] == lang])
+        for lang in sorted({r["language"] for r in results})
+    }
     return {"metrics": metrics, "results": results}
 
 
@@ -116,30 +120,38 @@ def evaluate_drafts(cases: Iterable[dict]) -> dict:
         for p in predicted | expected:
             c = counts.setdefault(p, {"tp": 0, "fp": 0, "fn": 0})
             c["tp" if p in predicted and p in expected else "fp" if p in predicted else "fn"] += 1
-        results.append({
-            "id": case.get("id"),
-            "expected": sorted(expected),
-            "predicted": sorted(predicted),
-            "missed": sorted(expected - predicted),
-            "extra": sorted(predicted - expected),
-            "passed": ok,
-            "findings": [f.model_dump() for f in findings],
-            **({"error": error} if error else {}),
-        })
+        results.append(
+            {
+                "id": case.get("id"),
+                "expected": sorted(expected),
+                "predicted": sorted(predicted),
+                "missed": sorted(expected - predicted),
+                "extra": sorted(predicted - expected),
+                "passed": ok,
+                "findings": [f.model_dump() for f in findings],
+                **({"error": error} if error else {}),
+            }
+        )
     tp = sum(c["tp"] for c in counts.values())
     fp = sum(c["fp"] for c in counts.values())
     fn = sum(c["fn"] for c in counts.values())
     compliant = [r for r in results if not r["expected"]]
     per_principle = {
-        p: {"precision": round(c["tp"] / (c["tp"] + c["fp"]), 4) if c["tp"] + c["fp"] else None,
-            "recall": round(c["tp"] / (c["tp"] + c["fn"]), 4) if c["tp"] + c["fn"] else None, **c}
-        for p, c in counts.items() if any(c.values())
+        p: {
+            "precision": round(c["tp"] / (c["tp"] + c["fp"]), 4) if c["tp"] + c["fp"] else None,
+            "recall": round(c["tp"] / (c["tp"] + c["fn"]), 4) if c["tp"] + c["fn"] else None,
+            **c,
+        }
+        for p, c in counts.items()
+        if any(c.values())
     }
     metrics = {
         "n": len(results),
         "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
         "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-        "compliant_pass_rate": round(sum(r["passed"] for r in compliant) / len(compliant), 4) if compliant else None,
+        "compliant_pass_rate": round(sum(r["passed"] for r in compliant) / len(compliant), 4)
+        if compliant
+        else None,
         "per_principle": per_principle,
     }
     return {"metrics": metrics, "results": results}

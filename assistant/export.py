@@ -20,58 +20,110 @@ __all__ = ["Section", "draft_to_markdown", "draft_to_docx", "draft_sections"]
 
 _T = {
     "nl": {
-        "doc": "Projectvoorstel learning analytics", "policy": "Beleid", "gap": "(niet ingevuld)",
-        "yes": "ja", "no": "nee", "unknown": "(niet aangegeven)",
-        "context": "Context", "title": "Titel", "summary": "Samenvatting", "type": "Soort project",
-        "implementation": "implementatieproject", "research": "onderzoeksproject",
-        "stakeholders": "Betrokkenen", "responsible": "Verantwoordelijke",
-        "areas": "Toepassingsgebieden", "no_areas": "Geen toepassingsgebied gekozen.",
-        "purposes": "Doelen en noodzaak", "purpose_list": "Doelen", "necessity": "Noodzakelijkheidstoets",
-        "data": "Gegevens en grondslag", "data_table": ("Gegevens", "Categorie", "Bron"),
+        "doc": "Projectvoorstel learning analytics",
+        "policy": "Beleid",
+        "gap": "(niet ingevuld)",
+        "yes": "ja",
+        "no": "nee",
+        "unknown": "(niet aangegeven)",
+        "context": "Context",
+        "title": "Titel",
+        "summary": "Samenvatting",
+        "type": "Soort project",
+        "implementation": "implementatieproject",
+        "research": "onderzoeksproject",
+        "stakeholders": "Betrokkenen",
+        "responsible": "Verantwoordelijke",
+        "areas": "Toepassingsgebieden",
+        "no_areas": "Geen toepassingsgebied gekozen.",
+        "purposes": "Doelen en noodzaak",
+        "purpose_list": "Doelen",
+        "necessity": "Noodzakelijkheidstoets",
+        "data": "Gegevens en grondslag",
+        "data_table": ("Gegevens", "Categorie", "Bron"),
         "category": {"general": "algemeen", "sensitive": "gevoelig", "special": "bijzonder"},
         "legal_basis": "Rechtmatige grondslag",
         "basis": {"public_interest": "algemeen belang", "consent": "toestemming"},
-        "informed_consent": "Informed consent", "ethics": "Goedkeuring ethische toetsingscommissie (FETC)",
-        "retention": "Bewaartermijn", "retention_field": "Verwijderen of anonimiseren",
-        "transparency": "Transparantie", "privacy_statement": "Privacyverklaring",
-        "security": "Beveiliging", "measures": "Maatregelen",
-        "ai": "Kunstmatige intelligentie (AI)", "uses_ai": "AI gebruikt",
-        "models": "Modellen", "training_data": "Trainingsdata", "decision_process": "Besluitvormingsproces",
-        "officer": "AI-officer betrokken", "prohibited": "Verboden AI-praktijken gecontroleerd",
-        "human": "Human in the loop en ethische waarden", "human_field": "Wie interpreteert en beslist",
-        "interests": "Afweging van belangen", "validation": "Betrouwbaarheid en validiteit van analyses",
-        "scan": "Privacyscan", "scan_field": "Status",
+        "informed_consent": "Informed consent",
+        "ethics": "Goedkeuring ethische toetsingscommissie (FETC)",
+        "retention": "Bewaartermijn",
+        "retention_field": "Verwijderen of anonimiseren",
+        "transparency": "Transparantie",
+        "privacy_statement": "Privacyverklaring",
+        "security": "Beveiliging",
+        "measures": "Maatregelen",
+        "ai": "Kunstmatige intelligentie (AI)",
+        "uses_ai": "AI gebruikt",
+        "models": "Modellen",
+        "training_data": "Trainingsdata",
+        "decision_process": "Besluitvormingsproces",
+        "officer": "AI-officer betrokken",
+        "prohibited": "Verboden AI-praktijken gecontroleerd",
+        "human": "Human in the loop en ethische waarden",
+        "human_field": "Wie interpreteert en beslist",
+        "interests": "Afweging van belangen",
+        "validation": "Betrouwbaarheid en validiteit van analyses",
+        "scan": "Privacyscan",
+        "scan_field": "Status",
         "scan_value": {"done": "uitgevoerd", "planned": "gepland", "not_planned": "niet gepland"},
-        "findings": "Bevindingen van de controle", "no_findings": "Geen bevindingen: het concept voldoet aan de regels.",
+        "findings": "Bevindingen van de controle",
+        "no_findings": "Geen bevindingen: het concept voldoet aan de regels.",
         "severity": {"blocker": "Blokkerend", "major": "Belangrijk", "minor": "Advies"},
-        "fix": "Oplossing", "passage": "Beleidspassage",
+        "fix": "Oplossing",
+        "passage": "Beleidspassage",
     },
     "en": {
-        "doc": "Learning analytics project proposal", "policy": "Policy", "gap": "(not filled in)",
-        "yes": "yes", "no": "no", "unknown": "(not stated)",
-        "context": "Context", "title": "Title", "summary": "Summary", "type": "Project type",
-        "implementation": "implementation project", "research": "research project",
-        "stakeholders": "Stakeholders", "responsible": "Responsible",
-        "areas": "Application areas", "no_areas": "No application area chosen.",
-        "purposes": "Purposes and necessity", "purpose_list": "Purposes", "necessity": "Necessity test",
-        "data": "Data and lawful basis", "data_table": ("Data", "Category", "Source"),
+        "doc": "Learning analytics project proposal",
+        "policy": "Policy",
+        "gap": "(not filled in)",
+        "yes": "yes",
+        "no": "no",
+        "unknown": "(not stated)",
+        "context": "Context",
+        "title": "Title",
+        "summary": "Summary",
+        "type": "Project type",
+        "implementation": "implementation project",
+        "research": "research project",
+        "stakeholders": "Stakeholders",
+        "responsible": "Responsible",
+        "areas": "Application areas",
+        "no_areas": "No application area chosen.",
+        "purposes": "Purposes and necessity",
+        "purpose_list": "Purposes",
+        "necessity": "Necessity test",
+        "data": "Data and lawful basis",
+        "data_table": ("Data", "Category", "Source"),
         "category": {"general": "general", "sensitive": "sensitive", "special": "special"},
         "legal_basis": "Lawful basis",
         "basis": {"public_interest": "public interest", "consent": "consent"},
-        "informed_consent": "Informed consent", "ethics": "Ethics review committee (FETC) approval",
-        "retention": "Retention", "retention_field": "Deleted or anonymised",
-        "transparency": "Transparency", "privacy_statement": "Privacy statement",
-        "security": "Security", "measures": "Measures",
-        "ai": "Artificial intelligence (AI)", "uses_ai": "AI used",
-        "models": "Models", "training_data": "Training data", "decision_process": "Decision process",
-        "officer": "AI officer involved", "prohibited": "AI Act prohibited practices checked",
-        "human": "Human in the loop and ethical values", "human_field": "Who interprets and decides",
-        "interests": "Weighing of interests", "validation": "Reliability and validity of analyses",
-        "scan": "Privacy scan", "scan_field": "Status",
+        "informed_consent": "Informed consent",
+        "ethics": "Ethics review committee (FETC) approval",
+        "retention": "Retention",
+        "retention_field": "Deleted or anonymised",
+        "transparency": "Transparency",
+        "privacy_statement": "Privacy statement",
+        "security": "Security",
+        "measures": "Measures",
+        "ai": "Artificial intelligence (AI)",
+        "uses_ai": "AI used",
+        "models": "Models",
+        "training_data": "Training data",
+        "decision_process": "Decision process",
+        "officer": "AI officer involved",
+        "prohibited": "AI Act prohibited practices checked",
+        "human": "Human in the loop and ethical values",
+        "human_field": "Who interprets and decides",
+        "interests": "Weighing of interests",
+        "validation": "Reliability and validity of analyses",
+        "scan": "Privacy scan",
+        "scan_field": "Status",
         "scan_value": {"done": "done", "planned": "planned", "not_planned": "not planned"},
-        "findings": "Checker findings", "no_findings": "No findings: the draft meets the rules.",
+        "findings": "Checker findings",
+        "no_findings": "No findings: the draft meets the rules.",
         "severity": {"blocker": "Blocker", "major": "Major", "minor": "Minor"},
-        "fix": "Fix", "passage": "Policy passage",
+        "fix": "Fix",
+        "passage": "Policy passage",
     },
 }
 
@@ -108,16 +160,25 @@ def _flag(value: bool | None, t: dict) -> str:
     return t["unknown"] if value is None else t["yes"] if value else t["no"]
 
 
-def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl") -> list[Section]:
+def draft_sections(
+    draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl"
+) -> list[Section]:
     """The export's content, independent of the output format."""
     t = _T["en" if lang == "en" else "nl"]
     out: list[Section] = []
-    out.append(Section(t["context"], rows=[
-        (t["title"], _text(draft.title, t)), (t["summary"], _text(draft.summary, t)),
-        (t["type"], t[draft.project_type]),
-        (t["stakeholders"], ", ".join(draft.stakeholders) or t["gap"]),
-        (t["responsible"], _text(draft.responsible, t)),
-    ], quotes=[_quote("accountability")]))
+    out.append(
+        Section(
+            t["context"],
+            rows=[
+                (t["title"], _text(draft.title, t)),
+                (t["summary"], _text(draft.summary, t)),
+                (t["type"], t[draft.project_type]),
+                (t["stakeholders"], ", ".join(draft.stakeholders) or t["gap"]),
+                (t["responsible"], _text(draft.responsible, t)),
+            ],
+            quotes=[_quote("accountability")],
+        )
+    )
 
     areas = Section(t["areas"], quotes=[_quote("area")])
     for area_id in draft.areas:
@@ -131,29 +192,56 @@ def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang
         areas.paragraphs.append(t["no_areas"])
     out.append(areas)
 
-    out.append(Section(t["purposes"], bullets=list(draft.purposes) or [t["gap"]], bullets_label=t["purpose_list"],
-                        rows=[(t["necessity"], _text(draft.necessity, t))],
-                        quotes=[_quote("purpose_limitation"), _quote("necessity")]))
+    out.append(
+        Section(
+            t["purposes"],
+            bullets=list(draft.purposes) or [t["gap"]],
+            bullets_label=t["purpose_list"],
+            rows=[(t["necessity"], _text(draft.necessity, t))],
+            quotes=[_quote("purpose_limitation"), _quote("necessity")],
+        )
+    )
 
-    data = Section(t["data"], table=[t["data_table"]] + [
-        (item.name or t["gap"], t["category"][item.category], item.source or "-") for item in draft.data
-    ], rows=[(t["legal_basis"], t["basis"].get(draft.legal_basis or "", t["gap"]))],
-        quotes=[_quote("data_categories"), _quote("legal_basis")])
+    data = Section(
+        t["data"],
+        table=[t["data_table"]]
+        + [(item.name or t["gap"], t["category"][item.category], item.source or "-") for item in draft.data],
+        rows=[(t["legal_basis"], t["basis"].get(draft.legal_basis or "", t["gap"]))],
+        quotes=[_quote("data_categories"), _quote("legal_basis")],
+    )
     if draft.project_type == "implementation":
         ref = TOPICS["legal_basis_implementation"].ref
         data.quotes.append((ref.section, _passage_text(ref)))
     else:
-        data.rows += [(t["informed_consent"], _flag(draft.informed_consent, t)),
-                      (t["ethics"], _flag(draft.ethics_approval, t))]
+        data.rows += [
+            (t["informed_consent"], _flag(draft.informed_consent, t)),
+            (t["ethics"], _flag(draft.ethics_approval, t)),
+        ]
         data.quotes.append(_quote("informed_consent"))
     out.append(data)
 
-    out.append(Section(t["retention"], rows=[(t["retention_field"], _text(draft.retention, t))],
-                        quotes=[_quote("storage_limitation")]))
-    out.append(Section(t["transparency"], rows=[(t["privacy_statement"], _flag(draft.privacy_statement, t))],
-                        quotes=[_quote("transparency")]))
-    out.append(Section(t["security"], bullets=list(draft.security_measures) or [t["gap"]], bullets_label=t["measures"],
-                        quotes=[_quote("security")]))
+    out.append(
+        Section(
+            t["retention"],
+            rows=[(t["retention_field"], _text(draft.retention, t))],
+            quotes=[_quote("storage_limitation")],
+        )
+    )
+    out.append(
+        Section(
+            t["transparency"],
+            rows=[(t["privacy_statement"], _flag(draft.privacy_statement, t))],
+            quotes=[_quote("transparency")],
+        )
+    )
+    out.append(
+        Section(
+            t["security"],
+            bullets=list(draft.security_measures) or [t["gap"]],
+            bullets_label=t["measures"],
+            quotes=[_quote("security")],
+        )
+    )
 
     ai = Section(t["ai"], rows=[(t["uses_ai"], _flag(draft.uses_ai, t))])
     if draft.uses_ai or draft.ai is not None:
@@ -168,21 +256,34 @@ def draft_sections(draft: Draft, findings: Sequence[Finding] | None = None, lang
         ai.quotes += [_quote("ai_documentation"), _quote("ai_officer"), _quote("prohibited_ai")]
     out.append(ai)
 
-    out.append(Section(t["human"], rows=[
-        (t["human_field"], _text(draft.human_in_the_loop, t)),
-        (t["interests"], _text(draft.interests_weighed, t)),
-        (t["validation"], _text(draft.analysis_validation, t)),
-    ], quotes=[_quote("human_in_the_loop"), _quote("fair_balancing"), _quote("reliable_analyses")]))
-    out.append(Section(t["scan"], rows=[(t["scan_field"], t["scan_value"].get(draft.privacy_scan or "", t["gap"]))],
-                        quotes=[_quote("privacy_scan")]))
+    out.append(
+        Section(
+            t["human"],
+            rows=[
+                (t["human_field"], _text(draft.human_in_the_loop, t)),
+                (t["interests"], _text(draft.interests_weighed, t)),
+                (t["validation"], _text(draft.analysis_validation, t)),
+            ],
+            quotes=[_quote("human_in_the_loop"), _quote("fair_balancing"), _quote("reliable_analyses")],
+        )
+    )
+    out.append(
+        Section(
+            t["scan"],
+            rows=[(t["scan_field"], t["scan_value"].get(draft.privacy_scan or "", t["gap"]))],
+            quotes=[_quote("privacy_scan")],
+        )
+    )
 
     if findings is not None:
         section = Section(t["findings"])
         if not findings:
             section.paragraphs.append(t["no_findings"])
         for f in findings:
-            section.bullets.append(f"{t['severity'][f.severity]} [{f.principle}, {f.field}]: {f.message} "
-                                   f"{t['fix']}: {f.fix} ({t['passage']}: {f.citation.section})")
+            section.bullets.append(
+                f"{t['severity'][f.severity]} [{f.principle}, {f.field}]: {f.message} "
+                f"{t['fix']}: {f.fix} ({t['passage']}: {f.citation.section})"
+            )
         out.append(section)
     return out
 
@@ -195,7 +296,7 @@ def draft_to_markdown(draft: Draft, findings: Sequence[Finding] | None = None, l
         lines += [f"## {number}. {section.heading}", ""]
         lines += [f"{p}" for p in section.paragraphs] + ([""] if section.paragraphs else [])
         if section.bullets:
-            lines += ([f"**{section.bullets_label}:**", ""] if section.bullets_label else [])
+            lines += [f"**{section.bullets_label}:**", ""] if section.bullets_label else []
             lines += [f"- {b}" for b in section.bullets] + [""]
         if len(section.table) > 1:
             header, *body = section.table
@@ -206,7 +307,7 @@ def draft_to_markdown(draft: Draft, findings: Sequence[Finding] | None = None, l
         if section.rows:
             lines.append("")
         for path, quote in section.quotes:
-            lines += [f"> **{t['policy']}** ({SOURCE}, {path}): \"{quote}\"", ""]
+            lines += [f'> **{t["policy"]}** ({SOURCE}, {path}): "{quote}"', ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

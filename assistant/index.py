@@ -48,14 +48,22 @@ class IngestReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
-                f"skipped {len(self.skipped)}, failed {len(self.failed)}; {self.passages} passages embedded "
-                f"in {self.seconds:.1f} s")
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+            f"skipped {len(self.skipped)}, failed {len(self.failed)}; {self.passages} passages embedded "
+            f"in {self.seconds:.1f} s"
+        )
 
     def as_dict(self) -> dict:
-        return {"added": self.added, "updated": self.updated, "removed": self.removed, "skipped": self.skipped,
-                "failed": [{"file": f, "reason": r} for f, r in self.failed], "passages": self.passages,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "failed": [{"file": f, "reason": r} for f, r in self.failed],
+            "passages": self.passages,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def make_client(settings):
@@ -66,7 +74,9 @@ def make_client(settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
         try:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
             client.heartbeat()
         except Exception as exc:
             raise IndexUnavailableError(
@@ -145,7 +155,9 @@ class PolicyIndex:
             except IndexUnavailableError:
                 raise
             except Exception as exc:
-                raise IndexUnavailableError(f"The index cannot be opened: {type(exc).__name__}: {exc}") from None
+                raise IndexUnavailableError(
+                    f"The index cannot be opened: {type(exc).__name__}: {exc}"
+                ) from None
         return self._stores[name]
 
     def _col(self, name: str):
@@ -180,8 +192,12 @@ class PolicyIndex:
         return got["metadatas"][0]["value"] if got["ids"] else ""
 
     def _bump_generation(self) -> None:
-        self._col(_DOCUMENTS).upsert(ids=[_GENERATION], documents=[""], metadatas=[{"value": f"{time.time():.6f}"}],
-                                     embeddings=[self._unit()])
+        self._col(_DOCUMENTS).upsert(
+            ids=[_GENERATION],
+            documents=[""],
+            metadatas=[{"value": f"{time.time():.6f}"}],
+            embeddings=[self._unit()],
+        )
 
     def _unit(self) -> list[float]:
         return [1.0] + [0.0] * (self._dim() - 1)
@@ -230,8 +246,9 @@ class PolicyIndex:
         total = len(live.passages)  # captions and footnotes included; orphans (after a crash) are not
         n = min(total, k + max(8, k // 2))
         while True:
-            got = self._call(col.query, query_embeddings=[list(map(float, query_vec))], n_results=n,
-                             include=["distances"])
+            got = self._call(
+                col.query, query_embeddings=[list(map(float, query_vec))], n_results=n, include=["distances"]
+            )
             out = []
             for pid, dist in zip(got["ids"][0], got["distances"][0], strict=True):
                 passage = live.by_id.get(pid)
@@ -246,8 +263,11 @@ class PolicyIndex:
         if not passages:
             return {}
         keys = [self._pid(p) for p in passages]
-        got = self._call(self._col(_SENTENCES).get, where={"passage": {"$in": keys}} if len(keys) > 1
-                         else {"passage": keys[0]}, include=["metadatas", "embeddings"])
+        got = self._call(
+            self._col(_SENTENCES).get,
+            where={"passage": {"$in": keys}} if len(keys) > 1 else {"passage": keys[0]},
+            include=["metadatas", "embeddings"],
+        )
         out: dict[str, list] = {k: [] for k in keys}
         for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
             out[meta["passage"]].append((int(meta["start"]), int(meta["end"]), vec))
@@ -256,8 +276,13 @@ class PolicyIndex:
         return out
 
     # ----------------------------------------------------------------- ingest
-    def ingest(self, paths: list[Path] | None = None, progress: Progress | None = None,
-               authority: str | None = None, max_bytes: int | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: list[Path] | None = None,
+        progress: Progress | None = None,
+        authority: str | None = None,
+        max_bytes: int | None = None,
+    ) -> IngestReport:
         """Index documents incrementally. Unreadable files are reported; the rest are still indexed."""
         start = time.perf_counter()
         report = IngestReport()
@@ -283,7 +308,9 @@ class PolicyIndex:
                 try:
                     doc = load_document(f, root=root, max_bytes=max_bytes)
                     old = known.get(key)
-                    level = authority or (old["authority"] if old and not authority else None) or doc.authority
+                    level = (
+                        authority or (old["authority"] if old and not authority else None) or doc.authority
+                    )
                     if old and old["hash"] == doc.hash and old["authority"] == level:
                         report.skipped.append(doc.source)
                         continue
@@ -314,7 +341,9 @@ class PolicyIndex:
     @staticmethod
     def _sentences_of(passages: list[Passage]) -> list[tuple[int, int, int]]:
         """(passage index, start, end) of every sentence of the citable passages."""
-        return [(i, a, b) for i, p in enumerate(passages) if p.retrievable for a, b in split_sentences(p.text)]
+        return [
+            (i, a, b) for i, p in enumerate(passages) if p.retrievable for a, b in split_sentences(p.text)
+        ]
 
     def _encode_all(self, todo, progress: Progress | None):
         """Encode every new passage and sentence of all documents in large batches (one model pass).
@@ -364,22 +393,46 @@ class PolicyIndex:
             s_ids += [f"{ids[i]}#s{n}" for n, (i, _, _) in enumerate(spans)]
             s_vecs += sv.tolist()
             s_metas += [{"passage": ids[i], "start": a, "end": b} for i, a, b in spans]
-            records.append((key, {"source": doc.source, "title": doc.title, "hash": doc.hash,
-                                  "authority": passages[0].authority, "version": str(doc.meta.get("version", "")),
-                                  "date": str(doc.meta.get("date", "")), "passages": len(passages),
-                                  "ids": json.dumps(ids), "ingested_at": time.time()}, doc.title, ids))
+            records.append(
+                (
+                    key,
+                    {
+                        "source": doc.source,
+                        "title": doc.title,
+                        "hash": doc.hash,
+                        "authority": passages[0].authority,
+                        "version": str(doc.meta.get("version", "")),
+                        "date": str(doc.meta.get("date", "")),
+                        "passages": len(passages),
+                        "ids": json.dumps(ids),
+                        "ingested_at": time.time(),
+                    },
+                    doc.title,
+                    ids,
+                )
+            )
         col, scol = self._col(_PASSAGES), self._col(_SENTENCES)
         step = 1024
         for i in range(0, len(p_ids), step):
-            col.upsert(ids=p_ids[i : i + step], embeddings=p_vecs[i : i + step], documents=p_docs[i : i + step],
-                       metadatas=p_metas[i : i + step])
+            col.upsert(
+                ids=p_ids[i : i + step],
+                embeddings=p_vecs[i : i + step],
+                documents=p_docs[i : i + step],
+                metadatas=p_metas[i : i + step],
+            )
         for i in range(0, len(s_ids), step):  # sentence text is read from the passage: no `documents`
-            scol.upsert(ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step], metadatas=s_metas[i : i + step])
+            scol.upsert(
+                ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step], metadatas=s_metas[i : i + step]
+            )
         if not records:
             return
         # the switch: from here on readers see the new passages, never a mix
-        self._col(_DOCUMENTS).upsert(ids=[r[0] for r in records], documents=[r[2] for r in records],
-                                     embeddings=[self._unit()] * len(records), metadatas=[r[1] for r in records])
+        self._col(_DOCUMENTS).upsert(
+            ids=[r[0] for r in records],
+            documents=[r[2] for r in records],
+            embeddings=[self._unit()] * len(records),
+            metadatas=[r[1] for r in records],
+        )
         stale = []
         for key, _, _, ids in records:
             if key in known:

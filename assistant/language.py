@@ -7,12 +7,16 @@ from functools import lru_cache
 
 __all__ = ["detect_language"]
 
-_NL = set("""wat hoe welke welk wie waar waarom wanneer mag mogen moet moeten kan kunnen is zijn wordt worden een het
+_NL = set(
+    """wat hoe welke welk wie waar waarom wanneer mag mogen moet moeten kan kunnen is zijn wordt worden een het
 de van voor ik we wij mijn onze ons niet geen bij naar dat die er ook nog als en of over met om te zou zal mag
-hebben heeft gaat dit deze jullie u je zich elk elke alle iets wel dan hoeveel waarvoor waarmee mijn zonder""".split())
-_EN = set("""what how which who where why when may must can could is are be been being the a an of for i we my our us
+hebben heeft gaat dit deze jullie u je zich elk elke alle iets wel dan hoeveel waarvoor waarmee mijn zonder""".split()
+)
+_EN = set(
+    """what how which who where why when may must can could is are be been being the a an of for i we my our us
 not no to at that this these those also and or about with should would will shall do does did have has go any
-every all you your it its there than how much whom whose without""".split())
+every all you your it its there than how much whom whose without""".split()
+)
 _SHARED = {"is", "we", "en", "of", "over"}  # counted for neither
 
 

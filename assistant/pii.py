@@ -18,14 +18,29 @@ class PiiMatch:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w+])(?:\+31[ -]?|0031[ -]?|0)(?:6[ -]?(?:\d[ -]?){8}|[1-9]\d{1,2}[ -]?(?:\d[ -]?){6,7})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+31[ -]?|0031[ -]?|0)(?:6[ -]?(?:\d[ -]?){8}|[1-9]\d{1,2}[ -]?(?:\d[ -]?){6,7})(?!\d)"
+)
 _DIGITS = re.compile(r"(?<![\w.,/-])([su]?)(\d{6,9})(?![\w.,/-]*\d)", re.IGNORECASE)
-_STUDENT_CONTEXT = re.compile(r"(student(?:en)?[- ]?(?:nummer|number|no\.?|nr\.?|id)|solis|s-nummer)\W*$", re.I)
+_STUDENT_CONTEXT = re.compile(
+    r"(student(?:en)?[- ]?(?:nummer|number|no\.?|nr\.?|id)|solis|s-nummer)\W*$", re.I
+)
 
 _LABELS = {
-    "nl": {"email": "E-MAILADRES", "bsn": "BSN", "student_number": "STUDENTNUMMER", "phone": "TELEFOONNUMMER",
-           "iban": "IBAN"},
-    "en": {"email": "EMAIL", "bsn": "BSN", "student_number": "STUDENT_NUMBER", "phone": "PHONE", "iban": "IBAN"},
+    "nl": {
+        "email": "E-MAILADRES",
+        "bsn": "BSN",
+        "student_number": "STUDENTNUMMER",
+        "phone": "TELEFOONNUMMER",
+        "iban": "IBAN",
+    },
+    "en": {
+        "email": "EMAIL",
+        "bsn": "BSN",
+        "student_number": "STUDENT_NUMBER",
+        "phone": "PHONE",
+        "iban": "IBAN",
+    },
 }
 
 
@@ -95,14 +110,28 @@ def pii_warning(matches: list[PiiMatch], lang: str) -> str | None:
         return None
     kinds = sorted({m.kind for m in matches})
     names = {
-        "nl": {"email": "e-mailadres", "bsn": "BSN", "student_number": "studentnummer", "phone": "telefoonnummer",
-               "iban": "IBAN"},
-        "en": {"email": "e-mail address", "bsn": "BSN", "student_number": "student number",
-               "phone": "phone number", "iban": "IBAN"},
+        "nl": {
+            "email": "e-mailadres",
+            "bsn": "BSN",
+            "student_number": "studentnummer",
+            "phone": "telefoonnummer",
+            "iban": "IBAN",
+        },
+        "en": {
+            "email": "e-mail address",
+            "bsn": "BSN",
+            "student_number": "student number",
+            "phone": "phone number",
+            "iban": "IBAN",
+        },
     }[lang if lang in ("nl", "en") else "en"]
     listed = ", ".join(names[k] for k in kinds)
     if lang == "nl":
-        return (f"Uw vraag bevat persoonsgegevens ({listed}). Die zijn niet nodig om een beleidsvraag te "
-                "beantwoorden; ze zijn verwijderd voordat de vraag verder werd verwerkt en worden niet gelogd.")
-    return (f"Your question contains personal data ({listed}). It is not needed to answer policy questions; "
-            "it was removed before the question was processed further and is never logged.")
+        return (
+            f"Uw vraag bevat persoonsgegevens ({listed}). Die zijn niet nodig om een beleidsvraag te "
+            "beantwoorden; ze zijn verwijderd voordat de vraag verder werd verwerkt en worden niet gelogd."
+        )
+    return (
+        f"Your question contains personal data ({listed}). It is not needed to answer policy questions; "
+        "it was removed before the question was processed further and is never logged."
+    )

@@ -160,15 +160,22 @@ class AIInfo(_Model):
         "(manipulative, deceptive or discriminating systems, emotion recognition in education).",
     )
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = ("models", "training_data", "decision_process", "ai_officer_consulted",
-                      "prohibited_practices_checked")
+    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = (
+        "models",
+        "training_data",
+        "decision_process",
+        "ai_officer_consulted",
+        "prohibited_practices_checked",
+    )
 
 
 class Draft(_Model):
     """A learning-analytics project proposal (draft exchange format, version 1). Extra fields are kept."""
 
     title: str = Field("", description="Short name of the project.")
-    summary: str = Field("", description="The project idea in a few sentences: what, for whom, in which course(s).")
+    summary: str = Field(
+        "", description="The project idea in a few sentences: what, for whom, in which course(s)."
+    )
     project_type: ProjectType = Field(
         "implementation",
         description="'implementation' (long-term use of LA; lawful basis public interest) or 'research' "
@@ -184,7 +191,8 @@ class Draft(_Model):
         description="Specific, explicitly described purposes, defined in advance (purpose limitation).",
     )
     stakeholders: list[str] = Field(
-        default_factory=list, description="Who is involved or affected: students, teachers, study advisors ..."
+        default_factory=list,
+        description="Who is involved or affected: students, teachers, study advisors ...",
     )
     data: list[DataItem] = Field(
         default_factory=list, description="The personal data processed, one item per kind of data."
@@ -206,7 +214,8 @@ class Draft(_Model):
         None, description="Research projects: approved by the faculty ethics review committee (FETC)."
     )
     retention: str = Field(
-        "", description="When the data is deleted or anonymised (a moment or period, not 'as long as needed')."
+        "",
+        description="When the data is deleted or anonymised (a moment or period, not 'as long as needed').",
     )
     privacy_statement: bool | None = Field(
         None,
@@ -218,27 +227,46 @@ class Draft(_Model):
         description="Technical and organisational measures (access control, pseudonymisation, storage "
         "location ...).",
     )
-    uses_ai: bool = Field(False, description="True when AI (e.g. a predictive or machine-learning model) is used.")
+    uses_ai: bool = Field(
+        False, description="True when AI (e.g. a predictive or machine-learning model) is used."
+    )
     ai: AIInfo | None = Field(None, description="How AI is used and checked; required when uses_ai is true.")
     human_in_the_loop: str = Field(
         "", description="Who interprets the results and takes the decisions (a person, not the system)."
     )
     privacy_scan: PrivacyScan | None = Field(
-        None, description="Status of the privacy scan every proposal needs: 'done', 'planned' or 'not_planned'."
+        None,
+        description="Status of the privacy scan every proposal needs: 'done', 'planned' or 'not_planned'.",
     )
     interests_weighed: str = Field(
-        "", description="How the interests of the students and staff involved were weighed against the purposes."
+        "",
+        description="How the interests of the students and staff involved were weighed against the purposes.",
     )
     analysis_validation: str = Field(
         "",
         description="How the analyses are checked to be reliable and valid, and who has the means and "
         "expertise to do so.",
     )
-    responsible: str = Field("", description="The person or role responsible and accountable for the processing.")
+    responsible: str = Field(
+        "", description="The person or role responsible and accountable for the processing."
+    )
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = ("title", "summary", "areas", "purposes", "stakeholders", "data", "necessity",
-                      "retention", "security_measures", "uses_ai", "human_in_the_loop", "interests_weighed",
-                      "analysis_validation", "responsible")
+    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = (
+        "title",
+        "summary",
+        "areas",
+        "purposes",
+        "stakeholders",
+        "data",
+        "necessity",
+        "retention",
+        "security_measures",
+        "uses_ai",
+        "human_in_the_loop",
+        "interests_weighed",
+        "analysis_validation",
+        "responsible",
+    )
 
     @field_validator("project_type", "legal_basis", "privacy_scan", mode="before")
     @classmethod
@@ -280,8 +308,15 @@ DRAFT_FIELDS: tuple[str, ...] = tuple(Draft.model_fields)
 
 # --------------------------------------------------------------------------- parsing with readable errors
 
-_TYPE_NAMES = {"str": "text", "dict": "an object", "list": "a list", "int": "a number", "float": "a number",
-               "bool": "true/false", "NoneType": "null"}
+_TYPE_NAMES = {
+    "str": "text",
+    "dict": "an object",
+    "list": "a list",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true/false",
+    "NoneType": "null",
+}
 
 
 def _got(value: Any) -> str:
@@ -342,14 +377,18 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+            raise InputError(
+                f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
+            ) from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object with the draft fields (got {_got(data)}).")
     try:
         draft = Draft.model_validate(data, context={"keep_unknown_areas": not strict})
     except ValidationError as exc:
         lines = format_validation_error(exc)
-        raise InputError(f"{source}: {len(lines)} field(s) not valid:\n" + "\n".join(f"  - {ln}" for ln in lines)) from None
+        raise InputError(
+            f"{source}: {len(lines)} field(s) not valid:\n" + "\n".join(f"  - {ln}" for ln in lines)
+        ) from None
     if strict:
         invented = sorted(set(draft.model_extra or {}) - _KNOWN_EXTRA)
         if invented:

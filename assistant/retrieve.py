@@ -75,8 +75,9 @@ class _Lexical:
 
         self.stemmer = Stemmer.Stemmer("dutch")
         texts = [f"{p.section} {p.text}" for p in passages]
-        tokenized = bm25s.tokenize(texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
-                                   show_progress=False)
+        tokenized = bm25s.tokenize(
+            texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords, show_progress=False
+        )
         self.model = bm25s.BM25()
         self.model.index(tokenized, show_progress=False)
         self.vocab = set(tokenized.vocab)
@@ -84,8 +85,13 @@ class _Lexical:
     def scores(self, query: str) -> np.ndarray:
         import bm25s
 
-        toks = bm25s.tokenize([query], stopwords=_stopwords(), stemmer=self.stemmer.stemWords,
-                              show_progress=False, return_ids=False)[0]
+        toks = bm25s.tokenize(
+            [query],
+            stopwords=_stopwords(),
+            stemmer=self.stemmer.stemWords,
+            show_progress=False,
+            return_ids=False,
+        )[0]
         toks = [t for t in toks if t in self.vocab]
         if not toks:
             return np.zeros(self.model.scores["num_docs"], np.float32)
@@ -155,9 +161,13 @@ class Retriever:
             targets: dict[tuple[str, str, str], list[int]] = {}
             for c in policy.ALL_CONCEPTS:
                 key = (c.ref.source, c.ref.section, c.ref.quote)
-                targets[key] = [i for i, p in enumerate(passages)
-                                if p.source == c.ref.source and p.section == c.ref.section
-                                and (not c.ref.quote or c.ref.quote in p.text)]
+                targets[key] = [
+                    i
+                    for i, p in enumerate(passages)
+                    if p.source == c.ref.source
+                    and p.section == c.ref.section
+                    and (not c.ref.quote or c.ref.quote in p.text)
+                ]
             self._targets = targets
             self._snapshot = (passages, self._pos, self._lexical, targets)
             self._built_for = live.generation
@@ -192,16 +202,19 @@ class Retriever:
 
         w = self.weights
         d_sorted = np.sort(dense)[::-1]
-        d_norm = (dense - d_sorted[min(len(d_sorted) - 1, 9)]) / max(d_sorted[0] - d_sorted[min(len(d_sorted) - 1, 9)],
-                                                                      1e-6)
+        d_norm = (dense - d_sorted[min(len(d_sorted) - 1, 9)]) / max(
+            d_sorted[0] - d_sorted[min(len(d_sorted) - 1, 9)], 1e-6
+        )
         d_norm = np.clip(d_norm, 0, 1)
         l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
         c_norm = concept / concept.max() if concept.max() > 0 else concept
         official = np.array([p.authority == "official" for p in passages], np.float32)
         fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
         order = np.argsort(-fused, kind="stable")[:k]
-        hits = [Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))
-                for i in order]
+        hits = [
+            Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))
+            for i in order
+        ]
         return Retrieval(
             query=query,
             hits=hits,

@@ -66,8 +66,9 @@ def real_settings(corpus_home, monkeypatch):
 
     monkeypatch.setenv("ASSISTANT_HOME", str(corpus_home))
     db = Path(os.environ.get("PYTEST_CURRENT_TEST", "x").split(" ")[0].replace("/", "_").replace(":", "_"))
-    return load_settings(home=corpus_home, model_dir=_MODEL_CACHE,
-                         db_url=f"sqlite:///{corpus_home / (str(db)[:80] + '.db')}")
+    return load_settings(
+        home=corpus_home, model_dir=_MODEL_CACHE, db_url=f"sqlite:///{corpus_home / (str(db)[:80] + '.db')}"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -37,8 +37,13 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     """A clean environment for the CLI: no ASSISTANT_/CHROMA_/OPENAI_ variables but the given ones."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_", "OPENAI_"))}
     env.update(
-        PYTHONPATH=str(ROOT), ASSISTANT_HOME=str(home), ASSISTANT_MODEL_DIR=str(_MODEL_DIR), HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1", COLUMNS="400", NO_COLOR="1",
+        PYTHONPATH=str(ROOT),
+        ASSISTANT_HOME=str(home),
+        ASSISTANT_MODEL_DIR=str(_MODEL_DIR),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        COLUMNS="400",
+        NO_COLOR="1",
     )
     env.update(extra)
     return env
@@ -49,10 +54,21 @@ def run_cli(args, env: dict[str, str], stdin: bytes | None = None, timeout: floa
     argv = [os.fsencode(sys.executable), b"-c", ENTRY.encode()] + [
         a if isinstance(a, bytes) else os.fsencode(str(a)) for a in args
     ]
-    proc = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, timeout=timeout, input=stdin,
-                          stdin=None if stdin is not None else subprocess.DEVNULL)
-    return CliResult(tuple(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                     proc.stderr.decode("utf-8", "replace"))
+    proc = subprocess.run(
+        argv,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=timeout,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+    )
+    return CliResult(
+        tuple(args),
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )
 
 
 def run_cli_batch(cases: dict[str, tuple], workers: int = 3) -> dict[str, CliResult]:
@@ -82,8 +98,10 @@ def db_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
-                    for t in sorted(inspect(conn).get_table_names())}
+            return {
+                t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
+                for t in sorted(inspect(conn).get_table_names())
+            }
     finally:
         engine.dispose()
 

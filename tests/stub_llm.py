@@ -40,17 +40,39 @@ class StubLLM:
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
                     for word in reply.split(" "):
-                        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                                 "choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}]}
+                        chunk = {
+                            "id": "c1",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": body["model"],
+                            "choices": [
+                                {"index": 0, "delta": {"content": word + " "}, "finish_reason": None}
+                            ],
+                        }
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    done = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                    done = {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": body["model"],
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    }
                     self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
                     return
-                payload = {"id": "c1", "object": "chat.completion", "created": 0, "model": body.get("model", "m"),
-                           "choices": [{"index": 0, "message": {"role": "assistant", "content": reply},
-                                        "finish_reason": "stop"}],
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+                payload = {
+                    "id": "c1",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body.get("model", "m"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": reply},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
                 self._send(200, json.dumps(payload).encode(), "application/json")
 
             def _send(self, code, data, ctype):

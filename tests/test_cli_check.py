@@ -21,7 +21,9 @@ PASSING = {
     "summary": "Studenten van Analyse 1 zien tijdens de cursus hoeveel oefenopgaven ze hebben gemaakt.",
     "project_type": "implementation",
     "areas": ["1a"],
-    "purposes": ["Studenten van Analyse 1 zien wekelijks welke oefenopgaven ze nog moeten maken voor het tentamen."],
+    "purposes": [
+        "Studenten van Analyse 1 zien wekelijks welke oefenopgaven ze nog moeten maken voor het tentamen."
+    ],
     "stakeholders": ["studenten Analyse 1"],
     "data": [{"name": "gemaakte oefenopgaven", "category": "general", "source": "Brightspace"}],
     "necessity": "Een persoonlijk overzicht vraagt gegevens per student; anonieme totalen helpen de student niet.",
@@ -37,8 +39,12 @@ PASSING = {
     "responsible": "Opleidingsdirecteur Wiskunde",
 }
 FAILING = PASSING | {"retention": "", "data": PASSING["data"] + [{"name": "BSN", "category": "general"}]}
-WRONG_TYPES = {"areas": 5, "data": [{"name": "x", "category": "medical"}], "uses_ai": "often",
-               "security_measures": "firewall"}
+WRONG_TYPES = {
+    "areas": 5,
+    "data": [{"name": "x", "category": "medical"}],
+    "uses_ai": "often",
+    "security_measures": "firewall",
+}
 
 
 @pytest.fixture
@@ -88,13 +94,23 @@ def test_check_fail_exit_1_with_contract_fields(app, files):
     assert list(finding["citation"]) == ["source", "section", "text"]
 
 
-@pytest.mark.parametrize(("key", "fragments"), [
-    ("wrong", ["areas: must be a list", "data.0.category: must be one of general, sensitive, special (got 'medical')",
-               "uses_ai: must be true or false", "security_measures: must be a list"]),
-    ("notjson", ["not valid JSON"]),
-    ("list", ["expected a JSON object"]),
-    ("missing", ["file not found"]),
-])
+@pytest.mark.parametrize(
+    ("key", "fragments"),
+    [
+        (
+            "wrong",
+            [
+                "areas: must be a list",
+                "data.0.category: must be one of general, sensitive, special (got 'medical')",
+                "uses_ai: must be true or false",
+                "security_measures: must be a list",
+            ],
+        ),
+        ("notjson", ["not valid JSON"]),
+        ("list", ["expected a JSON object"]),
+        ("missing", ["file not found"]),
+    ],
+)
 def test_check_unusable_input_exit_2_readable(app, files, key, fragments):
     result = _run(app, "check", files["pass"], files[key], "--json")
     assert result.exit_code == 2
@@ -115,8 +131,17 @@ def test_check_human_output(app, files):
 def test_draft_json_and_out_files(app, tmp_path, monkeypatch):
     monkeypatch.setattr(cli_draft, "_embedder", lambda settings, warnings: None)
     text = "Met een voorspellend model signaleren we eerstejaars die dreigen uit te vallen voor de studieadviseur."
-    result = _run(app, "draft", "--description", text, "--type", "implementation", "--json",
-                  "--out", str(tmp_path / "d.json"))
+    result = _run(
+        app,
+        "draft",
+        "--description",
+        text,
+        "--type",
+        "implementation",
+        "--json",
+        "--out",
+        str(tmp_path / "d.json"),
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["uses_ai"] is True and any(a.startswith("4") for a in data["areas"])
@@ -127,7 +152,9 @@ def test_draft_json_and_out_files(app, tmp_path, monkeypatch):
     checked = _run(app, "check", str(tmp_path / "d.json"), "--json")
     assert checked.exit_code == 1 and json.loads(checked.stdout)[0]["findings"]
 
-    (tmp_path / "idea.txt").write_text("After the course I want to see which videos students watched.", "utf-8")
+    (tmp_path / "idea.txt").write_text(
+        "After the course I want to see which videos students watched.", "utf-8"
+    )
     for suffix in (".md", ".docx"):
         out = tmp_path / f"draft{suffix}"
         result = _run(app, "draft", "--file", str(tmp_path / "idea.txt"), "--out", str(out))
@@ -163,11 +190,14 @@ def _assistant(*args: str) -> subprocess.CompletedProcess:
 
         code = _PROBE
     except ImportError:  # the lead's modules are not there yet: run our commands on their own app
-        code = _PROBE.replace("from assistant.cli import main\nmain()",
-                              "import typer\nfrom assistant.cli_draft import register\napp = typer.Typer()\n"
-                              "register(app)\napp.command('noop')(lambda: None)\napp()")
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)
+        code = _PROBE.replace(
+            "from assistant.cli import main\nmain()",
+            "import typer\nfrom assistant.cli_draft import register\napp = typer.Typer()\n"
+            "register(app)\napp.command('noop')(lambda: None)\napp()",
+        )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def test_check_in_a_real_process_loads_no_model(files):

@@ -13,17 +13,26 @@ CLI = [sys.executable, "-c", "from assistant.cli import main; main()"]
 
 
 def _run(args, home, stdin=None, **env):
-    full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1",
-            "ASSISTANT_MODEL_DIR": os.environ["ASSISTANT_MODEL_DIR"], "PYTHONPATH": str(ROOT), **env}
-    return subprocess.run(CLI + args, capture_output=True, text=True, env=full, input=stdin, timeout=300, cwd=ROOT)
+    full = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ASSISTANT_HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "ASSISTANT_MODEL_DIR": os.environ["ASSISTANT_MODEL_DIR"],
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    return subprocess.run(
+        CLI + args, capture_output=True, text=True, env=full, input=stdin, timeout=300, cwd=ROOT
+    )
 
 
 def test_ask_json_contract(corpus_home):
     proc = _run(["ask", "Is een privacyscan verplicht voor elk LA-project?", "--json"], corpus_home)
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
-    assert list(d)[:8] == ["question", "answer", "language", "refused", "citations", "backend", "warnings"][:8] or \
-        set(d) >= {"question", "answer", "language", "refused", "citations", "backend", "warnings"}
+    assert list(d)[:8] == ["question", "answer", "language", "refused", "citations", "backend", "warnings"][
+        :8
+    ] or set(d) >= {"question", "answer", "language", "refused", "citations", "backend", "warnings"}
     assert d["language"] == "nl" and d["refused"] is False and d["backend"] == "extractive"
     corpus = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
     for c in d["citations"]:
@@ -41,8 +50,11 @@ def test_first_start_ingests_by_itself(tmp_path):
 
 
 def test_chat_keeps_context(corpus_home):
-    proc = _run(["chat"], corpus_home, stdin="Welke grondslag geldt voor implementatieprojecten?\n"
-                                             "En voor onderzoeksprojecten?\n\n")
+    proc = _run(
+        ["chat"],
+        corpus_home,
+        stdin="Welke grondslag geldt voor implementatieprojecten?\nEn voor onderzoeksprojecten?\n\n",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "algemeen belang" in proc.stdout and "onderzoek" in proc.stdout
 
@@ -63,7 +75,9 @@ def test_search_and_ingest_in_process(corpus_home, tmp_path, monkeypatch):
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "ok.md").write_text("# Extra\n\nDashboards tonen alleen geaggregeerde cijfers.\n", encoding="utf-8")
+    (docs / "ok.md").write_text(
+        "# Extra\n\nDashboards tonen alleen geaggregeerde cijfers.\n", encoding="utf-8"
+    )
     (docs / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
     res = runner.invoke(app, ["ingest", str(docs), "--json"])

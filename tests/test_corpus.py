@@ -25,25 +25,36 @@ def test_every_area_is_its_own_passage(passages, area):
     assert p.retrievable
 
 
-@pytest.mark.parametrize("label", ["Transparantie", "Verantwoordelijkheid", "Eerlijke afweging",
-                                   "Betrouwbare en valide analyses", "Human in the loop"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Transparantie",
+        "Verantwoordelijkheid",
+        "Eerlijke afweging",
+        "Betrouwbare en valide analyses",
+        "Human in the loop",
+    ],
+)
 def test_every_value_is_its_own_passage(passages, label):
     [p] = [p for p in passages if p.section == f"3.1 Ethische Waarden > {label}"]
     assert p.text.startswith(label + ":")
 
 
-@pytest.mark.parametrize("label, start", [
-    ("Categorieën persoonsgegevens", "De AVG maakt onderscheid"),
-    ("Rechtmatige grondslag", "Voor elk LA-project is een rechtmatige grondslag nodig."),
-    ("Rechtmatige grondslag > LA-implementatieprojecten", "LA-implementatieprojecten:"),
-    ("Rechtmatige grondslag > LA-onderzoeksprojecten", "LA-onderzoeksprojecten:"),
-    ("Doelbinding", "Doelbinding:"),
-    ("Opslagbeperking", "Opslagbeperking:"),
-    ("Transparantie", "Transparantie: elk LA-project vereist een privacyverklaring"),
-    ("Passende technische en organisatorische maatregelen", "Passende technische"),
-    ("Privacyscan", "Voor elk LA-projectvoorstel wordt een privacyscan uitgevoerd"),
-    ("AI-officer", "Wanneer er AI wordt gebruikt in een LA-project, zal de AI-officer"),
-])
+@pytest.mark.parametrize(
+    "label, start",
+    [
+        ("Categorieën persoonsgegevens", "De AVG maakt onderscheid"),
+        ("Rechtmatige grondslag", "Voor elk LA-project is een rechtmatige grondslag nodig."),
+        ("Rechtmatige grondslag > LA-implementatieprojecten", "LA-implementatieprojecten:"),
+        ("Rechtmatige grondslag > LA-onderzoeksprojecten", "LA-onderzoeksprojecten:"),
+        ("Doelbinding", "Doelbinding:"),
+        ("Opslagbeperking", "Opslagbeperking:"),
+        ("Transparantie", "Transparantie: elk LA-project vereist een privacyverklaring"),
+        ("Passende technische en organisatorische maatregelen", "Passende technische"),
+        ("Privacyscan", "Voor elk LA-projectvoorstel wordt een privacyscan uitgevoerd"),
+        ("AI-officer", "Wanneer er AI wordt gebruikt in een LA-project, zal de AI-officer"),
+    ],
+)
 def test_every_privacy_principle_is_its_own_passage(passages, label, start):
     [p] = [p for p in passages if p.section == f"3.2 Privacy-principes > {label}"]
     assert p.text.startswith(start)
@@ -64,8 +75,11 @@ def test_wording_is_unchanged_from_the_seed(passages):
         pytest.skip("shared/seeds not beside the checkout")
     raw = re.sub(r"(?<=[a-z.\"”])\d(?=[\s.])", "", seed.read_text(encoding="utf-8"))  # footnote digits
     raw = re.sub(r"(\w-)[ \t]*\n\s*(?=[a-z])", r"\1", raw)  # words broken across lines ("LA-\nsystemen")
-    lines = [ln for ln in raw.splitlines()  # page-foot footnotes interrupt sentences in the seed
-             if not re.match(r"\s*(\d\s+)?(https?://|Data Privacy Handbook)", ln)]
+    lines = [
+        ln
+        for ln in raw.splitlines()  # page-foot footnotes interrupt sentences in the seed
+        if not re.match(r"\s*(\d\s+)?(https?://|Data Privacy Handbook)", ln)
+    ]
     flat = " ".join(" ".join(lines).split())
     checked = 0
     for p in passages:
@@ -96,8 +110,10 @@ def test_front_matter_is_metadata_not_text():
 
 
 def test_sentences_respect_abbreviations():
-    text = ("Voor elk LA-project zal de UU de toets uitvoeren, d.w.z. of het gebruik noodzakelijk is. "
-            "Dit betekent ook iets anders.")
+    text = (
+        "Voor elk LA-project zal de UU de toets uitvoeren, d.w.z. of het gebruik noodzakelijk is. "
+        "Dit betekent ook iets anders."
+    )
     spans = split_sentences(text)
     assert [text[a:b] for a, b in spans] == [
         "Voor elk LA-project zal de UU de toets uitvoeren, d.w.z. of het gebruik noodzakelijk is.",
@@ -106,7 +122,9 @@ def test_sentences_respect_abbreviations():
 
 
 def test_long_sections_are_cut_to_size(tmp_path):
-    body = " ".join(f"Zin nummer {i} gaat over bewaartermijnen en beveiliging van gegevens." for i in range(120))
+    body = " ".join(
+        f"Zin nummer {i} gaat over bewaartermijnen en beveiliging van gegevens." for i in range(120)
+    )
     f = tmp_path / "lang.md"
     f.write_text(f"# Titel\n\n## Bewaren\n\n{body}\n", encoding="utf-8")
     parts = split_document(load_document(f))
@@ -116,14 +134,17 @@ def test_long_sections_are_cut_to_size(tmp_path):
     assert all(p.text in body for p in parts)
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.md", b"", "empty"),
-    ("binary.md", b"\x00\x01\x02PNG" * 20, "binary"),
-    ("latin.txt", "caf\xe9 ok".encode("latin-1") * 5, "UTF-8"),
-    ("corrupt.pdf", b"%PDF-1.4\n garbage garbage", "PDF"),
-    ("corrupt.docx", b"PK\x03\x04 not really a zip", "DOCX"),
-    ("data.xlsx", b"whatever", "unsupported"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.md", b"", "empty"),
+        ("binary.md", b"\x00\x01\x02PNG" * 20, "binary"),
+        ("latin.txt", "caf\xe9 ok".encode("latin-1") * 5, "UTF-8"),
+        ("corrupt.pdf", b"%PDF-1.4\n garbage garbage", "PDF"),
+        ("corrupt.docx", b"PK\x03\x04 not really a zip", "DOCX"),
+        ("data.xlsx", b"whatever", "unsupported"),
+    ],
+)
 def test_unreadable_files_raise_a_clear_error(tmp_path, name, content, reason):
     f = tmp_path / name
     f.write_bytes(content)
@@ -140,8 +161,11 @@ def test_other_formats_are_structured(tmp_path):
     d.add_paragraph("Gegevens worden na twee jaar verwijderd.")
     d.add_paragraph("Versleutel alle exports.", style="List Bullet")
     d.save(tmp_path / "b.docx")
-    (tmp_path / "c.html").write_text("<h2>Toegang</h2><p>Alleen docenten zien het dashboard.</p><ul><li>Logboek: "
-                                     "alle toegang wordt gelogd.</li></ul>", encoding="utf-8")
+    (tmp_path / "c.html").write_text(
+        "<h2>Toegang</h2><p>Alleen docenten zien het dashboard.</p><ul><li>Logboek: "
+        "alle toegang wordt gelogd.</li></ul>",
+        encoding="utf-8",
+    )
     (tmp_path / "d.txt").write_text("1. Inleiding\n\nDit is een tekst over dashboards.\n", encoding="utf-8")
     b = split_document(load_document(tmp_path / "b.docx"))
     c = split_document(load_document(tmp_path / "c.html"))

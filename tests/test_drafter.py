@@ -62,22 +62,46 @@ class PointingEmbedder:
 
 # Descriptions written for these tests (not the eval set).
 CASES = [
-    ("Tijdens het vak Algebra zien studenten elke week hun eigen scores op de oefentoetsen, zodat ze zelf kunnen "
-     "bijsturen.", {"1a"}),
-    ("As a lecturer I want to see during the course which students in my tutorial groups have not handed in the "
-     "weekly assignment.", {"1b"}),
-    ("Na afloop van de cursus wil ik als docent zien welke kennisclips weinig bekeken zijn, om het lesmateriaal "
-     "voor volgend jaar te verbeteren.", {"2a"}),
-    ("The programme director wants a yearly overview of pass rates of all courses in the curriculum.", {"2b"}),
-    ("Studenten krijgen een portfolio waarin ze zelf zien welke competenties ze in verschillende cursussen hebben "
-     "laten zien.", {"3a"}),
+    (
+        "Tijdens het vak Algebra zien studenten elke week hun eigen scores op de oefentoetsen, zodat ze zelf kunnen "
+        "bijsturen.",
+        {"1a"},
+    ),
+    (
+        "As a lecturer I want to see during the course which students in my tutorial groups have not handed in the "
+        "weekly assignment.",
+        {"1b"},
+    ),
+    (
+        "Na afloop van de cursus wil ik als docent zien welke kennisclips weinig bekeken zijn, om het lesmateriaal "
+        "voor volgend jaar te verbeteren.",
+        {"2a"},
+    ),
+    (
+        "The programme director wants a yearly overview of pass rates of all courses in the curriculum.",
+        {"2b"},
+    ),
+    (
+        "Studenten krijgen een portfolio waarin ze zelf zien welke competenties ze in verschillende cursussen hebben "
+        "laten zien.",
+        {"3a"},
+    ),
     ("Study advisors want to see how students' academic skills develop across first-year courses.", {"3b"}),
     ("De opleidingsdirecteur wil weten welke studiepaden en keuzevakken studenten kiezen.", {"3c"}),
-    ("We onderzoeken met een voorspellend model welke factoren samenhangen met uitval in het eerste jaar.", {"4a"}),
-    ("A predictive model flags first-year students at risk of dropping out so that their mentor can invite them "
-     "for a talk.", {"4b"}),
-    ("Een dashboard waarop studenten hun eigen voortgang zien en de docent tijdens de cursus de voortgang van de "
-     "groep ziet.", {"1a", "1b"}),
+    (
+        "We onderzoeken met een voorspellend model welke factoren samenhangen met uitval in het eerste jaar.",
+        {"4a"},
+    ),
+    (
+        "A predictive model flags first-year students at risk of dropping out so that their mentor can invite them "
+        "for a talk.",
+        {"4b"},
+    ),
+    (
+        "Een dashboard waarop studenten hun eigen voortgang zien en de docent tijdens de cursus de voortgang van de "
+        "groep ziet.",
+        {"1a", "1b"},
+    ),
 ]
 
 
@@ -88,15 +112,22 @@ def test_areas_from_cue_words(text, areas):
     assert set(result.draft.areas) == areas
 
 
-@pytest.mark.parametrize("text", [
-    "Met een voorspellend model willen we eerstejaars signaleren die dreigen uit te vallen.",
-    "We want to predict which students will drop out and let advisors contact them.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Met een voorspellend model willen we eerstejaars signaleren die dreigen uit te vallen.",
+        "We want to predict which students will drop out and let advisors contact them.",
+    ],
+)
 def test_prediction_idea_gives_area_4_and_ai(text):
     result = draft_from_description(text)
     assert any(a.startswith("4") for a in result.draft.areas)
     assert result.draft.uses_ai is True
-    assert result.draft.ai is not None and result.draft.ai.models == "" and not result.draft.ai.ai_officer_consulted
+    assert (
+        result.draft.ai is not None
+        and result.draft.ai.models == ""
+        and not result.draft.ai.ai_officer_consulted
+    )
     assert any("AI use detected" in w for w in result.warnings)
 
 
@@ -131,20 +162,26 @@ def test_drafter_works_with_and_without_embedder(embedder):
 
 
 def test_data_items_and_categories():
-    text = ("Docenten zien tijdens de cursus de cijfers, quizscores en inlogactiviteit in Brightspace. "
-            "We koppelen ook gezondheidsklachten en het BSN.")
+    text = (
+        "Docenten zien tijdens de cursus de cijfers, quizscores en inlogactiviteit in Brightspace. "
+        "We koppelen ook gezondheidsklachten en het BSN."
+    )
     draft = draft_from_description(text).draft
     general = {d.name: d for d in draft.data if d.category == "general"}
     assert "Scores op quizzen en oefentoetsen" in general
     assert general["Activiteit in de digitale leeromgeving (logins, kliks)"].source == "Brightspace"
     assert {(d.name, d.category) for d in draft.data if d.category != "general"} == {
-        ("gezondheidsklachten", "special"), ("bsn", "sensitive")}
+        ("gezondheidsklachten", "special"),
+        ("bsn", "sensitive"),
+    }
     findings = {f.rule for f in check_draft(draft)}
     assert {"data_categories.special", "data_categories.sensitive"} <= findings
 
 
 def test_english_data_items_and_no_false_special_items():
-    text = "Teachers see quiz scores, attendance and prior education of students in the Health Sciences course."
+    text = (
+        "Teachers see quiz scores, attendance and prior education of students in the Health Sciences course."
+    )
     draft = draft_from_description(text).draft
     names = [d.name for d in draft.data]
     assert "Quiz and practice-test scores" in names and "Attendance" in names and "Prior education" in names
@@ -160,7 +197,9 @@ def test_what_the_text_does_not_say_stays_empty():
 
 
 def test_project_type_guess_and_override():
-    research = draft_from_description("Een pilotonderzoek naar het gebruik van kennisclips na afloop van de cursus.")
+    research = draft_from_description(
+        "Een pilotonderzoek naar het gebruik van kennisclips na afloop van de cursus."
+    )
     assert research.draft.project_type == "research"
     assert any("guessed" in w for w in research.warnings)
     given = draft_from_description("Een pilotonderzoek naar kennisclips.", "implementation")
@@ -168,9 +207,11 @@ def test_project_type_guess_and_override():
 
 
 def test_purposes_human_and_statements_from_the_text():
-    text = ("Met een model willen we eerstejaars met risico op uitval signaleren. De studieadviseur bekijkt elk "
-            "signaal en beslist zelf of hij de student uitnodigt. Er komt een privacyverklaring en de gegevens "
-            "worden gepseudonimiseerd.")
+    text = (
+        "Met een model willen we eerstejaars met risico op uitval signaleren. De studieadviseur bekijkt elk "
+        "signaal en beslist zelf of hij de student uitnodigt. Er komt een privacyverklaring en de gegevens "
+        "worden gepseudonimiseerd."
+    )
     draft = draft_from_description(text).draft
     assert draft.purposes[0].startswith("Met een model")
     assert "studieadviseur" in draft.human_in_the_loop
@@ -226,8 +267,14 @@ def _tool_message(args: dict) -> AIMessage:
     return AIMessage(content="", tool_calls=[{"name": "Draft", "args": args, "id": "call-1"}])
 
 
-GOOD_ARGS = {"title": "Quiz dashboard", "summary": "Students see quiz scores.", "project_type": "implementation",
-             "areas": ["1A"], "purposes": ["Weekly self-check on quizzes in Algebra."], "uses_ai": False}
+GOOD_ARGS = {
+    "title": "Quiz dashboard",
+    "summary": "Students see quiz scores.",
+    "project_type": "implementation",
+    "areas": ["1A"],
+    "purposes": ["Weekly self-check on quizzes in Algebra."],
+    "uses_ai": False,
+}
 
 
 def test_llm_draft_is_validated_and_used():
@@ -248,8 +295,14 @@ def test_llm_retry_sends_the_validation_errors():
     assert "areas.0: must be one of 1a" in model.seen[1][-1].content
 
 
-@pytest.mark.parametrize("bad", [GOOD_ARGS | {"areas": ["9z"]}, GOOD_ARGS | {"budget_eur": 5000},
-                                 GOOD_ARGS | {"data": [{"name": "x", "category": "medical"}]}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        GOOD_ARGS | {"areas": ["9z"]},
+        GOOD_ARGS | {"budget_eur": 5000},
+        GOOD_ARGS | {"data": [{"name": "x", "category": "medical"}]},
+    ],
+)
 def test_llm_invalid_twice_falls_back_to_deterministic(bad):
     model = StructuredFake(messages=iter([_tool_message(bad), _tool_message(bad)]), seen=[])
     result = draft_with_llm(CASES[0][0], model, "implementation")
@@ -300,8 +353,10 @@ def test_draft_set_meets_the_targets():
 
 
 def test_evaluate_drafts_counts_misses_and_extras():
-    cases = [{"id": "a", "draft": {"areas": ["1a"]}, "expected": ["area"]},
-             {"id": "b", "draft": {"areas": 5}, "expected": ["area"]}]
+    cases = [
+        {"id": "a", "draft": {"areas": ["1a"]}, "expected": ["area"]},
+        {"id": "b", "draft": {"areas": 5}, "expected": ["area"]},
+    ]
     report = evaluate_drafts(cases)
     first, second = report["results"]
     assert first["missed"] == ["area"] and "legal_basis" in first["extra"]

@@ -23,17 +23,23 @@ def test_provisioned_folder_is_a_standard_sentence_transformers_model(embedder):
 
     files = {p.name for p in Path(folder).iterdir()}
     assert {"model.safetensors", "config.json", "modules.json", "tokenizer.json", "provenance.json"} <= files
-    assert json.loads((Path(folder) / "provenance.json").read_text())["model"] == "intfloat/multilingual-e5-small"
+    assert (
+        json.loads((Path(folder) / "provenance.json").read_text())["model"]
+        == "intfloat/multilingual-e5-small"
+    )
     assert embedder.dim == 384
 
 
 def test_vectors_are_normalised_and_multilingual(embedder):
-    passages = embedder.encode_passages([
-        "Opslagbeperking: als de gegevens niet meer nodig zijn, worden ze zo snel mogelijk verwijderd.",
-        "Gebied 3 richt zich op studentencompetenties binnen en tussen cursussen.",
-    ])
-    queries = embedder.encode_queries(["How long may data be kept before it is deleted?",
-                                       "Which area covers student competences?"])
+    passages = embedder.encode_passages(
+        [
+            "Opslagbeperking: als de gegevens niet meer nodig zijn, worden ze zo snel mogelijk verwijderd.",
+            "Gebied 3 richt zich op studentencompetenties binnen en tussen cursussen.",
+        ]
+    )
+    queries = embedder.encode_queries(
+        ["How long may data be kept before it is deleted?", "Which area covers student competences?"]
+    )
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
     sims = queries @ passages.T
     assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]  # English questions find the Dutch passage

@@ -22,6 +22,11 @@ def test_ruff_is_clean():
     ruff = _ruff()
     if ruff is None:
         pytest.skip("ruff is not installed")
-    proc = subprocess.run([ruff, "check", "--no-cache", "assistant", "tests", "benchmarks", "streamlit_app.py"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [ruff, "check", "--no-cache", "assistant", "tests", "benchmarks", "streamlit_app.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _doc(folder: Path, name: str, body: str) -> Path:
     f = folder / name
-    f.write_text(f"---\ntitle: {name}\nauthority: official\n---\n\n# {name}\n\n## Bewaren\n\n{body}\n", encoding="utf-8")
+    f.write_text(
+        f"---\ntitle: {name}\nauthority: official\n---\n\n# {name}\n\n## Bewaren\n\n{body}\n",
+        encoding="utf-8",
+    )
     return f
 
 
@@ -29,7 +32,11 @@ def docs(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     _doc(folder, "a.md", "Gegevens worden na afloop van het project verwijderd.")
-    _doc(folder, "b.md", "- Toegang: alleen docenten zien het dashboard.\n- Logboek: alle toegang wordt gelogd.")
+    _doc(
+        folder,
+        "b.md",
+        "- Toegang: alleen docenten zien het dashboard.\n- Logboek: alle toegang wordt gelogd.",
+    )
     return folder
 
 
@@ -87,10 +94,26 @@ def test_readers_never_see_a_half_built_document(tmp_path, docs):
     index.ingest([docs])
     live_before = {p.text for p in index.live().passages}
     col = index._col("la_passages")
-    col.upsert(ids=["orphan:1"], embeddings=[index._unit()], documents=["x"],
-               metadatas=[{"text": "orphan text", "doc_hash": "deadbeef", "kind": "text", "source": "z.md",
-                           "title": "z", "section": "z", "id": "z:001", "authority": "official", "start": 0,
-                           "end": 1, "page": -1}])
+    col.upsert(
+        ids=["orphan:1"],
+        embeddings=[index._unit()],
+        documents=["x"],
+        metadatas=[
+            {
+                "text": "orphan text",
+                "doc_hash": "deadbeef",
+                "kind": "text",
+                "source": "z.md",
+                "title": "z",
+                "section": "z",
+                "id": "z:001",
+                "authority": "official",
+                "start": 0,
+                "end": 1,
+                "page": -1,
+            }
+        ],
+    )
     index._live = None
     assert {p.text for p in index.live().passages} == live_before
     q = index.embedder.encode_queries(["orphan text"])[0]
@@ -107,8 +130,10 @@ def test_sigkill_mid_ingest_leaves_previous_index_usable(tmp_path, docs):
     index.ingest([docs])
     before = sorted(p.text for p in index.live().passages)
     big = docs / "big.md"
-    big.write_text("# Big\n\n" + "\n\n".join(f"Alinea {i} over toegang en bewaren van gegevens." for i in range(3000)),
-                   encoding="utf-8")
+    big.write_text(
+        "# Big\n\n" + "\n\n".join(f"Alinea {i} over toegang en bewaren van gegevens." for i in range(3000)),
+        encoding="utf-8",
+    )
     env = {**os.environ, "ASSISTANT_HOME": str(home), "PYTHONPATH": str(ROOT)}
     code = textwrap.dedent(f"""
         from assistant.config import load_settings

@@ -120,10 +120,12 @@ def run_load(assistant: Assistant, seconds: float, extra: Path, askers: int = 8)
         "max_ms": latencies[-1] if latencies else 0.0,
         "ingest": ingest,
     }
-    print(f"\nload: {askers} askers x {seconds:.0f} s + 1 ingest: {stats['answers']} answers "
-          f"({stats['refused']} refused), {len(errors)} errors, p50 {stats['p50_ms']:.0f} ms, "
-          f"p95 {stats['p95_ms']:.0f} ms, max {stats['max_ms']:.0f} ms; "
-          f"ingest {ingest.get('seconds', float('nan')):.1f} s")
+    print(
+        f"\nload: {askers} askers x {seconds:.0f} s + 1 ingest: {stats['answers']} answers "
+        f"({stats['refused']} refused), {len(errors)} errors, p50 {stats['p50_ms']:.0f} ms, "
+        f"p95 {stats['p95_ms']:.0f} ms, max {stats['max_ms']:.0f} ms; "
+        f"ingest {ingest.get('seconds', float('nan')):.1f} s"
+    )
     return stats
 
 
@@ -134,8 +136,10 @@ def _check(assistant: Assistant, stats: dict, minimum: int) -> None:
     report = stats["ingest"]["report"]
     assert report.added == ["handreiking-dashboards.md"] and not report.failed
     hits = assistant.search("groepen van minimaal tien studenten", k=5).hits
-    assert any(h.passage.source == "handreiking-dashboards.md" and h.passage.authority == "supplementary"
-               for h in hits)
+    assert any(
+        h.passage.source == "handreiking-dashboards.md" and h.passage.authority == "supplementary"
+        for h in hits
+    )
 
 
 def _extra(tmp_path: Path) -> Path:
@@ -165,17 +169,26 @@ def test_a_rebuild_during_a_search_does_not_mix_generations():
     from assistant.retrieve import Retriever
 
     def passage(n: int, text: str) -> Passage:
-        return Passage(id=f"d:{n:03d}", source="d.md", title="d", section=f"S{n}", text=text, doc_hash=f"h{n}")
+        return Passage(
+            id=f"d:{n:03d}", source="d.md", title="d", section=f"S{n}", text=text, doc_hash=f"h{n}"
+        )
 
     class ChangingIndex:
         def __init__(self) -> None:
-            self.generation, self.passages, self.retriever = 1, [passage(1, "Gegevens worden verwijderd."),
-                                                                   passage(2, "Toegang wordt gelogd.")], None
+            self.generation, self.passages, self.retriever = (
+                1,
+                [passage(1, "Gegevens worden verwijderd."), passage(2, "Toegang wordt gelogd.")],
+                None,
+            )
             self.change_during_search = True
 
         def live(self) -> _Live:
-            return _Live(str(self.generation), self.passages, {f"{p.doc_hash}:{p.id}": p for p in self.passages},
-                         [p.doc_hash for p in self.passages])
+            return _Live(
+                str(self.generation),
+                self.passages,
+                {f"{p.doc_hash}:{p.id}": p for p in self.passages},
+                [p.doc_hash for p in self.passages],
+            )
 
         def dense(self, query_vec, k: int = 10):
             old = list(self.passages)

@@ -28,13 +28,16 @@ def _clean(text: str) -> bool:
 
 
 def _assistant(real_assistant, backend=None, **settings) -> Assistant:
-    s = load_settings(home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir, **settings)
+    s = load_settings(
+        home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir, **settings
+    )
     return Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever, backend=backend)
 
 
 @pytest.mark.parametrize("log_questions", ["1", None])
-def test_question_logging_is_off_by_default_and_redacted_when_on(real_assistant, caplog, monkeypatch,
-                                                                  log_questions):
+def test_question_logging_is_off_by_default_and_redacted_when_on(
+    real_assistant, caplog, monkeypatch, log_questions
+):
     if log_questions:
         monkeypatch.setenv("ASSISTANT_LOG_QUESTIONS", log_questions)
     settings = load_settings(home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir)
@@ -45,7 +48,9 @@ def test_question_logging_is_off_by_default_and_redacted_when_on(real_assistant,
     assert d["warnings"] and "persoonsgegevens" in d["warnings"][0]
     assert "[BSN]" in d["question"] and "[E-MAILADRES]" in d["question"] and _clean(json.dumps(d))
     assert _clean(caplog.text)
-    asked = [r.getMessage() for r in caplog.records if r.name == "assistant" and r.getMessage().startswith("ask ")]
+    asked = [
+        r.getMessage() for r in caplog.records if r.name == "assistant" and r.getMessage().startswith("ask ")
+    ]
     assert len(asked) == 1
     if log_questions:
         assert "[BSN]" in asked[0] and "[E-MAILADRES]" in asked[0] and "bewaren" in asked[0]
@@ -55,7 +60,9 @@ def test_question_logging_is_off_by_default_and_redacted_when_on(real_assistant,
 
 def test_no_personal_data_reaches_the_llm(real_assistant):
     fake = FakeBackend(["NOT_IN_POLICY"])
-    _assistant(real_assistant, fake).ask(f"Student {STUDENT} ({PHONE}, {IBAN}) vraagt: hoe lang bewaren we studiedata?")
+    _assistant(real_assistant, fake).ask(
+        f"Student {STUDENT} ({PHONE}, {IBAN}) vraagt: hoe lang bewaren we studiedata?"
+    )
     request = fake.requests[-1]
     assert _clean(request.question) and _clean(fake.prompts[-1])
     assert "[STUDENTNUMMER]" in request.question and "[IBAN]" in request.question
@@ -76,11 +83,25 @@ def test_no_personal_data_in_eval_results_or_report(real_assistant, tmp_path):
     from assistant.eval_runner import run_eval
 
     rows = [
-        {"id": "pii-1", "question": QUESTION, "expected": ["zo snel mogelijk verwijderd"], "answerable": True},
-        {"id": "pii-2", "question": "En voor onderzoeksprojecten?", "follow_up_of": "pii-1",
-         "expected": ["onderzoeksprojecten"], "answerable": True},
-        {"id": "pii-3", "question": f"Mag ik {STUDENT} bellen op {PHONE} over zijn IBAN {IBAN}?", "expected": [],
-         "answerable": False},
+        {
+            "id": "pii-1",
+            "question": QUESTION,
+            "expected": ["zo snel mogelijk verwijderd"],
+            "answerable": True,
+        },
+        {
+            "id": "pii-2",
+            "question": "En voor onderzoeksprojecten?",
+            "follow_up_of": "pii-1",
+            "expected": ["onderzoeksprojecten"],
+            "answerable": True,
+        },
+        {
+            "id": "pii-3",
+            "question": f"Mag ik {STUDENT} bellen op {PHONE} over zijn IBAN {IBAN}?",
+            "expected": [],
+            "answerable": False,
+        },
         {"id": "pii-4", "question": f"Wat is doelbinding?\x07 {EMAIL}", "expected": [], "answerable": False},
     ]
     questions = tmp_path / "pii.jsonl"

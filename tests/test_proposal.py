@@ -21,9 +21,27 @@ from assistant.proposal import (
 ROOT = Path(__file__).resolve().parent.parent
 
 CONTRACT_FIELDS = [
-    "title", "summary", "project_type", "areas", "purposes", "stakeholders", "data", "necessity", "legal_basis",
-    "informed_consent", "ethics_approval", "retention", "privacy_statement", "security_measures", "uses_ai", "ai",
-    "human_in_the_loop", "privacy_scan", "interests_weighed", "analysis_validation", "responsible",
+    "title",
+    "summary",
+    "project_type",
+    "areas",
+    "purposes",
+    "stakeholders",
+    "data",
+    "necessity",
+    "legal_basis",
+    "informed_consent",
+    "ethics_approval",
+    "retention",
+    "privacy_statement",
+    "security_measures",
+    "uses_ai",
+    "ai",
+    "human_in_the_loop",
+    "privacy_scan",
+    "interests_weighed",
+    "analysis_validation",
+    "responsible",
 ]
 
 
@@ -44,8 +62,13 @@ def _full() -> dict:
         "privacy_statement": True,
         "security_measures": ["role-based access"],
         "uses_ai": True,
-        "ai": {"models": "logistic regression", "training_data": "2023 cohort", "decision_process": "advice only",
-               "ai_officer_consulted": True, "prohibited_practices_checked": True},
+        "ai": {
+            "models": "logistic regression",
+            "training_data": "2023 cohort",
+            "decision_process": "advice only",
+            "ai_officer_consulted": True,
+            "prohibited_practices_checked": True,
+        },
         "human_in_the_loop": "The course coordinator.",
         "privacy_scan": "planned",
         "interests_weighed": "Voluntary use.",
@@ -56,8 +79,13 @@ def _full() -> dict:
 
 def test_field_names_are_the_contract():
     assert list(DRAFT_FIELDS) == CONTRACT_FIELDS
-    assert list(AIInfo.model_fields) == ["models", "training_data", "decision_process", "ai_officer_consulted",
-                                         "prohibited_practices_checked"]
+    assert list(AIInfo.model_fields) == [
+        "models",
+        "training_data",
+        "decision_process",
+        "ai_officer_consulted",
+        "prohibited_practices_checked",
+    ]
     assert list(DataItem.model_fields) == ["name", "category", "source"]
 
 
@@ -85,10 +113,17 @@ def test_empty_draft_and_defaults():
     assert parse_draft("{}").project_type == "implementation"
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    (["1A"], ["1a"]), ([" 1a "], ["1a"]), (["area 4b"], ["4b"]), (["Gebied 2-a"], ["2a"]),
-    (["1a", "1A", "3c"], ["1a", "3c"]), ("1a, 4B", ["1a", "4b"]),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (["1A"], ["1a"]),
+        ([" 1a "], ["1a"]),
+        (["area 4b"], ["4b"]),
+        (["Gebied 2-a"], ["2a"]),
+        (["1a", "1A", "3c"], ["1a", "3c"]),
+        ("1a, 4B", ["1a", "4b"]),
+    ],
+)
 def test_area_ids_are_normalised(given, expected):
     assert parse_draft({"areas": given}).areas == expected
 
@@ -101,15 +136,18 @@ def test_unknown_area_rejected_by_the_model_but_kept_for_the_checker():
     assert parse_draft({"areas": ["1a", "5a"]}).areas == ["1a", "5a"]
 
 
-@pytest.mark.parametrize(("field", "given", "expected"), [
-    ("legal_basis", "Public interest", "public_interest"),
-    ("legal_basis", "algemeen belang", "public_interest"),
-    ("legal_basis", "Toestemming", "consent"),
-    ("project_type", "Onderzoek", "research"),
-    ("project_type", " Implementation ", "implementation"),
-    ("privacy_scan", "not planned", "not_planned"),
-    ("privacy_scan", "gepland", "planned"),
-])
+@pytest.mark.parametrize(
+    ("field", "given", "expected"),
+    [
+        ("legal_basis", "Public interest", "public_interest"),
+        ("legal_basis", "algemeen belang", "public_interest"),
+        ("legal_basis", "Toestemming", "consent"),
+        ("project_type", "Onderzoek", "research"),
+        ("project_type", " Implementation ", "implementation"),
+        ("privacy_scan", "not planned", "not_planned"),
+        ("privacy_scan", "gepland", "planned"),
+    ],
+)
 def test_enum_spellings_are_normalised(field, given, expected):
     assert getattr(parse_draft({field: given}), field) == expected
 
@@ -151,13 +189,16 @@ def test_wrong_types_list_every_field_readably():
     assert "Traceback" not in message and "pydantic" not in message
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ("", "empty"),
-    ("{not json", "not valid JSON"),
-    ("[1, 2]", "expected a JSON object"),
-    ('"text"', "expected a JSON object"),
-    (b"\xff\xfe{", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ("", "empty"),
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('"text"', "expected a JSON object"),
+        (b"\xff\xfe{", "not UTF-8"),
+    ],
+)
 def test_unusable_input(data, fragment):
     with pytest.raises(InputError, match=fragment):
         parse_draft(data)
@@ -189,5 +230,7 @@ def test_schema_describes_fields_and_enums():
 
 def test_exported_schema_file_is_current():
     on_disk = json.loads((ROOT / "evals" / "draft.schema.json").read_text(encoding="utf-8"))
-    assert on_disk == draft_json_schema(), "regenerate: python -c 'from assistant.proposal import write_schema; " \
-                                           "write_schema(\"evals/draft.schema.json\")'"
+    assert on_disk == draft_json_schema(), (
+        "regenerate: python -c 'from assistant.proposal import write_schema; "
+        'write_schema("evals/draft.schema.json")\''
+    )

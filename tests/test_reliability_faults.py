@@ -28,13 +28,18 @@ from .reliability_helpers import ROOT, HashEmbedder, cli_env, db_counts, no_trac
 from .stub_llm import StubLLM
 
 QUESTION = "Hoe lang mogen we studentgegevens bewaren?"
-GOOD_DRAFT = {"title": "Weekoverzicht", "summary": "Studenten zien hun voortgang.", "project_type": "implementation",
-              "areas": ["1a"]}
+GOOD_DRAFT = {
+    "title": "Weekoverzicht",
+    "summary": "Studenten zien hun voortgang.",
+    "project_type": "implementation",
+    "areas": ["1a"],
+}
 
 
 def _doc(folder: Path, name: str, body: str) -> None:
-    (folder / name).write_text(f"---\ntitle: {name}\nauthority: official\n---\n\n# {name}\n\n## Regels\n\n{body}\n",
-                               encoding="utf-8")
+    (folder / name).write_text(
+        f"---\ntitle: {name}\nauthority: official\n---\n\n# {name}\n\n## Regels\n\n{body}\n", encoding="utf-8"
+    )
 
 
 def _free_port() -> int:
@@ -98,10 +103,18 @@ def test_sigkill_mid_ingest_leaves_a_usable_index_and_the_next_ingest_completes(
     docs = tmp_path / "docs"
     docs.mkdir()
     _doc(docs, "a.md", "Gegevens worden na afloop van het project verwijderd.")
-    _doc(docs, "b.md", "- Toegang: alleen docenten zien het dashboard.\n- Logboek: alle toegang wordt gelogd.")
+    _doc(
+        docs, "b.md", "- Toegang: alleen docenten zien het dashboard.\n- Logboek: alle toegang wordt gelogd."
+    )
     home = tmp_path / "home"
-    proc = subprocess.run([sys.executable, "-c", _KILL_INGEST, str(home), str(docs), point], cwd=ROOT,
-                          env=cli_env(home), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILL_INGEST, str(home), str(docs), point],
+        cwd=ROOT,
+        env=cli_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     before, written = json.loads(lines[0]), json.loads(lines[1])
@@ -115,7 +128,9 @@ def test_sigkill_mid_ingest_leaves_a_usable_index_and_the_next_ingest_completes(
         assert texts == before  # the old version, whole
         assert "Document c over logging." not in texts
     else:  # all documents of the run are switched in one manifest upsert: the new versions, whole
-        assert texts == sorted(new_a + ["Document c over logging."] + [t for t in before if "Gegevens worden" not in t])
+        assert texts == sorted(
+            new_a + ["Document c over logging."] + [t for t in before if "Gegevens worden" not in t]
+        )
     raw = set(index._col("la_passages").get(include=[])["ids"])
     live_ids = {f"{p.doc_hash}:{p.id}" for p in live.passages}
     orphans = raw - live_ids
@@ -130,8 +145,11 @@ def test_sigkill_mid_ingest_leaves_a_usable_index_and_the_next_ingest_completes(
     assert report.updated == (["a.md"] if point == "before_switch" else [])
     after = index.live()
     assert sorted(p.text for p in after.passages) == sorted(
-        new_a + ["Document c over logging."] + [t for t in before if "Gegevens worden" not in t])
-    assert set(index._col("la_passages").get(include=[])["ids"]) == {f"{p.doc_hash}:{p.id}" for p in after.passages}
+        new_a + ["Document c over logging."] + [t for t in before if "Gegevens worden" not in t]
+    )
+    assert set(index._col("la_passages").get(include=[])["ids"]) == {
+        f"{p.doc_hash}:{p.id}" for p in after.passages
+    }
 
 
 def test_exception_mid_ingest_keeps_the_live_view(tmp_path, monkeypatch):
@@ -155,8 +173,11 @@ def test_exception_mid_ingest_keeps_the_live_view(tmp_path, monkeypatch):
         def upsert(self, ids, **kw):
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(PolicyIndex, "_col", lambda self, name: Broken(real(self, name)) if name == "la_documents"
-                        else real(self, name))
+    monkeypatch.setattr(
+        PolicyIndex,
+        "_col",
+        lambda self, name: Broken(real(self, name)) if name == "la_documents" else real(self, name),
+    )
     with pytest.raises(RuntimeError, match="disk full"):
         index.ingest([docs])
     assert sorted(p.text for p in index.live().passages) == before and index.generation() == generation
@@ -172,9 +193,13 @@ def test_chroma_server_down_is_a_clear_error_from_a_real_process(tmp_path):
     """`assistant ask` as a real process; the API, `search` in-process and the app's error are covered in
     test_chroma_server.py and test_app.py."""
     port = str(_free_port())
-    r = run_cli(["ask", QUESTION, "--json"], cli_env(tmp_path / "home", CHROMA_HOST="127.0.0.1", CHROMA_PORT=port))
+    r = run_cli(
+        ["ask", QUESTION, "--json"], cli_env(tmp_path / "home", CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
+    )
     assert r.returncode == 2 and no_traceback(r), r.stderr[-1500:]
-    assert r.stderr.strip().startswith(f"Error: The Chroma server at 127.0.0.1:{port} cannot be reached"), r.stderr
+    assert r.stderr.strip().startswith(f"Error: The Chroma server at 127.0.0.1:{port} cannot be reached"), (
+        r.stderr
+    )
     assert "(CHROMA_HOST / CHROMA_PORT)" in r.stderr and r.stdout == ""
 
 
@@ -282,7 +307,9 @@ def test_concurrent_writes_are_serialised_and_none_is_lost(db):
 
         def evaluate(rule: str, stale: bool) -> None:
             try:
-                svc.evaluate(pid, rule, "to_fix", "bob", expected_row_version=view.row_version if stale else None)
+                svc.evaluate(
+                    pid, rule, "to_fix", "bob", expected_row_version=view.row_version if stale else None
+                )
                 outcomes.append("ok")
             except ConflictError:
                 outcomes.append("conflict")

@@ -18,10 +18,20 @@ from assistant.index import PolicyIndex
 
 from .reliability_helpers import cli_env, copy_home, db_counts, manifest, no_traceback, run_cli_batch
 
-GOOD_DRAFT = {"title": "Weekoverzicht", "summary": "Studenten zien hun voortgang.", "project_type": "implementation",
-              "areas": ["1a"]}
-WRONG_TYPES = {"title": ["not", "text"], "areas": 5, "data": [{"name": "x", "category": "medical"}],
-               "uses_ai": "often", "security_measures": "firewall", "privacy_scan": "maybe"}
+GOOD_DRAFT = {
+    "title": "Weekoverzicht",
+    "summary": "Studenten zien hun voortgang.",
+    "project_type": "implementation",
+    "areas": ["1a"],
+}
+WRONG_TYPES = {
+    "title": ["not", "text"],
+    "areas": 5,
+    "data": [{"name": "x", "category": "medical"}],
+    "uses_ai": "often",
+    "security_measures": "firewall",
+    "privacy_scan": "maybe",
+}
 
 
 def _encrypted_pdf() -> bytes:
@@ -74,8 +84,19 @@ def world(corpus_home, tmp_path_factory):
     review_env = cli_env(review_home, ASSISTANT_REVIEWERS="bob")
     ingest_env = cli_env(ingest_home, ASSISTANT_MAX_FILE_MB="1")
     plain_env = cli_env(base / "plain-home")
-    f = {name: str(files / name) for name in [*bad, "idea.txt", "notjson.json", "wrong.json", "binary.json",
-                                               "empty.json", "areas.json", "good.json"]}
+    f = {
+        name: str(files / name)
+        for name in [
+            *bad,
+            "idea.txt",
+            "notjson.json",
+            "wrong.json",
+            "binary.json",
+            "empty.json",
+            "areas.json",
+            "good.json",
+        ]
+    }
     export_out = base / "export.md"
     cases = {
         # questions (the shared, ingested index)
@@ -84,24 +105,51 @@ def world(corpus_home, tmp_path_factory):
         "ask_long": (["ask", "Hoe lang mogen we gegevens bewaren? " + "x" * 2000, "--json"], ask_env),
         "ask_control": (["ask", "Hoe lang \x1b[31mmogen we\x07 gegevens bewaren?"], ask_env),
         "ask_bytes": ([b"ask", b"Hoe lang mogen we gegevens \xff\xfe bewaren?", b"--json"], ask_env),
-        "ask_fresh_home": (["ask", "  "], cli_env(base / "fresh-home")),  # no first-start ingest for bad input
+        "ask_fresh_home": (
+            ["ask", "  "],
+            cli_env(base / "fresh-home"),
+        ),  # no first-start ingest for bad input
         "search_bytes": ([b"search", b"bewaren \xff"], ask_env),
         "chat_bytes": (["chat"], ask_env, b"Hoe lang \xff\xfe bewaren we gegevens?\n\x1b[2Jwis\n\n"),
         # drafts
-        "draft_bytes": ([b"draft", b"--description", b"Een dashboard \xff voor docenten", b"--json"], plain_env),
+        "draft_bytes": (
+            [b"draft", b"--description", b"Een dashboard \xff voor docenten", b"--json"],
+            plain_env,
+        ),
         "draft_file": (["draft", "--file", f["idea.txt"], "--json"], plain_env),
         # check
-        "check_bad": (["check", f["notjson.json"], f["wrong.json"], f["binary.json"], f["empty.json"]], plain_env),
+        "check_bad": (
+            ["check", f["notjson.json"], f["wrong.json"], f["binary.json"], f["empty.json"]],
+            plain_env,
+        ),
         "check_areas": (["check", f["areas.json"], "--json"], plain_env),
         # review commands on an unknown id
         "review_show": (["review", "show", "999"], review_env),
-        "review_decide": (["review", "decide", "999", "--reviewer", "bob", "--decision", "rejected"], review_env),
-        "review_evaluate": (["review", "evaluate", "999", "--finding", "legal_basis.missing", "--verdict",
-                             "to_fix", "--reviewer", "bob"], review_env),
+        "review_decide": (
+            ["review", "decide", "999", "--reviewer", "bob", "--decision", "rejected"],
+            review_env,
+        ),
+        "review_evaluate": (
+            [
+                "review",
+                "evaluate",
+                "999",
+                "--finding",
+                "legal_basis.missing",
+                "--verdict",
+                "to_fix",
+                "--reviewer",
+                "bob",
+            ],
+            review_env,
+        ),
         "review_export": (["review", "export", "999", "--out", str(export_out)], review_env),
         "review_resubmit": (["review", "resubmit", "999", f["good.json"], "--author", "alice"], review_env),
         "review_not_a_number": (["review", "show", "abc"], review_env),
-        "review_bad_author": ([b"review", b"submit", f["good.json"].encode(), b"--author", b"Al\xffice"], review_env),
+        "review_bad_author": (
+            [b"review", b"submit", f["good.json"].encode(), b"--author", b"Al\xffice"],
+            review_env,
+        ),
         # usage errors
         "usage_missing": (["ask"], plain_env),
         "usage_bad_option": (["search", "bewaren", "--k", "0"], plain_env),
@@ -116,8 +164,15 @@ def world(corpus_home, tmp_path_factory):
     before = {"ingest": manifest(ingest_index), "shared": manifest(shared), "db": db_counts(db_url)}
     results = run_cli_batch(cases)
     after = {"ingest": manifest(ingest_index), "shared": manifest(shared), "db": db_counts(db_url)}
-    return {"results": results, "before": before, "after": after, "pid": pid, "export_out": export_out,
-            "db_url": db_url, "fresh_home": base / "fresh-home"}
+    return {
+        "results": results,
+        "before": before,
+        "after": after,
+        "pid": pid,
+        "export_out": export_out,
+        "db_url": db_url,
+        "fresh_home": base / "fresh-home",
+    }
 
 
 def _error(world, name: str, code: int = 2) -> str:
@@ -131,15 +186,18 @@ def _error(world, name: str, code: int = 2) -> str:
 # --------------------------------------------------------------------------- questions
 
 
-@pytest.mark.parametrize("name, fragments", [
-    ("ask_empty", ["The question is empty"]),
-    ("ask_blank", ["The question is empty"]),
-    ("ask_fresh_home", ["The question is empty"]),
-    ("ask_long", ["characters long; the limit is 2,000", "ASSISTANT_MAX_QUESTION_CHARS"]),
-    ("ask_control", ["control character", "U+001B"]),
-    ("ask_bytes", ["not valid UTF-8"]),
-    ("search_bytes", ["not valid UTF-8"]),
-])
+@pytest.mark.parametrize(
+    "name, fragments",
+    [
+        ("ask_empty", ["The question is empty"]),
+        ("ask_blank", ["The question is empty"]),
+        ("ask_fresh_home", ["The question is empty"]),
+        ("ask_long", ["characters long; the limit is 2,000", "ASSISTANT_MAX_QUESTION_CHARS"]),
+        ("ask_control", ["control character", "U+001B"]),
+        ("ask_bytes", ["not valid UTF-8"]),
+        ("search_bytes", ["not valid UTF-8"]),
+    ],
+)
 def test_bad_questions_are_refused_with_a_message(world, name, fragments):
     err = _error(world, name)
     assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1, err
@@ -165,7 +223,10 @@ def test_clean_question_rejects_undecodable_bytes():
 
 def test_draft_with_invalid_utf8(world):
     assert "not valid UTF-8" in _error(world, "draft_bytes")
-    assert "cannot be read" in _error(world, "draft_file") and "idea.txt" in world["results"]["draft_file"].stderr
+    assert (
+        "cannot be read" in _error(world, "draft_file")
+        and "idea.txt" in world["results"]["draft_file"].stderr
+    )
 
 
 def test_check_names_every_problem(world):
@@ -189,8 +250,9 @@ def test_check_unknown_area_is_a_blocker_naming_the_id(world):
 # --------------------------------------------------------------------------- review
 
 
-@pytest.mark.parametrize("name", ["review_show", "review_decide", "review_evaluate", "review_export",
-                                  "review_resubmit"])
+@pytest.mark.parametrize(
+    "name", ["review_show", "review_decide", "review_evaluate", "review_export", "review_resubmit"]
+)
 def test_review_command_on_an_unknown_id(world, name):
     assert "There is no proposal with id 999" in _error(world, name)
 
@@ -206,11 +268,14 @@ def test_review_database_unchanged(world):
     assert world["before"]["db"]["proposals"] == 1
 
 
-@pytest.mark.parametrize("name, fragment", [
-    ("usage_missing", "Missing argument 'question'"),
-    ("usage_bad_option", "Invalid value for '--k'"),
-    ("usage_unknown_command", "No such command 'bogus'"),
-])
+@pytest.mark.parametrize(
+    "name, fragment",
+    [
+        ("usage_missing", "Missing argument 'question'"),
+        ("usage_bad_option", "Invalid value for '--k'"),
+        ("usage_unknown_command", "No such command 'bogus'"),
+    ],
+)
 def test_usage_errors_are_messages_not_tracebacks(world, name, fragment):
     assert fragment in _error(world, name)
 
@@ -218,15 +283,18 @@ def test_usage_errors_are_messages_not_tracebacks(world, name, fragment):
 # --------------------------------------------------------------------------- ingest
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("corrupt.pdf", "not a readable PDF"),
-    ("encrypted.pdf", "the PDF is encrypted"),
-    ("empty.pdf", "the file is empty"),
-    ("binary.md", "looks like a binary file"),
-    ("latin1.md", "not valid UTF-8 text"),
-    ("notes.xyz", "unsupported file type '.xyz'"),
-    ("big.md", "over the 1 MB limit (ASSISTANT_MAX_FILE_MB)"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("corrupt.pdf", "not a readable PDF"),
+        ("encrypted.pdf", "the PDF is encrypted"),
+        ("empty.pdf", "the file is empty"),
+        ("binary.md", "looks like a binary file"),
+        ("latin1.md", "not valid UTF-8 text"),
+        ("notes.xyz", "unsupported file type '.xyz'"),
+        ("big.md", "over the 1 MB limit (ASSISTANT_MAX_FILE_MB)"),
+    ],
+)
 def test_bad_files_are_reported_by_name_and_reason(world, name, reason):
     err = _error(world, "ingest_bad", code=1)
     line = next((ln for ln in err.splitlines() if ln.startswith(f"failed {name}:")), None)
@@ -236,7 +304,9 @@ def test_bad_files_are_reported_by_name_and_reason(world, name, reason):
 
 
 def test_index_unchanged_after_bad_input(world):
-    assert not (world["fresh_home"] / "chroma").exists()  # a bad question did not trigger the first-start ingest
+    assert not (
+        world["fresh_home"] / "chroma"
+    ).exists()  # a bad question did not trigger the first-start ingest
     assert world["after"]["ingest"] == world["before"]["ingest"]
     assert world["after"]["shared"] == world["before"]["shared"]
     assert [d[0] for d in world["before"]["shared"]] == ["uu-learning-analytics-beleid.md", "__generation__"]

@@ -35,12 +35,14 @@ NL_IMPL = {
     "summary": "Docenten van Scheikunde 1 zien tijdens de cursus per werkgroep welke oefenopgaven zijn gemaakt.",
     "project_type": "implementation",
     "areas": ["1b"],
-    "purposes": ["Docenten van Scheikunde 1 passen de werkgroepen tijdens de cursus aan op de opgaven die de "
-                 "groep nog niet beheerst."],
+    "purposes": [
+        "Docenten van Scheikunde 1 passen de werkgroepen tijdens de cursus aan op de opgaven die de "
+        "groep nog niet beheerst."
+    ],
     "stakeholders": ["studenten Scheikunde 1", "werkgroepdocenten"],
     "data": [{"name": "gemaakte oefenopgaven per week", "category": "general", "source": "Brightspace"}],
     "necessity": "Per werkgroep is per student nodig wie welke opgaven maakte; anonieme totalen laten niet zien "
-                 "welke groep achterloopt.",
+    "welke groep achterloopt.",
     "legal_basis": "public_interest",
     "informed_consent": None,
     "ethics_approval": None,
@@ -52,7 +54,7 @@ NL_IMPL = {
     "human_in_the_loop": "De werkgroepdocent bekijkt het overzicht en bepaalt zelf de aanpak in de werkgroep.",
     "privacy_scan": "done",
     "interests_weighed": "Het overzicht bevat geen cijfers en wordt niet gedeeld; het belang van betere werkgroepen "
-                         "weegt zwaarder.",
+    "weegt zwaarder.",
     "analysis_validation": "De cursuscoordinator vergelijkt het overzicht elke week met de ruwe gegevens.",
     "responsible": "Cursuscoordinator Scheikunde 1",
 }
@@ -62,13 +64,17 @@ EN_RESEARCH_AI = {
     "summary": "A research project that models which early signals relate to delay in finishing the thesis.",
     "project_type": "research",
     "areas": ["4a"],
-    "purposes": ["Establish which signals in the first thesis month (proposal grade, supervisor meetings) relate "
-                 "to finishing the master's thesis late."],
+    "purposes": [
+        "Establish which signals in the first thesis month (proposal grade, supervisor meetings) relate "
+        "to finishing the master's thesis late."
+    ],
     "stakeholders": ["master students", "thesis supervisors"],
-    "data": [{"name": "proposal grade", "category": "general", "source": "Osiris"},
-             {"name": "number of supervisor meetings", "category": "general", "source": "thesis log"}],
+    "data": [
+        {"name": "proposal grade", "category": "general", "source": "Osiris"},
+        {"name": "number of supervisor meetings", "category": "general", "source": "thesis log"},
+    ],
     "necessity": "The relation can only be estimated on individual records; aggregated numbers hide it. Records "
-                 "are pseudonymised after linking.",
+    "are pseudonymised after linking.",
     "legal_basis": "public_interest",
     "informed_consent": True,
     "ethics_approval": True,
@@ -76,9 +82,13 @@ EN_RESEARCH_AI = {
     "privacy_statement": True,
     "security_measures": ["Analysis in the university's secure research environment"],
     "uses_ai": True,
-    "ai": {"models": "Gradient-boosted trees", "training_data": "Pseudonymised records of the 2019-2024 cohorts",
-           "decision_process": "Used only to describe factors; no decisions about individual students.",
-           "ai_officer_consulted": True, "prohibited_practices_checked": True},
+    "ai": {
+        "models": "Gradient-boosted trees",
+        "training_data": "Pseudonymised records of the 2019-2024 cohorts",
+        "decision_process": "Used only to describe factors; no decisions about individual students.",
+        "ai_officer_consulted": True,
+        "prohibited_practices_checked": True,
+    },
     "human_in_the_loop": "The research team interprets the results; programme directors decide on any change.",
     "privacy_scan": "done",
     "interests_weighed": "Students are not approached individually; the study may improve supervision.",
@@ -120,16 +130,41 @@ GAPS = [
     (NL_IMPL, {"areas": []}, "area.missing", "area", "blocker"),
     (NL_IMPL, {"areas": ["1b", "5c"]}, "area.unknown", "area", "blocker"),
     # data categories
-    (NL_IMPL, {"data": [{"name": "medische gegevens", "category": "special", "source": ""}]},
-     "data_categories.special", "data_categories", "blocker"),
-    (EN_RESEARCH_AI, {"data": [{"name": "income of parents", "category": "sensitive", "source": "DUO"}]},
-     "data_categories.sensitive", "data_categories", "blocker"),
-    (NL_IMPL, {"data": [{"name": "gezondheidsklachten", "category": "general", "source": "intake"}]},
-     "data_categories.named", "data_categories", "major"),
-    (EN_RESEARCH_AI, {"data": [{"name": "religion", "category": "general", "source": "survey"}]},
-     "data_categories.named", "data_categories", "major"),
-    (NL_IMPL, {"data": [{"name": "studentnummer", "category": "general", "source": "BSN-koppeling"}]},
-     "data_categories.named", "data_categories", "major"),
+    (
+        NL_IMPL,
+        {"data": [{"name": "medische gegevens", "category": "special", "source": ""}]},
+        "data_categories.special",
+        "data_categories",
+        "blocker",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"data": [{"name": "income of parents", "category": "sensitive", "source": "DUO"}]},
+        "data_categories.sensitive",
+        "data_categories",
+        "blocker",
+    ),
+    (
+        NL_IMPL,
+        {"data": [{"name": "gezondheidsklachten", "category": "general", "source": "intake"}]},
+        "data_categories.named",
+        "data_categories",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"data": [{"name": "religion", "category": "general", "source": "survey"}]},
+        "data_categories.named",
+        "data_categories",
+        "major",
+    ),
+    (
+        NL_IMPL,
+        {"data": [{"name": "studentnummer", "category": "general", "source": "BSN-koppeling"}]},
+        "data_categories.named",
+        "data_categories",
+        "major",
+    ),
     (NL_IMPL, {"data": []}, "data_categories.no_data", "data_categories", "major"),
     # lawful basis and informed consent
     (NL_IMPL, {"legal_basis": None}, "legal_basis.missing", "legal_basis", "blocker"),
@@ -141,18 +176,45 @@ GAPS = [
     (EN_RESEARCH_AI, {"ethics_approval": False}, "informed_consent.ethics", "informed_consent", "major"),
     # purpose limitation and necessity
     (NL_IMPL, {"purposes": []}, "purpose_limitation.missing", "purpose_limitation", "major"),
-    (NL_IMPL, {"purposes": ["Het onderwijs verbeteren"]}, "purpose_limitation.vague", "purpose_limitation", "major"),
-    (EN_RESEARCH_AI, {"purposes": ["Improve education quality", "More insight"]}, "purpose_limitation.vague",
-     "purpose_limitation", "major"),
-    (EN_RESEARCH_AI, {"purposes": EN_RESEARCH_AI["purposes"] + ["Reuse the data for other purposes later"]},
-     "purpose_limitation.open_ended", "purpose_limitation", "major"),
+    (
+        NL_IMPL,
+        {"purposes": ["Het onderwijs verbeteren"]},
+        "purpose_limitation.vague",
+        "purpose_limitation",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"purposes": ["Improve education quality", "More insight"]},
+        "purpose_limitation.vague",
+        "purpose_limitation",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"purposes": EN_RESEARCH_AI["purposes"] + ["Reuse the data for other purposes later"]},
+        "purpose_limitation.open_ended",
+        "purpose_limitation",
+        "major",
+    ),
     (NL_IMPL, {"necessity": ""}, "necessity.missing", "necessity", "major"),
     (NL_IMPL, {"necessity": "n.v.t."}, "necessity.missing", "necessity", "major"),
     # storage limitation
     (NL_IMPL, {"retention": ""}, "storage_limitation.missing", "storage_limitation", "major"),
-    (NL_IMPL, {"retention": "onbeperkt bewaard"}, "storage_limitation.indefinite", "storage_limitation", "major"),
-    (EN_RESEARCH_AI, {"retention": "As long as necessary"}, "storage_limitation.no_moment", "storage_limitation",
-     "major"),
+    (
+        NL_IMPL,
+        {"retention": "onbeperkt bewaard"},
+        "storage_limitation.indefinite",
+        "storage_limitation",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"retention": "As long as necessary"},
+        "storage_limitation.no_moment",
+        "storage_limitation",
+        "major",
+    ),
     # transparency, security, privacy scan, accountability
     (NL_IMPL, {"privacy_statement": None}, "transparency.privacy_statement", "transparency", "major"),
     (EN_RESEARCH_AI, {"privacy_statement": False}, "transparency.privacy_statement", "transparency", "major"),
@@ -164,30 +226,62 @@ GAPS = [
     (EN_RESEARCH_AI, {"ai": None}, "ai_documentation.missing", "ai_documentation", "major"),
     (EN_RESEARCH_AI, {"ai__training_data": ""}, "ai_documentation.missing", "ai_documentation", "major"),
     (EN_RESEARCH_AI, {"ai__ai_officer_consulted": False}, "ai_officer.not_consulted", "ai_officer", "major"),
-    (EN_RESEARCH_AI, {"ai__prohibited_practices_checked": False}, "prohibited_ai.not_checked", "prohibited_ai",
-     "major"),
-    (NL_IMPL, {"summary": NL_IMPL["summary"] + " Een webcam meet met emotieherkenning de concentratie."},
-     "prohibited_ai.practice", "prohibited_ai", "blocker"),
-    (NL_IMPL, {"summary": NL_IMPL["summary"] + " Een machine-learningmodel groepeert de studenten."},
-     "ai_officer.not_consulted", "ai_officer", "major"),
+    (
+        EN_RESEARCH_AI,
+        {"ai__prohibited_practices_checked": False},
+        "prohibited_ai.not_checked",
+        "prohibited_ai",
+        "major",
+    ),
+    (
+        NL_IMPL,
+        {"summary": NL_IMPL["summary"] + " Een webcam meet met emotieherkenning de concentratie."},
+        "prohibited_ai.practice",
+        "prohibited_ai",
+        "blocker",
+    ),
+    (
+        NL_IMPL,
+        {"summary": NL_IMPL["summary"] + " Een machine-learningmodel groepeert de studenten."},
+        "ai_officer.not_consulted",
+        "ai_officer",
+        "major",
+    ),
     # human in the loop
     (NL_IMPL, {"human_in_the_loop": ""}, "human_in_the_loop.missing", "human_in_the_loop", "major"),
     (NL_IMPL, {"human_in_the_loop": "geen"}, "human_in_the_loop.missing", "human_in_the_loop", "major"),
-    (_variant(EN_RESEARCH_AI, areas=["4b"]), {"human_in_the_loop": ""}, "human_in_the_loop.area4b",
-     "human_in_the_loop", "blocker"),
-    (_variant(EN_RESEARCH_AI, areas=["4b"]), {"ai__decision_process": "Flagged students automatically get a "
-                                              "warning e-mail."}, "human_in_the_loop.automated",
-     "human_in_the_loop", "blocker"),
-    (NL_IMPL, {"human_in_the_loop": "Volledig automatisch: het systeem beslist."}, "human_in_the_loop.missing",
-     "human_in_the_loop", "major"),
+    (
+        _variant(EN_RESEARCH_AI, areas=["4b"]),
+        {"human_in_the_loop": ""},
+        "human_in_the_loop.area4b",
+        "human_in_the_loop",
+        "blocker",
+    ),
+    (
+        _variant(EN_RESEARCH_AI, areas=["4b"]),
+        {"ai__decision_process": "Flagged students automatically get a warning e-mail."},
+        "human_in_the_loop.automated",
+        "human_in_the_loop",
+        "blocker",
+    ),
+    (
+        NL_IMPL,
+        {"human_in_the_loop": "Volledig automatisch: het systeem beslist."},
+        "human_in_the_loop.missing",
+        "human_in_the_loop",
+        "major",
+    ),
     # values
     (NL_IMPL, {"interests_weighed": ""}, "fair_balancing.missing", "fair_balancing", "major"),
     (EN_RESEARCH_AI, {"analysis_validation": "-"}, "reliable_analyses.missing", "reliable_analyses", "major"),
 ]
 
 
-@pytest.mark.parametrize(("base", "changes", "rule", "principle", "severity"), GAPS,
-                         ids=[f"{g[2]}-{i}" for i, g in enumerate(GAPS)])
+@pytest.mark.parametrize(
+    ("base", "changes", "rule", "principle", "severity"),
+    GAPS,
+    ids=[f"{g[2]}-{i}" for i, g in enumerate(GAPS)],
+)
 def test_each_gap_is_flagged_with_principle_and_severity(base, changes, rule, principle, severity):
     findings = check_draft(parse_draft(_variant(base, **changes)))
     hits = [f for f in findings if f.rule == rule]
@@ -234,72 +328,121 @@ def test_prohibited_practice_mentioned_as_excluded_is_not_flagged():
     assert "prohibited_ai.practice" not in _rules(draft)
 
 
-@pytest.mark.parametrize(("text", "category", "group"), [
-    ("gezondheidsklachten", "special", "health"),
-    ("medical history", "special", "health"),
-    ("dyslexie-verklaring", "special", "health"),
-    ("extra tentamentijd", "special", "health"),
-    ("etnische achtergrond", "special", "racial or ethnic origin"),
-    ("migratieachtergrond", "special", "racial or ethnic origin"),
-    ("race", "special", "racial or ethnic origin"),
-    ("religion", "special", "religion or belief"),
-    ("geloofsovertuiging", "special", "religion or belief"),
-    ("political opinions", "special", "political opinion"),
-    ("politieke voorkeur", "special", "political opinion"),
-    ("vakbondslidmaatschap", "special", "trade union membership"),
-    ("trade union membership", "special", "trade union membership"),
-    ("genetic data", "special", "genetic data"),
-    ("vingerafdruk", "special", "biometric data"),
-    ("facial recognition scans", "special", "biometric data"),
-    ("sexual orientation", "special", "sex life or sexual orientation"),
-    ("seksuele geaardheid", "special", "sex life or sexual orientation"),
-    ("strafblad", "special", "criminal data (art. 10)"),
-    ("criminal record", "special", "criminal data (art. 10)"),
-    ("BSN", "sensitive", "national identification number (BSN)"),
-    ("burgerservicenummer", "sensitive", "national identification number (BSN)"),
-    ("social security number", "sensitive", "national identification number (BSN)"),
-    ("financiële situatie", "sensitive", "financial data"),
-    ("parental income", "sensitive", "financial data"),
-    ("studieschuld", "sensitive", "financial data"),
-    ("paspoortnummer", "sensitive", "identity documents"),
-])
+@pytest.mark.parametrize(
+    ("text", "category", "group"),
+    [
+        ("gezondheidsklachten", "special", "health"),
+        ("medical history", "special", "health"),
+        ("dyslexie-verklaring", "special", "health"),
+        ("extra tentamentijd", "special", "health"),
+        ("etnische achtergrond", "special", "racial or ethnic origin"),
+        ("migratieachtergrond", "special", "racial or ethnic origin"),
+        ("race", "special", "racial or ethnic origin"),
+        ("religion", "special", "religion or belief"),
+        ("geloofsovertuiging", "special", "religion or belief"),
+        ("political opinions", "special", "political opinion"),
+        ("politieke voorkeur", "special", "political opinion"),
+        ("vakbondslidmaatschap", "special", "trade union membership"),
+        ("trade union membership", "special", "trade union membership"),
+        ("genetic data", "special", "genetic data"),
+        ("vingerafdruk", "special", "biometric data"),
+        ("facial recognition scans", "special", "biometric data"),
+        ("sexual orientation", "special", "sex life or sexual orientation"),
+        ("seksuele geaardheid", "special", "sex life or sexual orientation"),
+        ("strafblad", "special", "criminal data (art. 10)"),
+        ("criminal record", "special", "criminal data (art. 10)"),
+        ("BSN", "sensitive", "national identification number (BSN)"),
+        ("burgerservicenummer", "sensitive", "national identification number (BSN)"),
+        ("social security number", "sensitive", "national identification number (BSN)"),
+        ("financiële situatie", "sensitive", "financial data"),
+        ("parental income", "sensitive", "financial data"),
+        ("studieschuld", "sensitive", "financial data"),
+        ("paspoortnummer", "sensitive", "identity documents"),
+    ],
+)
 def test_category_terms_in_dutch_and_english(text, category, group):
     hit = classify_data_name(text)
     assert hit is not None and (hit.category, hit.group) == (category, group)
 
 
-@pytest.mark.parametrize("text", [
-    "course grades", "cijfers", "region of residence", "regio", "quiz scores", "Health Sciences grades",
-    "cijfers gezondheidswetenschappen", "diagnostische toets", "diagnostic quiz", "student ID", "politicologie",
-    "Political Science grades", "religiewetenschappen tentamen", "Financial Accounting grade",
-    "quiz scores of medical students", "genetic algorithm settings", "gender", "leeftijd", "vooropleiding",
-    "aanwezigheid", "logins in Brightspace", "studievoortgang (EC)", "courses taken", "racing simulator log",
-    "geen gezondheidsgegevens", "no health data",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "course grades",
+        "cijfers",
+        "region of residence",
+        "regio",
+        "quiz scores",
+        "Health Sciences grades",
+        "cijfers gezondheidswetenschappen",
+        "diagnostische toets",
+        "diagnostic quiz",
+        "student ID",
+        "politicologie",
+        "Political Science grades",
+        "religiewetenschappen tentamen",
+        "Financial Accounting grade",
+        "quiz scores of medical students",
+        "genetic algorithm settings",
+        "gender",
+        "leeftijd",
+        "vooropleiding",
+        "aanwezigheid",
+        "logins in Brightspace",
+        "studievoortgang (EC)",
+        "courses taken",
+        "racing simulator log",
+        "geen gezondheidsgegevens",
+        "no health data",
+    ],
+)
 def test_no_false_positive_on_general_data(text):
     assert classify_data_name(text) is None, find_category_terms(text)
 
 
 def test_general_items_named_like_general_data_pass():
-    draft = _variant(NL_IMPL, data=[{"name": n, "category": "general", "source": "Osiris"}
-                                    for n in ("course grades", "regio van de vooropleiding", "diagnostische toets")])
+    draft = _variant(
+        NL_IMPL,
+        data=[
+            {"name": n, "category": "general", "source": "Osiris"}
+            for n in ("course grades", "regio van de vooropleiding", "diagnostische toets")
+        ],
+    )
     assert "data_categories" not in _blocking(draft)
 
 
-@pytest.mark.parametrize(("text", "blank"), [
-    ("", True), ("  ", True), ("-", True), ("TBD", True), ("n.v.t.", True), ("N/A", True),
-    ("nog te bepalen", True), ("To be determined", True), ("?", True),
-    ("De docent", False), ("Six weeks after the course", False), ("Geen export buiten Brightspace", False),
-])
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("", True),
+        ("  ", True),
+        ("-", True),
+        ("TBD", True),
+        ("n.v.t.", True),
+        ("N/A", True),
+        ("nog te bepalen", True),
+        ("To be determined", True),
+        ("?", True),
+        ("De docent", False),
+        ("Six weeks after the course", False),
+        ("Geen export buiten Brightspace", False),
+    ],
+)
 def test_placeholders_count_as_blank(text, blank):
     assert is_blank(text) is blank
 
 
-@pytest.mark.parametrize("retention", [
-    "Deleted six months after the course ends", "Verwijderd aan het einde van het studiejaar",
-    "Geanonimiseerd bij afstuderen", "Deleted at graduation", "Bewaard tot 1 september 2027",
-    "For the duration of the course, then deleted",
-])
+@pytest.mark.parametrize(
+    "retention",
+    [
+        "Deleted six months after the course ends",
+        "Verwijderd aan het einde van het studiejaar",
+        "Geanonimiseerd bij afstuderen",
+        "Deleted at graduation",
+        "Bewaard tot 1 september 2027",
+        "For the duration of the course, then deleted",
+    ],
+)
 def test_retention_with_a_moment_passes(retention):
     assert "storage_limitation" not in _blocking(_variant(NL_IMPL, retention=retention))
 
@@ -322,7 +465,15 @@ def test_findings_follow_the_contract():
     result = check_result("d.json", parse_draft({"areas": []}))
     data = json.loads(result.model_dump_json())
     assert list(data) == ["file", "passed", "findings"]
-    assert set(data["findings"][0]) == {"rule", "principle", "severity", "field", "message", "citation", "fix"}
+    assert set(data["findings"][0]) == {
+        "rule",
+        "principle",
+        "severity",
+        "field",
+        "message",
+        "citation",
+        "fix",
+    }
     assert set(data["findings"][0]["citation"]) == {"source", "section", "text"}
 
 

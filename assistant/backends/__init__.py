@@ -5,8 +5,16 @@ from __future__ import annotations
 from ..errors import ConfigError
 from .base import AnswerRequest, Backend, BackendAnswer, SentenceInfo
 
-__all__ = ["get_backend", "get_chat_model", "BACKEND_NAMES", "Backend", "AnswerRequest", "BackendAnswer",
-           "SentenceInfo", "is_llm"]
+__all__ = [
+    "get_backend",
+    "get_chat_model",
+    "BACKEND_NAMES",
+    "Backend",
+    "AnswerRequest",
+    "BackendAnswer",
+    "SentenceInfo",
+    "is_llm",
+]
 
 BACKEND_NAMES = ("extractive", "openai:MODEL", "ollama:MODEL", "fake")
 
@@ -44,13 +52,25 @@ def get_chat_model(settings, name: str | None = None):
         from langchain_openai import ChatOpenAI
 
         if not settings.llm_base_url and not settings.llm_api_key:
-            raise ConfigError("ASSISTANT_LLM=openai:… needs ASSISTANT_LLM_BASE_URL (your server's /v1 address) "
-                              "and/or ASSISTANT_LLM_API_KEY.")
-        return ChatOpenAI(model=model, base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed",
-                          timeout=timeout, max_retries=0, temperature=0)
+            raise ConfigError(
+                "ASSISTANT_LLM=openai:… needs ASSISTANT_LLM_BASE_URL (your server's /v1 address) "
+                "and/or ASSISTANT_LLM_API_KEY."
+            )
+        return ChatOpenAI(
+            model=model,
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key or "not-needed",
+            timeout=timeout,
+            max_retries=0,
+            temperature=0,
+        )
     if kind == "ollama":
         from langchain_ollama import ChatOllama
 
-        return ChatOllama(model=model, base_url=settings.llm_base_url or "http://127.0.0.1:11434", temperature=0,
-                          client_kwargs={"timeout": timeout})
+        return ChatOllama(
+            model=model,
+            base_url=settings.llm_base_url or "http://127.0.0.1:11434",
+            temperature=0,
+            client_kwargs={"timeout": timeout},
+        )
     raise ConfigError(f"ASSISTANT_LLM={name!r} is not an LLM backend (openai:MODEL or ollama:MODEL).")

@@ -18,9 +18,12 @@ __all__ = ["ExtractiveBackend", "FRAMING"]
 FRAMING = {
     "nl": "Dit zegt het learning-analyticsbeleid van de Universiteit Utrecht hierover:",
     "en": "The Utrecht University learning-analytics policy is written in Dutch; quoted in its own words, "
-          "it says:",
+    "it says:",
 }
-_SUPPLEMENTARY = {"nl": "(aanvullend document {}, niet het beleid) ", "en": "(supplementary document {}, not the policy) "}
+_SUPPLEMENTARY = {
+    "nl": "(aanvullend document {}, niet het beleid) ",
+    "en": "(supplementary document {}, not the policy) ",
+}
 _MAX_SENTENCES = 4
 _MAX_PASSAGES = 3
 _MIN_RELATIVE = 0.6  # a lower-ranked passage is quoted when its fused score is this close to the best
@@ -46,11 +49,17 @@ class ExtractiveBackend:
         per_passage: list[list[tuple[float, int, int, str]]] = []
         for i, passage in enumerate(request.passages):
             infos = request.sentences.get(i) or []
-            spans = [(s.start, s.end, s.vector) for s in infos] or [(a, b, None) for a, b in split_sentences(passage.text)]
+            spans = [(s.start, s.end, s.vector) for s in infos] or [
+                (a, b, None) for a, b in split_sentences(passage.text)
+            ]
             scored = []
             for a, b, vec in spans:
                 sentence = passage.text[a:b]
-                sim = float(np.dot(q, np.asarray(vec, np.float32))) if q is not None and vec is not None else 0.0
+                sim = (
+                    float(np.dot(q, np.asarray(vec, np.float32)))
+                    if q is not None and vec is not None
+                    else 0.0
+                )
                 overlap = len(q_stems & _stems(sentence)) / max(len(q_stems), 1)
                 scored.append((sim + 0.15 * overlap, a, b, sentence))
             per_passage.append(scored)
@@ -79,7 +88,11 @@ class ExtractiveBackend:
         quotes: dict[int, list[str]] = {}
         for i, _, sentence in chosen:
             source = request.passages[i]
-            label = "" if source.authority == "official" else _SUPPLEMENTARY[request.language].format(source.source)
+            label = (
+                ""
+                if source.authority == "official"
+                else _SUPPLEMENTARY[request.language].format(source.source)
+            )
             lines.append(f"- {label}{_FOOTNOTE_REF.sub('', sentence)} [{i + 1}]")
             quotes.setdefault(i + 1, []).append(sentence)
         text = "\n".join(lines)

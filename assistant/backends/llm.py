@@ -19,8 +19,10 @@ def format_passages(request: AnswerRequest) -> str:
     """Passages numbered and delimited; their content is escaped so it cannot close the delimiter."""
     blocks = []
     for n, p in enumerate(request.passages, start=1):
-        blocks.append(f'<passage id="{n}" section="{escape(p.section)}" authority="{p.authority}">\n'
-                      f"{escape(p.text, quote=False)}\n</passage>")
+        blocks.append(
+            f'<passage id="{n}" section="{escape(p.section)}" authority="{p.authority}">\n'
+            f"{escape(p.text, quote=False)}\n</passage>"
+        )
     return "\n".join(blocks)
 
 
@@ -28,8 +30,10 @@ def build_messages(request: AnswerRequest) -> list[tuple[str, str]]:
     system = load_prompt("answer", request.language).replace("{passages}", format_passages(request))
     user = f"<question>\n{escape(request.question, quote=False)}\n</question>"
     if request.feedback:
-        user += ("\n\nYour previous answer was rejected for these reasons; answer again and fix them:\n- "
-                 + "\n- ".join(request.feedback))
+        user += (
+            "\n\nYour previous answer was rejected for these reasons; answer again and fix them:\n- "
+            + "\n- ".join(request.feedback)
+        )
     return [("system", system), ("human", user)]
 
 
@@ -48,8 +52,10 @@ class LLMBackend:
             else:
                 text = self.chat_model.invoke(messages).content
         except Exception as exc:  # network errors, timeouts, HTTP errors, bad payloads
-            raise BackendError(f"The LLM backend '{self.name}' failed ({type(exc).__name__}); check "
-                               "ASSISTANT_LLM_BASE_URL / ASSISTANT_LLM and that the server is running.") from None
+            raise BackendError(
+                f"The LLM backend '{self.name}' failed ({type(exc).__name__}); check "
+                "ASSISTANT_LLM_BASE_URL / ASSISTANT_LLM and that the server is running."
+            ) from None
         if not isinstance(text, str):
             text = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in text)
         text = text.strip()
@@ -58,7 +64,9 @@ class LLMBackend:
     def condense(self, question: str, history: list[tuple[str, str]], lang: str) -> str:
         """Rewrite a follow-up into a standalone question."""
         transcript = "\n".join(f"Q: {q}\nA: {a[:400]}" for q, a in history[-3:])
-        prompt = load_prompt("condense", lang).replace("{history}", transcript).replace("{question}", question)
+        prompt = (
+            load_prompt("condense", lang).replace("{history}", transcript).replace("{question}", question)
+        )
         try:
             out = self.chat_model.invoke([("human", prompt)]).content
         except Exception as exc:
