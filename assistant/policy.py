@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 SOURCE = "uu-learning-analytics-beleid.md"
+_AI_WORDS = ("machine learning", "machine-learning", "ai-model", "ai model")  # shared by the AI principles
 _AREAS = "2. Doelen voor learning analytics aan de Universiteit Utrecht"
 _VALUES = "3.1 Ethische Waarden"
 _PRIV = "3.2 Privacy-principes"
@@ -795,10 +796,7 @@ PRINCIPLES: dict[str, Concept] = {
                 "niet toegestaan",
                 "not allowed",
                 "mag niet",
-                "machine learning",
-                "machine-learning",
-                "ai-model",
-                "ai model",
+                *_AI_WORDS,
                 "algoritme",
                 "algorithm",
                 "ai-toepassing",
@@ -906,10 +904,7 @@ PRINCIPLES: dict[str, Concept] = {
                 "model card",
                 "explainab",
                 "uitlegbaar",
-                "machine learning",
-                "machine-learning",
-                "ai-model",
-                "ai model",
+                *_AI_WORDS,
                 "vastleggen",
                 "record",
                 "beslislogica",
@@ -991,10 +986,7 @@ PRINCIPLES: dict[str, Concept] = {
                 "erbij halen",
                 "inschakelen",
                 "consult",
-                "machine learning",
-                "machine-learning",
-                "ai-model",
-                "ai model",
+                *_AI_WORDS,
                 "algoritme",
                 "algorithm",
                 "beoordeel",
