@@ -103,6 +103,11 @@ def submit(
     data = _load_draft(draft)
     with _service() as svc:
         view = svc.submit(data, author)
+    _print_submitted(view, as_json)
+
+
+def _print_submitted(view, as_json: bool) -> None:
+    """Output of submit and resubmit: the contract object with --json, a short summary otherwise."""
     if as_json:
         _print_json(
             {
@@ -128,18 +133,7 @@ def resubmit(
     data = _load_draft(draft)
     with _service() as svc:
         view = svc.resubmit(proposal_id, data, author)
-    if as_json:
-        _print_json(
-            {
-                "id": view.id,
-                "status": view.status,
-                "version": view.version,
-                "row_version": view.row_version,
-                "findings": [_finding_json(f) for f in view.findings],
-            }
-        )
-    else:
-        _print_view(view, brief=True)
+    _print_submitted(view, as_json)
 
 
 @review_app.command("list")

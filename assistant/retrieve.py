@@ -145,7 +145,7 @@ class Retriever:
         self._targets: dict[tuple[str, str, str], list[int]] = {}
         self._passages: list[Passage] = []
         # what search() reads, replaced as a whole so a concurrent rebuild never mixes two generations
-        self._snapshot: tuple = ([], {}, None, {})
+        self._snapshot: tuple = ([], {}, None, {}, np.zeros(0, np.float32))
 
     def _refresh(self) -> tuple:
         live = self.index.live()
@@ -169,7 +169,10 @@ class Retriever:
                     and (not c.ref.quote or c.ref.quote in p.text)
                 ]
             self._targets = targets
-            self._snapshot = (passages, self._pos, self._lexical, targets)
+            official = np.array(
+                [p.authority == "official" for p in passages], np.float32
+            )  # once per generation
+            self._snapshot = (passages, self._pos, self._lexical, targets, official)
             self._built_for = live.generation
         return self._snapshot
 
@@ -180,7 +183,7 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, query_vec: np.ndarray | None = None) -> Retrieval:
         """The k best passages for `query`, with the signals used for refusal."""
-        passages, pos, lex_model, targets = self._refresh()
+        passages, pos, lex_model, targets, official = self._refresh()
         n = len(passages)
         if n == 0 or not query.strip():
             return Retrieval(query, [])
@@ -208,7 +211,6 @@ class Retriever:
         d_norm = np.clip(d_norm, 0, 1)
         l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
         c_norm = concept / concept.max() if concept.max() > 0 else concept
-        official = np.array([p.authority == "official" for p in passages], np.float32)
         fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
