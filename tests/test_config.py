@@ -34,6 +34,15 @@ def test_bad_value_names_the_variable(monkeypatch):
         load_settings()
 
 
+def test_sentence_vector_mode_is_checked(monkeypatch):
+    assert load_settings().sentence_vectors == "pooled"
+    monkeypatch.setenv("ASSISTANT_SENTENCE_VECTORS", "separate")
+    assert load_settings().sentence_vectors == "separate"
+    monkeypatch.setenv("ASSISTANT_SENTENCE_VECTORS", "lazy")
+    with pytest.raises(ConfigError, match="(?i)sentence_vectors"):
+        load_settings()
+
+
 def test_roles_file(tmp_path, monkeypatch):
     roles = tmp_path / "roles.toml"
     roles.write_text('reviewers = ["carol@uu.nl"]\n', encoding="utf-8")

@@ -70,3 +70,35 @@ def test_unknown_model_setting_names_the_variable(tmp_path, monkeypatch):
         resolve_model_path("someone/some-model", tmp_path)
     with pytest.raises(ConfigError, match="ASSISTANT_EMBEDDING_MODEL"):
         resolve_model_path("/no/such/folder", tmp_path)
+
+
+def test_span_vectors_come_from_the_passage_pass(embedder):
+    texts = [
+        "3.2 Privacy-principes > Opslagbeperking: Gegevens worden niet langer bewaard dan nodig. "
+        "Voor elk project wordt een privacyscan uitgevoerd door de privacy officer.",
+        "Gebied 3 richt zich op studentencompetenties binnen en tussen cursussen.",
+    ]
+    cut = texts[0].index("Voor elk")
+    spans = [[(0, cut - 1), (cut, len(texts[0]))], [(0, len(texts[1]))]]
+    passages, pooled = embedder.encode_passages_with_spans(texts, spans)
+    # the passage vectors are exactly what encode_passages returns: one forward pass serves both
+    assert np.allclose(passages, embedder.encode_passages(texts), atol=1e-5)
+    assert [len(row) for row in pooled] == [2, 1]
+    vectors = np.stack([v for row in pooled for v in row])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # each sentence keeps its own meaning: a question about one sentence is closest to that sentence
+    storage, scan = embedder.encode_queries(
+        ["How long may data be kept?", "Who carries out the privacy scan?"]
+    )
+    first, second = pooled[0]
+    assert storage @ first > storage @ second and scan @ second > scan @ first
+
+
+def test_span_cut_off_by_the_length_limit_gets_none(embedder):
+    sentence = "Gegevens worden na afloop van het project zorgvuldig verwijderd. "
+    text = sentence * 60  # far beyond 512 tokens
+    _, pooled = embedder.encode_passages_with_spans(
+        [text], [[(0, len(sentence) - 1), (len(text) - 60, len(text))]]
+    )
+    head, tail = pooled[0]
+    assert head is not None and tail is None  # the caller then encodes the tail sentence on its own

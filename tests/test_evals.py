@@ -117,6 +117,34 @@ def test_quote_with_ellipsis_is_checked_piecewise_and_unused_citations_reported(
     assert result["valid"] and result["unused"] == [2]
 
 
+def test_quote_hit_and_precision_judge_the_quoted_sentences_not_the_passage():
+    row = {
+        "id": "x",
+        "question": "q",
+        "expected": ["hangt af van het soort"],
+        "answerable": True,
+        "lang": "nl",
+    }
+    on_point = ask("Zie [1].", [cit(BASIS, "De grondslag voor LA hangt af van het soort LA-project:")])
+    padded = ask(
+        "Zie [1].",
+        [
+            cit(
+                BASIS,
+                "Voor elk LA-project is een rechtmatige grondslag nodig. … De grondslag voor LA hangt af van het soort LA-project:",
+            )
+        ],
+    )
+    off_point = ask("Zie [1].", [cit(BASIS, "Voor elk LA-project is een rechtmatige grondslag nodig.")])
+    scores = [evals.score_question(row, a, CORPUS) for a in (on_point, padded, off_point)]
+    # the cited passage holds the phrase every time; only the quotes tell the three apart
+    assert [s["answer_hit"] for s in scores] == [True, True, True]
+    assert [s["quote_hit"] for s in scores] == [True, True, False]
+    assert [s["quote_precision"] for s in scores] == [1.0, 0.5, 0.0]
+    refused = evals.score_question(row, REFUSAL, CORPUS)
+    assert refused["quote_hit"] is False and refused["quote_precision"] is None
+
+
 # --------------------------------------------------------------------------- support
 
 

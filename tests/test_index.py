@@ -149,3 +149,92 @@ def test_sigkill_mid_ingest_leaves_previous_index_usable(tmp_path, docs):
     big.unlink()
     fresh.ingest([docs])
     assert sorted(p.text for p in fresh.live().passages) == before
+
+
+class _SpanEmbedder:
+    """Deterministic vectors for passages and for (text, span) pairs; spans starting with 'Lang' are
+    reported as cut off (None), like a sentence beyond the model's length limit."""
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self.passage_texts: list[str] = []
+        self.span_calls = 0
+
+    @staticmethod
+    def vec(key: str):
+        import hashlib
+
+        import numpy as np
+
+        seed = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "little")
+        v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def encode_passages(self, texts):
+        import numpy as np
+
+        self.passage_texts += list(texts)
+        return np.stack([self.vec("p:" + t) for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    encode_queries = encode_passages
+
+    def encode_passages_with_spans(self, texts, spans):
+        import numpy as np
+
+        self.span_calls += 1
+        pooled = [
+            [None if t[a:b].startswith("Lang") else self.vec(f"s:{t}|{a}:{b}") for a, b in row]
+            for t, row in zip(texts, spans, strict=True)
+        ]
+        return np.stack([self.vec("p:" + t) for t in texts]), pooled
+
+
+def _sentence_vectors(index):
+    import numpy as np
+
+    live = index.live()
+    got = index.sentences(live.passages)
+    return live, {pid: [(a, b, np.asarray(v)) for a, b, v in spans] for pid, spans in got.items()}
+
+
+@pytest.mark.parametrize("mode", ["pooled", "separate"])
+def test_sentence_vectors_at_ingest(tmp_path, mode):
+    import numpy as np
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    long_para = "Korte zin een. Tweede zin hier. Lange zin aan het eind wordt afgekapt."
+    _doc(folder, "a.md", f"{long_para}\n\nEen enkele zin zonder meer.")
+    _doc(folder, "b.md", "- Toegang: alleen docenten. Ook mentoren.\n- Logboek: alles wordt gelogd.")
+    embedder = _SpanEmbedder()
+    index = PolicyIndex(load_settings(home=tmp_path / "home", sentence_vectors=mode), embedder=embedder)
+    index.ingest([folder])
+    live, sentences = _sentence_vectors(index)
+    stored = index._col("la_passages").get(include=["embeddings", "metadatas"])
+    by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+    for passage in live.passages:
+        pid = index._pid(passage)
+        # every passage vector belongs to its own text (length-sorted batches are put back in order)
+        assert np.allclose(by_id[pid], embedder.vec("p:" + passage.embed_text))
+        spans = sentences[pid]
+        shift = len(passage.embed_text) - len(passage.text)
+        for a, b, v in spans:
+            sentence = passage.text[a:b]
+            if len(spans) == 1:
+                expected = embedder.vec("p:" + passage.embed_text)  # single sentence: the passage vector
+            elif mode == "separate" or sentence.startswith("Lang"):
+                expected = embedder.vec("p:" + sentence)  # encoded on its own
+            else:
+                expected = embedder.vec(f"s:{passage.embed_text}|{a + shift}:{b + shift}")
+            assert np.allclose(v, expected), (mode, sentence)
+    separately = [t for t in embedder.passage_texts if not any(t == p.embed_text for p in live.passages)]
+    if mode == "pooled":
+        assert embedder.span_calls >= 1 and separately == ["Lange zin aan het eind wordt afgekapt."]
+    else:
+        assert embedder.span_calls == 0 and len(separately) == 5
+    # unchanged documents are skipped; switching the mode re-embeds them on the next ingest
+    assert index.ingest([folder]).passages == 0
+    other = "separate" if mode == "pooled" else "pooled"
+    switched = PolicyIndex(load_settings(home=tmp_path / "home", sentence_vectors=other), embedder=embedder)
+    assert sorted(switched.ingest([folder]).updated) == ["a.md", "b.md"]
