@@ -753,24 +753,9 @@ _INDIVIDUALS = _lex(
 )
 
 
-# --------------------------------------------------------------------------- language and filling cues
+# --------------------------------------------------------------------------- filling cues
 
-_NL_WORDS = set(
-    "de het een en van in op te dat die voor met zijn wordt worden ik wij niet om bij hun ze naar "
-    "ook als aan door welke na deze zodat willen wil krijgen hebben kunnen".split()
-)
-_EN_WORDS = set(
-    "the a an and of to in on for with is are be that which their they i not by as this after "
-    "during want would like can so from how".split()
-)
-
-
-def detect_language(text: str) -> str:
-    """'nl' or 'en' by counting common function words (ties go to Dutch, the policy's language)."""
-    words = re.findall(r"[a-z']+", normalize(text))
-    nl = sum(w in _NL_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    return "en" if en > nl else "nl"
+# Language: `assistant.language.detect_language`, the one detector of questions and descriptions.
 
 
 _LMS = re.compile(r"(?<![\w])(brightspace|canvas|blackboard|moodle|osiris|remindo|ans|mylabs?)(?![\w])")

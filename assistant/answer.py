@@ -308,15 +308,7 @@ class Assistant:
 
     def _list_items(self, intro: Passage, limit: int = 8) -> list[Passage]:
         """The items directly under a list intro ("... de volgende privacy-principes:")."""
-        prefix = intro.section + " > "
-        items = [
-            p
-            for p in self.retriever.passages
-            if p.source == intro.source
-            and p.section.startswith(prefix)
-            and " > " not in p.section[len(prefix) :]
-        ]
-        return items[:limit]
+        return self.retriever.children(intro)[:limit]
 
     def _with_sentences(self, request: AnswerRequest) -> AnswerRequest:
         if not request.sentences:

@@ -30,9 +30,9 @@ from ._draft_cues import (
     _ROLES_NL,
     _SECURITY,
     _receivers,
-    detect_language,
 )
 from .errors import InputError
+from .language import detect_language
 from .policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
 from .proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
 from .terms import describes_ai, find_category_terms, is_negated, normalize  # one source for the term lists

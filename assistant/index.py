@@ -123,7 +123,8 @@ class PolicyIndex:
         self._client = client
         self._stores: dict[str, object] = {}
         self._live: _Live | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the live-view cache and the write/switch phase of an ingest
+        self._ingest_lock = threading.Lock()  # one ingest at a time per process
 
     # ----------------------------------------------------------------- plumbing
     @property
@@ -203,6 +204,10 @@ class PolicyIndex:
         return [1.0] + [0.0] * (self._dim() - 1)
 
     def _dim(self) -> int:
+        if self._embedder is None:  # removals and no-op ingests: the stored records know, no model needed
+            got = self._col(_DOCUMENTS).get(ids=[_GENERATION], include=["embeddings"])
+            if got["ids"]:
+                return len(got["embeddings"][0])
         return int(self.embedder.dim)
 
     def is_empty(self) -> bool:
@@ -301,7 +306,7 @@ class PolicyIndex:
                     report.skipped.append(str(f.relative_to(p)))
                     continue
                 found[str(f.resolve())] = (f, root)
-        with self._lock:
+        with self._ingest_lock:
             known = {d["key"]: d for d in self.documents()}
             todo: list[tuple[str, object, list[Passage], bool]] = []
             for key, (f, root) in sorted(found.items()):
@@ -321,21 +326,24 @@ class PolicyIndex:
                     todo.append((key, doc, passages, old is not None))
                 except IngestError as exc:
                     report.failed.append((f.name, str(exc)))
+            # encoding (nearly all of an ingest's time) runs outside the read lock: questions asked in
+            # this process meanwhile are answered from the previous, still complete, index
             vectors = self._encode_all(todo, progress)
-            self._write_documents(todo, vectors, known)
-            for _, doc, passages, existed in todo:
-                report.passages += len(passages)
-                (report.updated if existed else report.added).append(doc.source)
-            for key, old in known.items():
-                under_root = any(Path(key).is_relative_to(r) for r in roots)
-                if under_root and key not in found:
-                    self._delete_ids(old["ids"])
-                    self._col(_DOCUMENTS).delete(ids=[key])
-                    report.removed.append(old["source"])
-            orphans = self._collect_orphans() if (todo or report.removed or known) else 0
-            if todo or report.removed or orphans:
-                self._bump_generation()
-            self._live = None
+            with self._lock:
+                self._write_documents(todo, vectors, known)
+                for _, doc, passages, existed in todo:
+                    report.passages += len(passages)
+                    (report.updated if existed else report.added).append(doc.source)
+                for key, old in known.items():
+                    under_root = any(Path(key).is_relative_to(r) for r in roots)
+                    if under_root and key not in found:
+                        self._delete_ids(old["ids"])
+                        self._col(_DOCUMENTS).delete(ids=[key])
+                        report.removed.append(old["source"])
+                orphans = self._collect_orphans() if (todo or report.removed or known) else 0
+                if todo or report.removed or orphans:
+                    self._bump_generation()
+                self._live = None
         report.seconds = time.perf_counter() - start
         return report
 
@@ -356,6 +364,8 @@ class PolicyIndex:
         vector for its sentence."""
         import numpy as np
 
+        if not todo:
+            return []  # nothing new: the model is not even loaded
         items: list[tuple[str, list[tuple[int, int]]]] = []  # (embed text, sentence spans in it)
         plan = []
         for _, _, passages, _ in todo:
@@ -374,7 +384,7 @@ class PolicyIndex:
         # Chunks (for the progress bar) are cut from the length-sorted list: the model pads every batch
         # to its longest text, and chunks of mixed lengths cost 15% more than one sorted pass (measured).
         order = sorted(range(len(items)), key=lambda r: len(items[r][0]))
-        chunk = 256
+        chunk = 64  # one encode call holds the model for ~1.5 s on 2 cores: a question waits at most that
         matrix = np.zeros((len(items), self._dim()), np.float32)
         s_vecs: list[list] = [[] for _ in items]
         for start in range(0, len(order), chunk):
@@ -421,18 +431,22 @@ class PolicyIndex:
     def _write_documents(self, todo, vectors, known: dict) -> None:
         """Write every new passage and sentence (large batches), then switch all manifest records in one
         upsert, then delete the replaced passages. Until the switch readers see only the old versions."""
+        import numpy as np
+
+        if not todo:
+            return
         p_ids, p_vecs, p_docs, p_metas = [], [], [], []
         s_ids, s_vecs, s_metas = [], [], []
         records = []
         for (key, doc, passages, _), (pv, sv) in zip(todo, vectors, strict=True):
             ids = [self._pid(p) for p in passages]
             p_ids += ids
-            p_vecs += pv.tolist()
+            p_vecs.append(pv)
             p_docs += [p.embed_text for p in passages]
             p_metas += [{**p.metadata(), "text": p.text} for p in passages]
             spans = self._sentences_of(passages)
             s_ids += [f"{ids[i]}#s{n}" for n, (i, _, _) in enumerate(spans)]
-            s_vecs += sv.tolist()
+            s_vecs.append(sv)
             s_metas += [{"passage": ids[i], "start": a, "end": b} for i, a, b in spans]
             records.append(
                 (
@@ -453,18 +467,23 @@ class PolicyIndex:
                     ids,
                 )
             )
+        # vectors stay numpy until each batch is written: Python float lists of a 50k-passage ingest
+        # took more than 1 GB (measured; docs/benchmarks.md)
+        p_mat = np.concatenate(p_vecs)
+        s_mat = np.concatenate(s_vecs)
+        del p_vecs, s_vecs
         col, scol = self._col(_PASSAGES), self._col(_SENTENCES)
         step = 1024
         for i in range(0, len(p_ids), step):
             col.upsert(
                 ids=p_ids[i : i + step],
-                embeddings=p_vecs[i : i + step],
+                embeddings=p_mat[i : i + step],
                 documents=p_docs[i : i + step],
                 metadatas=p_metas[i : i + step],
             )
         for i in range(0, len(s_ids), step):  # sentence text is read from the passage: no `documents`
             scol.upsert(
-                ids=s_ids[i : i + step], embeddings=s_vecs[i : i + step], metadatas=s_metas[i : i + step]
+                ids=s_ids[i : i + step], embeddings=s_mat[i : i + step], metadatas=s_metas[i : i + step]
             )
         if not records:
             return

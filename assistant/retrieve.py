@@ -145,7 +145,7 @@ class Retriever:
         self._targets: dict[tuple[str, str, str], list[int]] = {}
         self._passages: list[Passage] = []
         # what search() reads, replaced as a whole so a concurrent rebuild never mixes two generations
-        self._snapshot: tuple = ([], {}, None, {}, np.zeros(0, np.float32))
+        self._snapshot: tuple = ([], {}, None, {}, np.zeros(0, np.float32), {})
 
     def _refresh(self) -> tuple:
         live = self.index.live()
@@ -172,7 +172,13 @@ class Retriever:
             official = np.array(
                 [p.authority == "official" for p in passages], np.float32
             )  # once per generation
-            self._snapshot = (passages, self._pos, self._lexical, targets, official)
+            children: dict[
+                tuple[str, str], list[Passage]
+            ] = {}  # (source, section) -> items directly under it
+            for p in passages:
+                if " > " in p.section:
+                    children.setdefault((p.source, p.section.rsplit(" > ", 1)[0]), []).append(p)
+            self._snapshot = (passages, self._pos, self._lexical, targets, official, children)
             self._built_for = live.generation
         return self._snapshot
 
@@ -181,9 +187,14 @@ class Retriever:
         self._refresh()
         return self._passages
 
+    def children(self, passage: Passage) -> list[Passage]:
+        """The passages directly under `passage` in its document's section tree (a list intro's items),
+        in document order; a map built once per index generation, not a scan per question."""
+        return list(self._refresh()[5].get((passage.source, passage.section), []))
+
     def search(self, query: str, k: int = 5, query_vec: np.ndarray | None = None) -> Retrieval:
         """The k best passages for `query`, with the signals used for refusal."""
-        passages, pos, lex_model, targets, official = self._refresh()
+        passages, pos, lex_model, targets, official, _ = self._refresh()
         n = len(passages)
         if n == 0 or not query.strip():
             return Retrieval(query, [])

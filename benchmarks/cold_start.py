@@ -8,17 +8,22 @@ Runs, each a new process, on one home:
    sentence-transformers, load the same model folder, encode one query (what no answer can avoid).
 4. In-process stages of a fresh `Assistant` (imports, model load, index open + BM25 build, first and
    second answer), reported by a worker so the parent's warm caches do not leak in.
+5. The app: `streamlit run streamlit_app.py` started on 127.0.0.1, a headless Chromium (launched
+   before the clock starts) opens the Ask page, types the question and waits for the first citation
+   card. Skipped, with a note, when /usr/bin/chromium is missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from .common import ROOT, Mode, Result, model_dir, peak_rss_mb, run_worker, worker_env
@@ -42,6 +47,75 @@ def _timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProces
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:3]}... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return seconds, proc
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _app_first_answer(env: dict, tmp: Path) -> dict:
+    """Seconds from `streamlit run` to the server answering its health check, and to the first answer
+    (a citation card) on the Ask page in a real headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    app_env = env | {"ASSISTANT_DB_URL": f"sqlite:///{tmp / 'app.db'}"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.headless",
+        "true",
+    ]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    cmd += ["--browser.gatherUsageStats", "false"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(locale="en-GB").new_page()
+        with open(tmp / "streamlit.log", "wb") as log:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"streamlit did not start:\n{(tmp / 'streamlit.log').read_text()[-2000:]}"
+                    )
+                time.sleep(0.05)
+            healthy = time.perf_counter() - start
+            page.goto(f"{url}/?lang=en", timeout=120_000)
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.wait_for(timeout=120_000)
+            page_ready = time.perf_counter() - start
+            chat.fill(QUESTION)
+            chat.press("Enter")
+            page.get_by_test_id("stExpander").filter(has_text="[1]").first.wait_for(timeout=180_000)
+            answered = time.perf_counter() - start
+        finally:
+            browser.close()
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return {"healthy_s": healthy, "page_ready_s": page_ready, "first_answer_s": answered}
 
 
 def _worker(spec: dict) -> dict:
@@ -102,6 +176,7 @@ def _run(mode: Mode, tmp: Path) -> Result:
         "benchmarks.cold_start", {"home": str(home), "model_dir": str(model_dir()), "question": QUESTION}
     )
     cold_s = statistics.median(cold)
+    app = _app_first_answer(env, tmp) if CHROMIUM.exists() and not mode.quick else None
 
     result = Result(NAME, TITLE, ["measure", "seconds", "x bare model process"])
     result.rows = [
@@ -122,6 +197,26 @@ def _run(mode: Mode, tmp: Path) -> Result:
         ["fresh Assistant: second ask (warm)", stages["second_ask_s"], float("nan")],
         [f"fresh Assistant: peak RSS {stages['peak_rss_mb']:.0f} MB", float("nan"), float("nan")],
     ]
+    if app:
+        result.rows += [
+            ["app: `streamlit run` to server healthy", app["healthy_s"], app["healthy_s"] / bare],
+            ["app: to Ask page ready in Chromium", app["page_ready_s"], app["page_ready_s"] / bare],
+            [
+                "app: start to first answer (citation card)",
+                app["first_answer_s"],
+                app["first_answer_s"] / bare,
+            ],
+        ]
+        result.ratio(
+            "app start to first answer / bare model process",
+            app["first_answer_s"] / bare,
+            "python + import sentence-transformers + load model + encode one query",
+        )
+        result.ratio(
+            "app start to first answer / cold `ask`", app["first_answer_s"] / cold_s, "cold `ask` CLI"
+        )
+    else:
+        result.notes.append("app start not measured: --quick, or /usr/bin/chromium missing")
     result.ratio(
         "cold `ask` / bare model process",
         cold_s / bare,
@@ -148,6 +243,7 @@ def _run(mode: Mode, tmp: Path) -> Result:
         "python_s": python,
         "bare_model_s": bare,
         "stages": stages,
+        "app": app,
     }
     result.params = {"repeats": repeats}
     return result

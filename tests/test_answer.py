@@ -107,3 +107,25 @@ def test_extractive_is_deterministic(real_assistant):
     a = real_assistant.ask("Wat is doelbinding?").to_dict()
     b = real_assistant.ask("Wat is doelbinding?").to_dict()
     assert a == b
+
+
+def test_list_intro_children_are_its_direct_items_in_document_order(real_assistant):
+    retriever = real_assistant.retriever
+    by_section = {p.section: p for p in retriever.passages}
+    principles = by_section["3.2 Privacy-principes"]
+    items = [p.section.rsplit(" > ", 1)[1] for p in retriever.children(principles)]
+    assert items[:3] == ["Categorieën persoonsgegevens", "Rechtmatige grondslag", "Doelbinding"]
+    assert items[-1] == "AI-officer" and len(items) == 8  # not the legal-basis sub-bullets (grandchildren)
+    basis = by_section["3.2 Privacy-principes > Rechtmatige grondslag"]
+    assert [p.section.rsplit(" > ", 1)[1] for p in retriever.children(basis)] == [
+        "LA-implementatieprojecten",
+        "LA-onderzoeksprojecten",
+    ]
+    assert retriever.children(by_section["3.2 Privacy-principes > Doelbinding"]) == []
+    # a question answered by the list intro quotes the lead sentence of each item under it
+    answer = real_assistant.ask("Welke privacy-principes gelden voor LA-projecten?")
+    sections = {c.section for c in answer.citations}
+    assert (
+        "3.2 Privacy-principes > Opslagbeperking" in sections
+        and "3.2 Privacy-principes > Privacyscan" in sections
+    )

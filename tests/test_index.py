@@ -238,3 +238,47 @@ def test_sentence_vectors_at_ingest(tmp_path, mode):
     other = "separate" if mode == "pooled" else "pooled"
     switched = PolicyIndex(load_settings(home=tmp_path / "home", sentence_vectors=other), embedder=embedder)
     assert sorted(switched.ingest([folder]).updated) == ["a.md", "b.md"]
+
+
+def test_questions_are_answered_from_the_old_index_while_an_ingest_encodes(tmp_path, docs):
+    import threading
+
+    class _Slow(_SpanEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoding = threading.Event()
+
+        def encode_passages_with_spans(self, texts, spans):
+            self.encoding.set()
+            time.sleep(3.0)
+            return super().encode_passages_with_spans(texts, spans)
+
+    embedder = _Slow()
+    index = PolicyIndex(load_settings(home=tmp_path / "home"), embedder=embedder)
+    index.ingest([docs])
+    before = [p.text for p in index.live().passages]
+    _doc(docs, "a.md", "Gegevens worden binnen een maand verwijderd.")
+    embedder.encoding.clear()
+    worker = threading.Thread(target=index.ingest, args=([docs],))
+    worker.start()
+    assert embedder.encoding.wait(10)
+    start = time.perf_counter()
+    during = [p.text for p in index.live().passages]
+    waited = time.perf_counter() - start
+    worker.join(30)
+    assert waited < 1.5 and during == before  # not blocked by the encoding, and still the old version
+    assert any("binnen een maand" in p.text for p in index.live().passages)
+
+
+def test_a_no_op_ingest_never_loads_the_model(tmp_path, docs, monkeypatch):
+    PolicyIndex(load_settings(home=tmp_path / "home"), embedder=_SpanEmbedder()).ingest([docs])
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded for an ingest with nothing to embed")
+
+    monkeypatch.setattr("assistant.embeddings.get_embedder", no_model)
+    again = PolicyIndex(load_settings(home=tmp_path / "home")).ingest([docs])
+    assert again.passages == 0 and sorted(again.skipped) == ["a.md", "b.md"]
+    (docs / "b.md").unlink()  # a removal needs no model either
+    removed = PolicyIndex(load_settings(home=tmp_path / "home")).ingest([docs])
+    assert removed.removed == ["b.md"]
