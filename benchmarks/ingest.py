@@ -135,7 +135,9 @@ def _run(mode: Mode, tmp: Path) -> Result:
         "1k passages in 500 documents (2 each) is the worst case for per-document writes; --full adds 1k in 50",
     ]
     if not mode.full:
-        result.notes.append("10k and 50k passages run with --full (10k alone takes ~15-20 min on 2 cores)")
+        result.notes.append(
+            "10k and 50k passages run with --full (about 60 min on 2 cores, half of it the bare-encode baseline)"
+        )
     result.params = {"sizes": _sizes(mode), "batch_size": embedder.batch_size}
     return result
 
