@@ -397,26 +397,20 @@ class PolicyIndex:
                 progress("embedding", min(start + chunk, len(items)), len(items))
         out = []
         for first, n, refs in plan:
-            taken: dict[int, int] = {}
-            rows = []
-            for row, multi in refs:
-                if multi:
-                    k = taken.get(row, 0)
-                    taken[row] = k + 1
-                    rows.append(s_vecs[row][k])
-                else:
-                    rows.append(matrix[row])
-            sentences = np.stack(rows) if rows else matrix[:0]
-            out.append((matrix[first : first + n], sentences))
+            pending = {row: iter(s_vecs[row]) for row, multi in refs if multi}  # each in sentence order
+            rows = [next(pending[row]) if multi else matrix[row] for row, multi in refs]
+            out.append((matrix[first : first + n], np.stack(rows) if rows else matrix[:0]))
         return out
 
     def _encode_with_spans(self, batch: list[tuple[str, list[tuple[int, int]]]]):
         """Passage vectors and the vectors of their sentence spans; spans the model could not see
         (cut off by its length limit) and embedders without span support encode the sentence alone."""
         texts = [t for t, _ in batch]
-        pooled = getattr(self.embedder, "encode_passages_with_spans", None)
-        if self.settings.sentence_vectors != "pooled":
-            pooled = None
+        pooled = (
+            getattr(self.embedder, "encode_passages_with_spans", None)
+            if self.settings.sentence_vectors == "pooled"
+            else None
+        )
         if pooled is not None:
             pv, sv = pooled(texts, [s for _, s in batch])
         else:

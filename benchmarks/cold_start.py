@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import ROOT, Mode, Result, model_dir, peak_rss_mb, run_worker, worker_env
+from .common import ROOT, Mode, Result, free_port, model_dir, peak_rss_mb, run_worker, worker_env
 
 NAME = "cold_start"
 TITLE = "Cold start: process start to first answer"
@@ -52,12 +51,6 @@ def _timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProces
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
@@ -71,7 +64,7 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
     (a citation card) on the Ask page in a real headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     app_env = env | {"ASSISTANT_DB_URL": f"sqlite:///{tmp / 'app.db'}"}
     cmd = [
