@@ -22,10 +22,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from .common import ROOT, Mode, Result, free_port, model_dir, peak_rss_mb, run_worker, worker_env
+from .common import (
+    ROOT,
+    Mode,
+    Result,
+    free_port,
+    model_dir,
+    peak_rss_mb,
+    run_worker,
+    stop_process,
+    streamlit_command,
+    streamlit_healthy,
+    worker_env,
+)
 
 NAME = "cold_start"
 TITLE = "Cold start: process start to first answer"
@@ -51,14 +62,6 @@ def _timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProces
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 def _app_first_answer(env: dict, tmp: Path) -> dict:
     """Seconds from `streamlit run` to the server answering its health check, and to the first answer
     (a citation card) on the Ask page in a real headless Chromium."""
@@ -67,17 +70,7 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     app_env = env | {"ASSISTANT_DB_URL": f"sqlite:///{tmp / 'app.db'}"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "streamlit_app.py"),
-        "--server.headless",
-        "true",
-    ]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    cmd += ["--browser.gatherUsageStats", "false"]
+    cmd = streamlit_command(port)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_context(locale="en-GB").new_page()
@@ -86,7 +79,7 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 120
-            while not _healthy(url):
+            while not streamlit_healthy(url):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"streamlit did not start:\n{(tmp / 'streamlit.log').read_text()[-2000:]}"
@@ -103,11 +96,7 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
             answered = time.perf_counter() - start
         finally:
             browser.close()
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
     return {"healthy_s": healthy, "page_ready_s": page_ready, "first_answer_s": answered}
 
 

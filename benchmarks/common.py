@@ -34,6 +34,9 @@ __all__ = [
     "current_rss_mb",
     "process_hwm_mb",
     "free_port",
+    "stop_process",
+    "streamlit_command",
+    "streamlit_healthy",
     "worker_env",
     "run_worker",
 ]
@@ -184,6 +187,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a child server, killing it when it has not exited within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run streamlit_app.py`, headless on 127.0.0.1:PORT, no file watcher, no usage stats."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def streamlit_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
 def worker_env(**extra: str) -> dict:
     """Environment for a child process: offline, our package importable, no user Chroma/assistant settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "CHROMA_"))}
@@ -245,13 +288,8 @@ class ChromaServer:
         )
 
     def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc:
+            stop_process(self.proc)
         self._log.close()
 
     def peak_rss_mb(self) -> float | None:

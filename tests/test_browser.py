@@ -9,17 +9,15 @@ download is never used.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks.common import free_port, stop_process, streamlit_command, streamlit_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "streamlit_app.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,24 +44,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def app_url(corpus_home, tmp_path):
     """`streamlit run streamlit_app.py` on a free 127.0.0.1 port over the ingested corpus; killed afterwards."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ)
     env |= {
         "ASSISTANT_HOME": str(corpus_home),
@@ -74,32 +58,12 @@ def app_url(corpus_home, tmp_path):
     log_path = tmp_path / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(APP),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(url):
+        while not streamlit_healthy(url):
             if proc.poll() is not None:
                 pytest.fail(
                     f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
@@ -111,12 +75,7 @@ def app_url(corpus_home, tmp_path):
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @pytest.fixture

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -14,58 +10,19 @@ import pytest
 from assistant.config import load_settings
 from assistant.errors import IndexUnavailableError
 from assistant.index import PolicyIndex
+from benchmarks.common import ChromaServer, free_port
 
 pytestmark = pytest.mark.model  # the real e5 model embeds the corpus
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Server:
-    """`chroma run` on a free loopback port; started with a bounded wait for its heartbeat."""
-
-    def __init__(self, path: Path) -> None:
-        self.port = _free_port()
-        self.log = open(path.parent / f"chroma-{self.port}.log", "wb")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"chroma run exited: see {self.log.name}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"chroma run did not answer on port {self.port} within 30 s")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip(f"the chroma CLI is not installed next to {sys.executable}")
-    srv = _Server(tmp_path_factory.mktemp("chroma-server") / "data")
-    yield srv
-    srv.stop()
+    with ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data") as srv:
+        yield srv
 
 
 @pytest.fixture
@@ -157,7 +114,7 @@ def test_incremental_update_on_server(ingested, server_env, tmp_path):
 
 
 def test_clear_error_when_nothing_listens(monkeypatch):
-    port = _free_port()  # bound and released: nothing listens there
+    port = free_port()  # bound and released: nothing listens there
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", str(port))
     with pytest.raises(IndexUnavailableError) as err:
@@ -167,14 +124,11 @@ def test_clear_error_when_nothing_listens(monkeypatch):
 
 
 def test_clear_error_when_server_goes_away(tmp_path, monkeypatch):
-    srv = _Server(tmp_path / "short-lived")
-    try:
+    with ChromaServer(tmp_path / "short-lived" / "data") as srv:
         monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
         monkeypatch.setenv("CHROMA_PORT", str(srv.port))
         index = PolicyIndex(load_settings())
         assert index.documents() == []
-    finally:
-        srv.stop()
     with pytest.raises(IndexUnavailableError) as err:
         index.documents()
     assert "CHROMA_HOST" in str(err.value) and str(srv.port) in str(err.value)
@@ -184,7 +138,7 @@ def test_cli_reports_server_down(monkeypatch, capsys):
     from assistant.cli import main
 
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
-    monkeypatch.setenv("CHROMA_PORT", str(_free_port()))
+    monkeypatch.setenv("CHROMA_PORT", str(free_port()))
     monkeypatch.setattr(sys, "argv", ["assistant", "search", "bewaartermijn", "--json"])
     with pytest.raises(SystemExit) as exit_:
         main()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from assistant.errors import ConflictError
 from assistant.index import PolicyIndex
 from assistant.review import ReviewService
 from assistant.store import Store
+from benchmarks.common import free_port
 
 from .reliability_helpers import ROOT, HashEmbedder, cli_env, db_counts, no_traceback, run_cli
 from .stub_llm import StubLLM
@@ -40,12 +40,6 @@ def _doc(folder: Path, name: str, body: str) -> None:
     (folder / name).write_text(
         f"---\ntitle: {name}\nauthority: official\n---\n\n# {name}\n\n## Regels\n\n{body}\n", encoding="utf-8"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- ingest killed mid-way
@@ -192,7 +186,7 @@ def test_exception_mid_ingest_keeps_the_live_view(tmp_path, monkeypatch):
 def test_chroma_server_down_is_a_clear_error_from_a_real_process(tmp_path):
     """`assistant ask` as a real process; the API, `search` in-process and the app's error are covered in
     test_chroma_server.py and test_app.py."""
-    port = str(_free_port())
+    port = str(free_port())
     r = run_cli(
         ["ask", QUESTION, "--json"], cli_env(tmp_path / "home", CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
     )
@@ -215,7 +209,7 @@ def test_llm_fault_warning_is_visible_in_ask_json(real_settings, monkeypatch, ca
         if fault == "garbage":
             stub.replies.append(("garbage",))
         else:
-            url = f"http://127.0.0.1:{_free_port()}/v1"
+            url = f"http://127.0.0.1:{free_port()}/v1"
         monkeypatch.setenv("ASSISTANT_LLM", "openai:stub-model")
         monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", url)
         monkeypatch.setattr(sys, "argv", ["assistant", "ask", QUESTION, "--json"])
