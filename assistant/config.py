@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 __all__ = ["Settings", "load_settings", "PACKAGE_ROOT", "DEFAULT_CORPUS"]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import IngestError
+from assistant.errors import IngestError
 
 __all__ = [
     "Passage",
@@ -472,7 +472,7 @@ def iter_documents(paths: list[Path]) -> list[Path]:
 
 def load_passages(paths: list[Path] | None = None) -> list[Passage]:
     """All passages of the given documents (default: the shipped corpus), without any index."""
-    from .config import DEFAULT_CORPUS
+    from assistant.config import DEFAULT_CORPUS
 
     out: list[Passage] = []
     for f in iter_documents(paths or [DEFAULT_CORPUS]):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import (
+from assistant.corpus import (
     SUPPORTED_SUFFIXES,
     Passage,
     iter_documents,
@@ -24,7 +24,7 @@ from .corpus import (
     split_document,
     split_sentences,
 )
-from .errors import IndexUnavailableError, IngestError
+from assistant.errors import IndexUnavailableError, IngestError
 
 __all__ = ["PolicyIndex", "IngestReport", "make_client"]
 
@@ -130,7 +130,7 @@ class PolicyIndex:
     @property
     def embedder(self):
         if self._embedder is None:
-            from .embeddings import get_embedder
+            from assistant.embeddings import get_embedder
 
             self._embedder = get_embedder(self.settings)
         return self._embedder

@@ -1335,7 +1335,7 @@ def match_concepts(text: str) -> list[tuple[Concept, int]]:
 
 @lru_cache(maxsize=1)
 def _corpus_passages() -> tuple:
-    from .corpus import load_passages
+    from assistant.corpus import load_passages
 
     return tuple(p for p in load_passages() if p.retrievable)
 

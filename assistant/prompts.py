@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .config import PACKAGE_ROOT
-from .errors import ConfigError
+from assistant.config import PACKAGE_ROOT
+from assistant.errors import ConfigError
 
 __all__ = ["load_prompt", "PROMPTS_DIR"]
 

@@ -27,8 +27,8 @@ from pydantic import (
     field_validator,
 )
 
-from .errors import InputError
-from .policy import AREA_IDS
+from assistant.errors import InputError
+from assistant.policy import AREA_IDS
 
 __all__ = [
     "FORMAT_VERSION",

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import policy
-from .corpus import Passage
+from assistant import policy
+from assistant.corpus import Passage
 
 __all__ = ["Hit", "Retrieval", "Retriever", "Weights"]
 

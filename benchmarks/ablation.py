@@ -28,7 +28,7 @@ def _fold(text: str) -> str:
 
 
 def run(sets: dict[str, Path] | None = None) -> dict:
-    from assistant.cli_core import build_assistant
+    from assistant.cli.core import build_assistant
     from assistant.config import load_settings
     from assistant.pii import redact
     from assistant.retrieve import Weights

@@ -124,10 +124,10 @@ def run(mode: Mode) -> Result:
 
 
 def _run(mode: Mode, tmp: Path) -> Result:
-    from assistant.answer import Assistant
+    from assistant.ask.pipeline import Assistant
     from assistant.corpus import load_passages
     from assistant.embeddings import get_embedder
-    from assistant.evals import contains_phrase
+    from assistant.evals.metrics import contains_phrase
 
     settings = bench_settings(tmp / "home")
     embedder = get_embedder(settings)

@@ -25,7 +25,7 @@ HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "langchai
 
 _LIBRARY_PROBE = f"""
 import json, sys
-from assistant.rules import check_result
+from assistant.checker.rules import check_result
 drafts = [d["draft"] for d in json.load(open(sys.argv[1], encoding="utf-8"))]
 passed = sum(check_result(f"d{{i}}", d).passed for i, d in enumerate(drafts))
 print(json.dumps({{"checked": len(drafts), "passed": passed,
@@ -36,7 +36,7 @@ _CLI_PROBE = f"""
 import atexit, json, sys
 atexit.register(lambda: print(json.dumps({{"heavy": [m for m in {HEAVY!r} if m in sys.modules]}}), file=sys.stderr))
 sys.argv = ["assistant", "check", *sys.argv[1:], "--json"]
-from assistant.cli import main
+from assistant.cli.app import main
 main()
 """
 
@@ -64,7 +64,7 @@ def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
         timeout=300,
     )
     seconds = time.perf_counter() - start
-    stream = proc.stdout if "assistant.rules" in script else proc.stderr
+    stream = proc.stdout if "assistant.checker.rules" in script else proc.stderr
     line = [ln for ln in stream.strip().splitlines() if ln.startswith("{")][-1:]
     if not line:
         raise RuntimeError(f"checker probe printed no result ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -72,8 +72,8 @@ def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
 
 
 def run(mode: Mode) -> Result:
+    from assistant.checker.rules import check_result
     from assistant.proposal import parse_draft
-    from assistant.rules import check_result
 
     drafts = [case["draft"] for case in json.loads(DRAFTS.read_text(encoding="utf-8"))]
     for i, draft in enumerate(drafts):  # warm-up: the policy passages the rules quote are read once

@@ -103,7 +103,7 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
 def _worker(spec: dict) -> dict:
     """Stages of a fresh Assistant in this process (imports count from the worker's start)."""
     t0 = time.perf_counter()
-    from assistant.answer import Assistant
+    from assistant.ask.pipeline import Assistant
     from assistant.config import load_settings
 
     t_import = time.perf_counter()
@@ -141,7 +141,7 @@ def _run(mode: Mode, tmp: Path) -> Result:
     repeats = 1 if mode.quick else 3 if mode.full else 2
     home = tmp / "home"
     env = worker_env(ASSISTANT_HOME=str(home))
-    cli = [sys.executable, "-c", "from assistant.cli import main; main()", "ask", QUESTION, "--json"]
+    cli = [sys.executable, "-c", "from assistant.cli.app import main; main()", "ask", QUESTION, "--json"]
 
     first_s, proc = _timed(cli, env)
     answer = json.loads(proc.stdout)

@@ -74,7 +74,7 @@ def real_settings(corpus_home, monkeypatch):
 @pytest.fixture(scope="session")
 def real_assistant(corpus_home):
     """One Assistant (extractive backend) on the shared index, for read-only tests."""
-    from assistant.answer import Assistant
+    from assistant.ask.pipeline import Assistant
     from assistant.config import load_settings
 
     return Assistant(load_settings(home=corpus_home, model_dir=_MODEL_CACHE))

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = "from assistant.cli import main; main()"
+ENTRY = "from assistant.cli.app import main; main()"
 _MODEL_DIR = Path(os.environ.get("ASSISTANT_TEST_MODEL_DIR", ROOT / ".assistant" / "test-models"))
 
 
@@ -50,7 +50,7 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def run_cli(args, env: dict[str, str], stdin: bytes | None = None, timeout: float = 120) -> CliResult:
-    """`python -c 'from assistant.cli import main; main()' ARGS` (args: str or bytes; stdin: bytes)."""
+    """`python -c 'from assistant.cli.app import main; main()' ARGS` (args: str or bytes; stdin: bytes)."""
     argv = [os.fsencode(sys.executable), b"-c", ENTRY.encode()] + [
         a if isinstance(a, bytes) else os.fsencode(str(a)) for a in args
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import clean_question
+from assistant.ask.pipeline import clean_question
 from assistant.errors import InputError
 
 CORPUS = (Path(__file__).resolve().parent.parent / "corpus" / "uu-learning-analytics-beleid.md").read_text(

@@ -56,9 +56,9 @@ def texts(elements) -> str:
 
 
 def submit_proposal(db: str, author: str = "Alice") -> int:
-    from assistant.drafter import draft_from_description
-    from assistant.review import ReviewService
-    from assistant.store import Store
+    from assistant.drafting.drafter import draft_from_description
+    from assistant.review.service import ReviewService
+    from assistant.review.store import Store
 
     with ReviewService(Store(db), ["Rita"]) as svc:
         return svc.submit(draft_from_description(DESCRIPTION).draft, author=author).id
@@ -227,7 +227,7 @@ def test_an_unreachable_chroma_server_is_shown_not_raised(monkeypatch):
 
 def test_evaluation_page_shows_the_latest_report(mini_corpus):
     from assistant.config import load_settings
-    from assistant.eval_runner import DEFAULT_SETS, run_eval
+    from assistant.evals.runner import DEFAULT_SETS, run_eval
 
     settings = load_settings()
     run_eval(settings, drafts=DEFAULT_SETS["drafts"], out=settings.home / "eval-report")  # checker only: fast
@@ -314,8 +314,8 @@ def test_non_reviewer_sees_no_review_controls(app_env):
 
 
 def test_reviewer_evaluates_and_a_conflict_is_reported(app_env):
-    from assistant.review import ReviewService
-    from assistant.store import Store
+    from assistant.review.service import ReviewService
+    from assistant.review.store import Store
 
     pid = submit_proposal(app_env, author="Alice")
     at = make_app("en", name="Rita").run()

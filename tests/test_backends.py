@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant, validate_llm_answer
+from assistant.ask.pipeline import Assistant, validate_llm_answer
 from assistant.backends import get_backend
 from assistant.backends.fake import FakeBackend
 from assistant.config import load_settings

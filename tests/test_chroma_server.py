@@ -66,7 +66,7 @@ def test_ingest_into_server(ingested, server_env):
 
 
 def test_search_finds_storage_limitation(ingested, server_env):
-    from assistant.answer import Assistant
+    from assistant.ask.pipeline import Assistant
 
     assistant = Assistant(load_settings())
     hits = assistant.search("How long may we keep the students' data after the project?", k=5).hits
@@ -135,7 +135,7 @@ def test_clear_error_when_server_goes_away(tmp_path, monkeypatch):
 
 
 def test_cli_reports_server_down(monkeypatch, capsys):
-    from assistant.cli import main
+    from assistant.cli.app import main
 
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", str(free_port()))

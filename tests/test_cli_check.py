@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant import cli_draft
+import assistant.cli.draft as cli_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,21 +178,21 @@ def report():
     heavy = sorted(m for m in ("torch", "sentence_transformers", "transformers", "chromadb") if m in sys.modules)
     print("HEAVY=" + json.dumps(heavy), file=sys.stderr)
 atexit.register(report)
-from assistant.cli import main
+from assistant.cli.app import main
 main()
 """
 
 
 def _assistant(*args: str) -> subprocess.CompletedProcess:
     try:
-        import assistant.cli_core  # noqa: F401
-        import assistant.cli_review  # noqa: F401
+        import assistant.cli.core  # noqa: F401
+        import assistant.cli.review  # noqa: F401
 
         code = _PROBE
     except ImportError:  # the lead's modules are not there yet: run our commands on their own app
         code = _PROBE.replace(
-            "from assistant.cli import main\nmain()",
-            "import typer\nfrom assistant.cli_draft import register\napp = typer.Typer()\n"
+            "from assistant.cli.app import main\nmain()",
+            "import typer\nfrom assistant.cli.draft import register\napp = typer.Typer()\n"
             "register(app)\napp.command('noop')(lambda: None)\napp()",
         )
     return subprocess.run(

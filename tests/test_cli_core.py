@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-c", "from assistant.cli import main; main()"]
+CLI = [sys.executable, "-c", "from assistant.cli.app import main; main()"]
 
 
 def _run(args, home, stdin=None, **env):
@@ -62,7 +62,7 @@ def test_chat_keeps_context(corpus_home):
 def test_search_and_ingest_in_process(corpus_home, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from assistant.cli import _register, app
+    from assistant.cli.app import _register, app
 
     _register()
     runner = CliRunner()

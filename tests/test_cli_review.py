@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant import cli_review
+import assistant.cli.review as cli_review
 from assistant.errors import AssistantError, ConflictError, InputError, ReviewError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,9 +239,9 @@ def test_review_modules_do_not_import_torch(drafts):
     code = (
         "import sys, typer\n"
         "from typer.testing import CliRunner\n"
-        "from assistant import cli_review, review, review_export, store\n"
+        "import assistant.cli.review, assistant.review.service, assistant.exports.review, assistant.review.store\n"
         "app = typer.Typer()\n"
-        "cli_review.register(app)\n"
+        "assistant.cli.review.register(app)\n"
         "app.callback()(lambda: None)\n"
         f"r = CliRunner().invoke(app, ['review', 'submit', {str(drafts['v1'])!r}, '--author', 'A', '--json'])\n"
         "assert r.exit_code == 0, r.output\n"
@@ -261,7 +261,14 @@ def test_review_modules_do_not_import_torch(drafts):
 
 def _cli(*args, env, flags=()):
     return subprocess.run(
-        [sys.executable, *flags, "-c", "from assistant.cli import main; main()", "review", *map(str, args)],
+        [
+            sys.executable,
+            *flags,
+            "-c",
+            "from assistant.cli.app import main; main()",
+            "review",
+            *map(str, args),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

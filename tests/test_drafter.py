@@ -11,7 +11,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.drafter import (
+from assistant.checker.rules import check_draft
+from assistant.drafting.drafter import (
     DraftResult,
     detect_language,
     draft_from_description,
@@ -20,9 +21,8 @@ from assistant.drafter import (
     rank_areas,
 )
 from assistant.errors import InputError
-from assistant.evals_check import evaluate_descriptions, evaluate_drafts, load_descriptions, load_draft_cases
+from assistant.evals.check import evaluate_descriptions, evaluate_drafts, load_descriptions, load_draft_cases
 from assistant.policy import AREA_IDS
-from assistant.rules import check_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.eval_runner import run_eval
+from assistant.evals.runner import run_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def test_eval_cli_contract_on_a_small_question_file(corpus_home, tmp_path):
         [
             sys.executable,
             "-c",
-            "from assistant.cli import main; main()",
+            "from assistant.cli.app import main; main()",
             "eval",
             "--questions",
             str(questions),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import evals
+import assistant.evals.metrics as evals
 from assistant.errors import ConfigError, InputError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.export import draft_to_docx, draft_to_markdown
+from assistant.checker.rules import check_draft
+from assistant.exports.draft import draft_to_docx, draft_to_markdown
 from assistant.proposal import parse_draft
-from assistant.rules import check_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")

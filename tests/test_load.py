@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Assistant
+from assistant.ask.pipeline import Assistant
 from assistant.config import load_settings
 
 from .reliability_helpers import _MODEL_DIR, copy_home

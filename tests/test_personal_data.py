@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from assistant.answer import Assistant
+from assistant.ask.pipeline import Assistant
 from assistant.backends.fake import FakeBackend
 from assistant.config import load_settings
 
@@ -80,7 +80,7 @@ def test_no_personal_data_on_the_wire_with_history(real_assistant):
 
 
 def test_no_personal_data_in_eval_results_or_report(real_assistant, tmp_path):
-    from assistant.eval_runner import run_eval
+    from assistant.evals.runner import run_eval
 
     rows = [
         {

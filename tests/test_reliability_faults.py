@@ -20,8 +20,8 @@ import pytest
 from assistant.config import load_settings
 from assistant.errors import ConflictError
 from assistant.index import PolicyIndex
-from assistant.review import ReviewService
-from assistant.store import Store
+from assistant.review.service import ReviewService
+from assistant.review.store import Store
 from benchmarks.common import free_port
 
 from .reliability_helpers import ROOT, HashEmbedder, cli_env, db_counts, no_traceback, run_cli
@@ -202,7 +202,7 @@ def test_chroma_server_down_is_a_clear_error_from_a_real_process(tmp_path):
 
 @pytest.mark.parametrize("fault", ["garbage", "down"])
 def test_llm_fault_warning_is_visible_in_ask_json(real_settings, monkeypatch, capsys, fault):
-    from assistant.cli import main
+    from assistant.cli.app import main
 
     with StubLLM() as stub:
         url = stub.base_url

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from assistant.answer import clean_question
+from assistant.ask.pipeline import clean_question
 from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.index import PolicyIndex
@@ -74,8 +74,8 @@ def world(corpus_home, tmp_path_factory):
     review_home = base / "review-home"
     review_home.mkdir()
     db_url = f"sqlite:///{review_home / 'assistant.db'}"
-    from assistant.review import ReviewService
-    from assistant.store import Store
+    from assistant.review.service import ReviewService
+    from assistant.review.store import Store
 
     with ReviewService(Store(db_url), ["bob"]) as svc:
         pid = svc.submit(GOOD_DRAFT, "alice").id

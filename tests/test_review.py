@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select, text
 
 from assistant.errors import ConfigError, ConflictError, InputError, ReviewError
-from assistant.review import ReviewService
-from assistant.review_export import export_review, render_docx, render_markdown, safe_output_path
-from assistant.store import AuditEntry, Decision, FindingRow, Proposal, Store, Verdict, Version
+from assistant.exports.review import export_review, render_docx, render_markdown, safe_output_path
+from assistant.review.service import ReviewService
+from assistant.review.store import AuditEntry, Decision, FindingRow, Proposal, Store, Verdict, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWERS = ["Bob", "Carol"]
@@ -413,8 +413,8 @@ def test_stale_row_version_is_a_conflict(svc):
 
 _WORKER = r"""
 import json, os, sys, time
-from assistant.review import ReviewService
-from assistant.store import Store
+from assistant.review.service import ReviewService
+from assistant.review.store import Store
 from assistant.errors import ConflictError, ReviewError
 url, reviewer, decision, go, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
 svc = ReviewService(Store(url), ["bob", "carol"])
@@ -508,8 +508,8 @@ def test_exception_mid_transaction_leaves_previous_state(svc, monkeypatch):
 
 _KILL_MID_WRITE = r"""
 import os, signal, sys
-from assistant.review import ReviewService
-from assistant.store import Store
+from assistant.review.service import ReviewService
+from assistant.review.store import Store
 svc = ReviewService(Store(sys.argv[1]), ["bob"])
 real = ReviewService._audit
 def audit_then_die(s, *args, **kwargs):
@@ -536,8 +536,8 @@ def test_process_killed_inside_a_write_leaves_previous_state(svc, db_url):
 
 _WRITE_LOOP = r"""
 import sys
-from assistant.review import ReviewService
-from assistant.store import Store
+from assistant.review.service import ReviewService
+from assistant.review.store import Store
 svc = ReviewService(Store(sys.argv[1]), ["bob"], checker=lambda d: [
     {"rule": "retention", "principle": "storage_limitation", "severity": "major", "citation": {}}])
 from pydantic import BaseModel

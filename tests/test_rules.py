@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InputError
-from assistant.policy import PRINCIPLE_KEYS
-from assistant.proposal import parse_draft
-from assistant.rules import (
+from assistant.checker.rules import (
     RULES,
     SEVERITIES,
     check_draft,
@@ -26,6 +23,9 @@ from assistant.rules import (
     rules_doc_markdown,
     rules_table_markdown,
 )
+from assistant.errors import InputError
+from assistant.policy import PRINCIPLE_KEYS
+from assistant.proposal import parse_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -479,7 +479,7 @@ def test_findings_follow_the_contract():
 
 def test_every_rule_cites_a_verbatim_passage_of_the_policy():
     corpus = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
-    from assistant.rules import _citation
+    from assistant.checker.rules import _citation
 
     for rule in RULES:
         citation = _citation(rule.ref)
@@ -490,7 +490,7 @@ def test_every_rule_cites_a_verbatim_passage_of_the_policy():
 
 def test_docs_rules_md_is_generated_from_the_code():
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert doc == rules_doc_markdown(), "regenerate with: python -m assistant.rules"
+    assert doc == rules_doc_markdown(), "regenerate with: python -m assistant.checker.rules"
     for rule in RULES:
         assert f"| `{rule.id}` | `{rule.principle}` | {rule.severity} |" in rules_table_markdown()
 
@@ -498,7 +498,7 @@ def test_docs_rules_md_is_generated_from_the_code():
 _PROBE = """
 import json, sys
 from assistant.proposal import parse_draft
-from assistant.rules import check_draft
+from assistant.checker.rules import check_draft
 check_draft(parse_draft({"areas": ["4b"], "summary": "Een model voorspelt uitval."}))
 print(json.dumps(sorted(m for m in sys.modules)))
 """

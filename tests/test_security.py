@@ -12,14 +12,14 @@ import re
 import numpy as np
 import pytest
 
-from assistant.answer import Assistant
+from assistant.ask.pipeline import Assistant
 from assistant.backends.fake import FakeBackend
 from assistant.config import load_settings
 from assistant.corpus import Passage
 from assistant.errors import ConfigError, InputError
+from assistant.exports.review import safe_output_path
 from assistant.index import PolicyIndex, _Live
 from assistant.retrieve import Retriever, Weights
-from assistant.review_export import safe_output_path
 
 from .reliability_helpers import _MODEL_DIR, ROOT, HashEmbedder, cli_env, copy_home, no_traceback, run_cli
 from .stub_llm import StubLLM

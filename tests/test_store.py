@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.config import load_settings
 from assistant.errors import ConfigError, ConflictError
-from assistant.store import MIGRATIONS, SCHEMA_VERSION, AuditEntry, Proposal, Store, utcnow
+from assistant.review.store import MIGRATIONS, SCHEMA_VERSION, AuditEntry, Proposal, Store, utcnow
 
 TABLES = {"schema_version", "proposals", "versions", "findings", "verdicts", "decisions", "audit_log"}
 

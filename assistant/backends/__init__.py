@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigError
-from .base import AnswerRequest, Backend, BackendAnswer, SentenceInfo
+from assistant.backends.base import AnswerRequest, Backend, BackendAnswer, SentenceInfo
+from assistant.errors import ConfigError
 
 __all__ = [
     "get_backend",
@@ -27,15 +27,15 @@ def get_backend(name: str, settings=None) -> Backend:
     """A backend instance by name; an unknown name fails with the list of valid names."""
     kind, _, model = (name or "extractive").partition(":")
     if kind == "extractive":
-        from .extractive import ExtractiveBackend
+        from assistant.backends.extractive import ExtractiveBackend
 
         return ExtractiveBackend()
     if kind == "fake":
-        from .fake import FakeBackend
+        from assistant.backends.fake import FakeBackend
 
         return FakeBackend()
     if kind in ("openai", "ollama"):
-        from .llm import LLMBackend
+        from assistant.backends.llm import LLMBackend
 
         if not model:
             raise ConfigError(f"ASSISTANT_LLM={name!r}: name the model, e.g. '{kind}:llama3.1'.")

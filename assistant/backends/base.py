@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from ..corpus import Passage
+from assistant.corpus import Passage
 
 __all__ = ["AnswerRequest", "BackendAnswer", "Backend", "SentenceInfo"]
 

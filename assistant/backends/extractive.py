@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 
-from ..corpus import split_sentences
-from .base import AnswerRequest, BackendAnswer
+from assistant.backends.base import AnswerRequest, BackendAnswer
+from assistant.corpus import split_sentences
 
 __all__ = ["ExtractiveBackend", "FRAMING"]
 

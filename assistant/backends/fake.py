@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .base import AnswerRequest, BackendAnswer
+from assistant.backends.base import AnswerRequest, BackendAnswer
 
 __all__ = ["FakeBackend"]
 
@@ -24,7 +24,7 @@ class FakeBackend:
         return self
 
     def generate(self, request: AnswerRequest) -> BackendAnswer:
-        from .llm import build_messages
+        from assistant.backends.llm import build_messages
 
         self.requests.append(request)
         self.prompts.append("\n\n".join(content for _, content in build_messages(request)))

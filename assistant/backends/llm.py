@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from ..errors import BackendError
-from ..prompts import load_prompt
-from .base import AnswerRequest, BackendAnswer, stream_text
+from assistant.backends.base import AnswerRequest, BackendAnswer, stream_text
+from assistant.errors import BackendError
+from assistant.prompts import load_prompt
 
 __all__ = ["LLMBackend", "build_messages", "format_passages"]
 
@@ -38,7 +38,7 @@ def build_messages(request: AnswerRequest) -> list[tuple[str, str]]:
 
 
 class LLMBackend:
-    """Generates an answer with a chat model; validation and fallback happen in `assistant.answer`."""
+    """Generates an answer with a chat model; validation and fallback happen in `assistant.ask.pipeline`."""
 
     def __init__(self, chat_model, name: str) -> None:
         self.chat_model = chat_model

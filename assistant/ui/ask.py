@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.answer import Answer, Citation
+from assistant.ask.pipeline import Answer, Citation
 from assistant.errors import AssistantError
 from assistant.ui import state
 from assistant.ui.i18n import EXAMPLES

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.drafter import draft_from_description, draft_with_llm
+from assistant.checker.rules import check_draft
+from assistant.drafting.drafter import draft_from_description, draft_with_llm
 from assistant.errors import AssistantError, InputError
-from assistant.export import draft_to_docx, draft_to_markdown
+from assistant.exports.draft import draft_to_docx, draft_to_markdown
 from assistant.policy import AREAS, passage_for
 from assistant.proposal import DRAFT_FIELDS, Draft, parse_draft
-from assistant.rules import check_draft
 from assistant.ui import state
 from assistant.ui.draft_form import DRAFT, META, REV, form, load_draft_into_form
 from assistant.ui.render import escape_md, slug

@@ -72,8 +72,8 @@ class _CountingAssistant:
 
 
 def _run(s) -> None:
-    from assistant.eval_runner import DEFAULT_SETS, run_eval
-    from assistant.evals import load_jsonl
+    from assistant.evals.metrics import load_jsonl
+    from assistant.evals.runner import DEFAULT_SETS, run_eval
 
     total = len(load_jsonl(DEFAULT_SETS["questions"])) if DEFAULT_SETS["questions"].exists() else 0
     bar = st.progress(0.0, text=t("eval.running", done=0, total=total))

@@ -13,9 +13,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.errors import AssistantError, ConflictError
+from assistant.exports.review import default_filename, mime_type, render_docx, render_markdown
 from assistant.proposal import DRAFT_FIELDS
-from assistant.review import DECISIONS, STATUSES, VERDICTS, ProposalView
-from assistant.review_export import default_filename, mime_type, render_docx, render_markdown
+from assistant.review.service import DECISIONS, STATUSES, VERDICTS, ProposalView
 from assistant.ui import state
 from assistant.ui.i18n import translate
 from assistant.ui.render import escape_md

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..config import Settings
-from ..errors import AssistantError
-from .i18n import LANGS
-from .state import Identity, assistant, identity, lang, t
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.ui.i18n import LANGS
+from assistant.ui.state import Identity, assistant, identity, lang, t
 
 __all__ = ["render_sidebar", "render_status", "require_login"]
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ..config import Settings, load_settings
-from ..errors import AssistantError
-from .i18n import LANGS, translate
-from .render import escape_md
+from assistant.config import Settings, load_settings
+from assistant.errors import AssistantError
+from assistant.ui.i18n import LANGS, translate
+from assistant.ui.render import escape_md
 
 __all__ = [
     "Identity",
@@ -95,7 +95,7 @@ def _key(s: Settings, *exclude: str) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _assistant(key: str, _settings: Settings):
-    from ..answer import Assistant
+    from assistant.ask.pipeline import Assistant
 
     return Assistant(_settings)
 
@@ -112,8 +112,8 @@ def embedder(s: Settings):
 
 @st.cache_resource(show_spinner=False)
 def _review_service(url: str, reviewers: tuple[str, ...], _settings: Settings):
-    from ..review import ReviewService
-    from ..store import Store
+    from assistant.review.service import ReviewService
+    from assistant.review.store import Store
 
     return ReviewService(Store(url), reviewers)
 
@@ -157,7 +157,7 @@ def _warm_up(key: str, _assistant) -> threading.Thread:
         try:
             _assistant.index.embedder  # noqa: B018 (property that loads the model)
             _assistant.retriever.passages  # noqa: B018
-            from ..language import detect_language
+            from assistant.language import detect_language
 
             detect_language("Welke gegevens mag ik gebruiken?")  # loads the language detector
         except Exception:  # the first question reports any problem with its own message
@@ -169,7 +169,7 @@ def _warm_up(key: str, _assistant) -> threading.Thread:
 
 
 def _first_start(a, s: Settings) -> None:
-    from ..embeddings import get_embedder
+    from assistant.embeddings import get_embedder
 
     with st.status(t("setup.status"), expanded=True) as status:
         st.write(t("setup.model"))

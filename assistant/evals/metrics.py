@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ._eval_common import KS, LANGS, _share, _text_of
-from ._eval_report import write_report
-from .errors import ConfigError, InputError
+from assistant.errors import ConfigError, InputError
+from assistant.evals.common import KS, LANGS, _share, _text_of
+from assistant.evals.report import write_report
 
 __all__ = [
     "LANGS",
@@ -391,7 +391,7 @@ def run_questions(
     Results carry the ask-object's own `question` (the pipeline's redacted form), never the row's.
     """
     if corpus_texts is None:
-        from .corpus import load_passages
+        from assistant.corpus import load_passages
 
         corpus_texts = [p.text for p in load_passages()]
     corpus = set(corpus_texts)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .policy import PRINCIPLE_KEYS
+from assistant.errors import InputError
+from assistant.policy import PRINCIPLE_KEYS
 
 __all__ = ["load_descriptions", "load_draft_cases", "evaluate_descriptions", "evaluate_drafts", "jaccard"]
 
@@ -74,7 +74,7 @@ def _split(results: list[dict]) -> dict:
 
 def evaluate_descriptions(rows: Iterable[dict], drafter_fn: Callable[[str], Any]) -> dict:
     """First-ranked-area accuracy and mean Jaccard of the chosen area set, overall and per language."""
-    from .drafter import detect_language
+    from assistant.drafting.drafter import detect_language
 
     results = []
     for row in rows:
@@ -103,8 +103,8 @@ def evaluate_descriptions(rows: Iterable[dict], drafter_fn: Callable[[str], Any]
 
 def evaluate_drafts(cases: Iterable[dict]) -> dict:
     """Recall and precision of the principles with blocker/major findings against the expected ones."""
-    from .proposal import parse_draft
-    from .rules import check_draft, passed
+    from assistant.checker.rules import check_draft, passed
+    from assistant.proposal import parse_draft
 
     results = []
     counts = {p: {"tp": 0, "fp": 0, "fn": 0} for p in PRINCIPLE_KEYS}

@@ -37,7 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.pool import StaticPool
 
-from .errors import ConfigError, ConflictError
+from assistant.errors import ConfigError, ConflictError
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .terms import normalize
+from assistant.terms import normalize
 
 # --------------------------------------------------------------------------- lexicons
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .review import ProposalView
+from assistant.errors import InputError
+from assistant.review.service import ProposalView
 
 __all__ = [
     "FORMATS",

@@ -12,9 +12,9 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .policy import AREAS, PRINCIPLES, SOURCE, TOPICS, Ref
-from .proposal import Draft
-from .rules import Finding
+from assistant.checker.rules import Finding
+from assistant.policy import AREAS, PRINCIPLES, SOURCE, TOPICS, Ref
+from assistant.proposal import Draft
 
 __all__ = ["Section", "draft_to_markdown", "draft_to_docx", "draft_sections"]
 
@@ -142,7 +142,7 @@ class Section:
 
 
 def _passage_text(ref: Ref) -> str:
-    from .policy import passage_for
+    from assistant.policy import passage_for
 
     return passage_for(ref).text
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ._draft_cues import (
+from assistant.drafting.cues import (
     _AUDIENCE,
     _DATA_LEXICON,
     _DECIDES,
@@ -31,11 +31,16 @@ from ._draft_cues import (
     _SECURITY,
     _receivers,
 )
-from .errors import InputError
-from .language import detect_language
-from .policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
-from .proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
-from .terms import describes_ai, find_category_terms, is_negated, normalize  # one source for the term lists
+from assistant.errors import InputError
+from assistant.language import detect_language
+from assistant.policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
+from assistant.proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
+from assistant.terms import (  # one source for the term lists
+    describes_ai,
+    find_category_terms,
+    is_negated,
+    normalize,
+)
 
 __all__ = [
     "FieldCitation",

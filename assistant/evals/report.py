@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._eval_common import KS, LANGS, _share, _text_of
+from assistant.evals.common import KS, LANGS, _share, _text_of
 
 __all__ = ["write_report"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .config import PACKAGE_ROOT
+from assistant.config import PACKAGE_ROOT
 
 __all__ = ["run_eval", "EVALS_DIR", "DEFAULT_SETS"]
 
@@ -49,7 +49,7 @@ def run_eval(
     assistant=None,
 ) -> tuple[dict, list[str]]:
     """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set."""
-    from . import evals
+    import assistant.evals.metrics as evals
 
     chosen = {
         k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v
@@ -65,7 +65,7 @@ def run_eval(
     embedder = None
     if {"questions", "holdout", "descriptions"} & set(chosen):
         if assistant is None:
-            from .cli_core import build_assistant
+            from assistant.cli.core import build_assistant
 
             assistant = build_assistant(settings, quiet=not progress)
         embedder = assistant.index.embedder
@@ -77,7 +77,7 @@ def run_eval(
     for name in ("questions", "holdout"):
         if name not in chosen:
             continue
-        from .corpus import load_passages
+        from assistant.corpus import load_passages
 
         rows = evals.load_jsonl(chosen[name])
         corpus_texts = [p.text for p in assistant.retriever.passages] + [p.text for p in load_passages()]
@@ -89,8 +89,8 @@ def run_eval(
             output["holdout_results"] = q_out["results"]
 
     if "descriptions" in chosen:
-        from .drafter import draft_from_description
-        from .evals_check import evaluate_descriptions
+        from assistant.drafting.drafter import draft_from_description
+        from assistant.evals.check import evaluate_descriptions
 
         rows = evals.load_jsonl(chosen["descriptions"])
         d_out = evaluate_descriptions(rows, lambda text: draft_from_description(text, embedder=embedder))
@@ -102,7 +102,7 @@ def run_eval(
     if "drafts" in chosen:
         import json
 
-        from .evals_check import evaluate_drafts
+        from assistant.evals.check import evaluate_drafts
 
         cases = json.loads(Path(chosen["drafts"]).read_text(encoding="utf-8"))
         c_out = evaluate_drafts(cases)

@@ -10,13 +10,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from .backends import AnswerRequest, BackendAnswer, SentenceInfo, get_backend, is_llm
-from .corpus import Passage, split_sentences
-from .errors import BackendError, InputError
-from .language import detect_language
-from .pii import pii_warning, redact
-from .prompts import load_prompt
-from .retrieve import Retrieval, Retriever
+from assistant.backends import AnswerRequest, BackendAnswer, SentenceInfo, get_backend, is_llm
+from assistant.corpus import Passage, split_sentences
+from assistant.errors import BackendError, InputError
+from assistant.language import detect_language
+from assistant.pii import pii_warning, redact
+from assistant.prompts import load_prompt
+from assistant.retrieve import Retrieval, Retriever
 
 __all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
 
@@ -202,7 +202,7 @@ class Assistant:
         refusal: RefusalPolicy | None = None,
         k: int = 5,
     ) -> None:
-        from .index import PolicyIndex
+        from assistant.index import PolicyIndex
 
         self.settings = settings
         self.index = index or PolicyIndex(settings)
@@ -343,7 +343,7 @@ class Assistant:
 
     def _extractive_backend(self):
         if self._extractive is None:
-            from .backends.extractive import ExtractiveBackend
+            from assistant.backends.extractive import ExtractiveBackend
 
             self._extractive = ExtractiveBackend()
         return self._extractive

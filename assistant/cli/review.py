@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _service() -> Iterator[Any]:
-    from .config import load_settings
-    from .review import ReviewService
+    from assistant.config import load_settings
+    from assistant.review.service import ReviewService
 
     service = ReviewService.from_settings(load_settings())
     try:
@@ -50,7 +50,7 @@ def _print_json(obj: Any) -> None:
 
 
 def _load_draft(path: Path):
-    from .proposal import load_draft
+    from assistant.proposal import load_draft
 
     return load_draft(path)
 
@@ -234,7 +234,7 @@ def export(
     version: int | None = typer.Option(None, "--version", help="An earlier version (default: current)."),
 ) -> None:
     """Write the review (findings, verdicts, action plan, citations, history) as Markdown or DOCX."""
-    from .review_export import export_review
+    from assistant.exports.review import export_review
 
     fmt = fmt or ("docx" if out.suffix.lower() == ".docx" else "md")
     with _service() as svc:

