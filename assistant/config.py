@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 
 from assistant.errors import ConfigError
 
-__all__ = ["Settings", "load_settings", "PACKAGE_ROOT", "DEFAULT_CORPUS"]
+__all__ = ["Settings", "load_settings", "env_var", "PACKAGE_ROOT", "DEFAULT_CORPUS"]
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
@@ -95,6 +95,16 @@ class Settings(BaseSettings):
                 raise ConfigError(f"ASSISTANT_ROLES_FILE {self.roles_file} cannot be read: {exc}") from exc
             names |= {str(n).lower() for n in data.get("reviewers", [])}
         return names
+
+
+def env_var(field: str) -> str:
+    """The environment variable of a `Settings` field (`reviewers` -> ASSISTANT_REVIEWERS, `chroma_port`
+    -> CHROMA_PORT); an unknown name gets the ASSISTANT_ prefix too."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"{Settings.model_config['env_prefix']}{field.upper()}"
 
 
 def load_settings(**overrides) -> Settings:

@@ -22,7 +22,6 @@ __all__ = [
     "split_document",
     "load_passages",
     "iter_documents",
-    "split_sentences",
     "content_hash",
 ]
 
@@ -99,7 +98,7 @@ class Document:
 
 
 # Bump when splitting changes: documents are then re-split and re-embedded on the next ingest.
-SPLIT_VERSION = "3"
+SPLIT_VERSION = "4"
 
 
 def content_hash(data: bytes) -> str:
@@ -480,24 +479,3 @@ def load_passages(paths: list[Path] | None = None) -> list[Passage]:
             root = f.parent if not paths else None
             out += split_document(load_document(f, root=root))
     return out
-
-
-# --------------------------------------------------------------------------- sentences
-
-_ABBREVIATIONS = ("d.w.z.", "bijv.", "o.a.", "e.g.", "i.e.", "nr.", "art.", "ca.", "m.b.t.", "t.a.v.", "vs.")
-_BOUNDARY = re.compile(r"[.!?][\"”’)]*(?:\[\^?\d+\])?\s+(?=[A-Z0-9\"“‘(])")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in `text`; abbreviations such as 'd.w.z.' do not end a sentence."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
-        if text[:end].lower().endswith(_ABBREVIATIONS) or len(text[start:end].strip()) <= 3:
-            continue  # "d.w.z." or a list label such as "b." does not end a sentence
-        spans.append((start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans

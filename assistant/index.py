@@ -22,9 +22,9 @@ from assistant.corpus import (
     iter_documents,
     load_document,
     split_document,
-    split_sentences,
 )
 from assistant.errors import IndexUnavailableError, IngestError
+from assistant.text import split_sentences
 
 __all__ = ["PolicyIndex", "IngestReport", "make_client"]
 

@@ -1,32 +1,38 @@
 """Hybrid retrieval: dense (e5) + BM25 (bm25s, Snowball stemming) + policy-concept routing.
 
 Dense similarity alone confuses the policy's many similar passages, and BM25 cannot bridge English
-questions over Dutch text. The policy's concepts (`assistant/policy.py`) carry Dutch and English
+questions over Dutch text. The policy's concepts (`assistant/data/policy.yaml`) carry Dutch and English
 terms and the GDPR vocabulary a reader brings, so a question that names "retention" is routed to
-"Opslagbeperking". The three signals are fused by weighted, per-query normalised scores (weights
-measured on the dev set, see `evals/README.md`), with official passages ranked first on ties.
+"Opslagbeperking". The three signals are fused by weighted, per-query normalised scores (`fuse`; the
+weights are fitted by `assistant eval calibrate` and read from `assistant/data/calibration.toml`), with
+official passages ranked first on ties.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from assistant import policy
+from assistant.calibration import calibrated
 from assistant.corpus import Passage
+from assistant.text import fold
 
-__all__ = ["Hit", "Retrieval", "Retriever", "Weights"]
+__all__ = ["Hit", "Retrieval", "Retriever", "Weights", "fuse"]
 
 
 @dataclass(frozen=True)
 class Weights:
-    dense: float = 1.0
-    lexical: float = 0.3
-    concept: float = 1.5
-    official_bonus: float = 0.02
+    """Fusion weights; defaults from `[fusion]` of `assistant/data/calibration.toml` (fitted by
+    `assistant eval calibrate` on the train split of the eval sets)."""
+
+    dense: float = calibrated("fusion", "dense")
+    lexical: float = calibrated("fusion", "lexical")
+    concept: float = calibrated("fusion", "concept")
+    official_bonus: float = calibrated("fusion", "official_bonus")
 
 
 @dataclass
@@ -98,39 +104,56 @@ class _Lexical:
         return np.asarray(self.model.get_scores(toks), np.float32)
 
 
-def _term_weights() -> list[tuple[policy.Concept, str, float]]:
-    """Each (concept, term) with a specificity weight: terms shared by several concepts count less."""
+@cache
+def _term_weights() -> tuple[tuple[policy.Concept, dict[str, float]], ...]:
+    """Each concept with a specificity weight per term: a term (folded) that n concept targets share
+    counts 1/n for each, so words several passages share route less."""
     owners: dict[str, set[str]] = {}
     for c in policy.ALL_CONCEPTS:
-        for t in c.terms:
-            owners.setdefault(policy.normalize(t), set()).add(c.ref.section + "|" + c.ref.quote)
-    out = []
-    for c in policy.ALL_CONCEPTS:
-        for t in c.terms:
-            nt = policy.normalize(t)
-            out.append((c, nt, 1.0 / len(owners[nt])))
-    return out
-
-
-_TERMS = None
+        for t in c.all_terms:
+            owners.setdefault(fold(t), set()).add(c.ref.section + "|" + c.ref.quote)
+    return tuple((c, {t: 1.0 / len(owners[fold(t)]) for t in c.all_terms}) for c in policy.ALL_CONCEPTS)
 
 
 def concept_scores(query: str) -> tuple[dict[tuple[str, str, str], float], list[str]]:
-    """Score per concept target (source, section, quote) from the terms found in the query."""
-    global _TERMS
-    if _TERMS is None:
-        _TERMS = [(c, t, w, re.compile(r"(?<![\w-])" + re.escape(t))) for c, t, w in _term_weights()]
-    norm = policy.normalize(query)
+    """Score per concept target (source, section, quote) from the terms found in the query.
+
+    A term found adds its specificity weight x (1 + 0.5 per extra word): a phrase is stronger
+    evidence than a short stem. Each term is tested on its own (`Concept.terms_in`, lexicon syntax on
+    `text.fold`ed text), so a phrase and a shorter term inside it both count. Returns the scores and
+    the keys of the concepts found, in `policy.ALL_CONCEPTS` order.
+    """
     scores: dict[tuple[str, str, str], float] = {}
     names: list[str] = []
-    for concept, term, weight, pattern in _TERMS:
-        if pattern.search(norm):
-            key = (concept.ref.source, concept.ref.section, concept.ref.quote)
-            # longer (multi-word) terms are stronger evidence than a short stem
-            scores[key] = scores.get(key, 0.0) + weight * (1.0 + 0.5 * term.count(" "))
-            if concept.key not in names:
-                names.append(concept.key)
+    for concept, weights in _term_weights():
+        found = concept.terms_in(query)
+        if not found:
+            continue
+        key = (concept.ref.source, concept.ref.section, concept.ref.quote)
+        for term in found:
+            words = fold(term).strip("*").count(" ")
+            scores[key] = scores.get(key, 0.0) + weights[term] * (1.0 + 0.5 * words)
+        if concept.key not in names:
+            names.append(concept.key)
     return scores, names
+
+
+def fuse(
+    dense: np.ndarray, lexical: np.ndarray, concept: np.ndarray, official: np.ndarray, weights: Weights
+) -> np.ndarray:
+    """The fused score of every passage (arrays of one value per passage, same order).
+
+    Each signal is scaled per query first: dense similarity so the 10th best is 0 and the best 1
+    (clipped to 0..1), BM25 and concept scores divided by their maximum; `official` is 1.0 for an
+    official passage, else 0.0. The result is the weighted sum of the scaled signals plus the
+    official bonus."""
+    d_sorted = np.sort(dense)[::-1]
+    tenth = d_sorted[min(len(d_sorted) - 1, 9)]
+    d_norm = np.clip((dense - tenth) / max(d_sorted[0] - tenth, 1e-6), 0, 1)
+    l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
+    c_norm = concept / concept.max() if concept.max() > 0 else concept
+    w = weights
+    return w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
 
 
 class Retriever:
@@ -214,15 +237,8 @@ class Retriever:
             for i in targets.get(key, []):
                 concept[i] = max(concept[i], value)
 
-        w = self.weights
+        fused = fuse(dense, lexical, concept, official, self.weights)
         d_sorted = np.sort(dense)[::-1]
-        d_norm = (dense - d_sorted[min(len(d_sorted) - 1, 9)]) / max(
-            d_sorted[0] - d_sorted[min(len(d_sorted) - 1, 9)], 1e-6
-        )
-        d_norm = np.clip(d_norm, 0, 1)
-        l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
-        c_norm = concept / concept.max() if concept.max() > 0 else concept
-        fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(passages[i], float(fused[i]), float(dense[i]), float(lexical[i]), float(concept[i]))

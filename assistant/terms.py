@@ -1,23 +1,28 @@
-"""Dutch and English term lists and the text helpers the checker and the drafter share.
+"""What the shared term lists find in a text: special-category and sensitive data, AI, negation, blanks.
 
-Special-category (GDPR art. 9/10) and sensitive-data terms, AI terms, placeholders, negation; matching
-is on `normalize`d text (accent-folded lower case). Pure functions, no I/O.
+The terms are package data, each group with the article or policy passage it rests on:
+`assistant/data/lexicons/categories.yaml` (GDPR Art. 9(1)/10, the Dutch DPA), `ai.yaml` (AI Act
+Art. 3(1), the policy's area 4) and `general.yaml` (negation words, placeholder answers). All
+matching is on `text.fold`ed text with the one matcher of `assistant.lexicon`. Shared by the
+checker and the drafter; pure functions (the lexicons are read once, on import).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
+from assistant.errors import ConfigError
+from assistant.lexicon import Matcher, TermGroup, compile_terms, load_lexicon
+from assistant.text import fold
+
 __all__ = [
+    "Category",
     "TermHit",
     "SPECIAL_TERMS",
     "SENSITIVE_TERMS",
-    "normalize",
     "is_negated",
     "find_category_terms",
     "classify_data_name",
@@ -25,359 +30,64 @@ __all__ = [
     "is_blank",
 ]
 
+Category = Literal["special", "sensitive"]
 
-# =========================================================================== term lists
-# Written from GDPR art. 9 (special categories), art. 10 (criminal data) and the Dutch DPA's notion of
-# sensitive data (BSN, financial data, ...), in Dutch and English. Matching is on accent-folded lower
-# case at a word start; "term*" is a prefix, anything else a whole word ("religion" never hits "region").
+_GENERAL = load_lexicon("general").groups
+_CATEGORIES = load_lexicon("categories").groups
+_AI = load_lexicon("ai").groups
 
-SPECIAL_TERMS: dict[str, tuple[str, ...]] = {
-    "health": (
-        "gezondheid*",
-        "health*",
-        "medisch*",
-        "medical*",
-        "medicatie*",
-        "medicijn*",
-        "medication*",
-        "ziekte*",
-        "ziek",
-        "zieke",
-        "ziekmelding*",
-        "sick",
-        "sickness*",
-        "sick leave",
-        "illness*",
-        "disease*",
-        "diagnose",
-        "diagnoses",
-        "diagnosis",
-        "diagnosed",
-        "gediagnosticeerd*",
-        "functiebeperking*",
-        "handicap*",
-        "disabilit*",
-        "disabled",
-        "impairment*",
-        "chronisch ziek*",
-        "chronic illness*",
-        "chronic condition*",
-        "dyslex*",
-        "dyscalcul*",
-        "adhd",
-        "autis*",
-        "psychisch*",
-        "psychiatr*",
-        "mental health",
-        "mentale gezondheid",
-        "geestelijke gezondheid",
-        "depressi*",
-        "burn-out*",
-        "burnout*",
-        "angststoornis*",
-        "anxiety disorder*",
-        "zwanger*",
-        "pregnan*",
-        "studentpsycholoog*",
-        "studentenpsycholoog*",
-        "studentenarts*",
-        "huisarts*",
-        "therapie*",
-        "therapy",
-        "therapist*",
-        "tentamenvoorziening*",
-        "extra tentamentijd",
-        "extra exam time",
-        "exam accommodation*",
-        "special needs",
-    ),
-    "racial or ethnic origin": (
-        "etnisch*",
-        "etniciteit*",
-        "ethnic*",
-        "ras",
-        "rassen",
-        "race",
-        "races",
-        "racial*",
-        "huidskleur*",
-        "skin colour*",
-        "skin color*",
-        "migratieachtergrond*",
-        "migration background*",
-        "migrant background*",
-        "allochto*",
-        "autochto*",
-        "afkomst",
-    ),
-    "religion or belief": (
-        "religie*",
-        "religion*",
-        "religious*",
-        "religieu*",
-        "geloof",
-        "geloofsovertuiging*",
-        "levensovertuiging*",
-        "levensbeschouw*",
-        "godsdienst*",
-        "faith",
-        "philosophical belief*",
-    ),
-    "political opinion": (
-        "politieke voorkeur*",
-        "politieke opvatting*",
-        "politieke overtuiging*",
-        "politieke kleur",
-        "politieke partij*",
-        "partijlidmaatschap*",
-        "political opinion*",
-        "political view*",
-        "political preference*",
-        "political belief*",
-        "political affiliation*",
-        "political part*",
-        "party membership",
-        "stemgedrag",
-        "voting behaviour",
-        "voting behavior",
-    ),
-    "trade union membership": (
-        "vakbond*",
-        "trade union*",
-        "union membership",
-        "labour union*",
-        "labor union*",
-    ),
-    "genetic data": (
-        "genetisch*",
-        "genetic",
-        "genetic data",
-        "genetic information",
-        "genetic test*",
-        "dna",
-        "genoom*",
-        "genome*",
-    ),
-    "biometric data": (
-        "biometri*",
-        "vingerafdruk*",
-        "fingerprint*",
-        "gezichtsherkenning*",
-        "face recognition",
-        "facial recognition",
-        "facial image*",
-        "facial feature*",
-        "gezichtsopname*",
-        "gezichtskenmerk*",
-        "irisscan*",
-        "iris scan*",
-        "voice print*",
-        "stemafdruk*",
-        "stemherkenning*",
-    ),
-    "sex life or sexual orientation": (
-        "seksuele geaardheid",
-        "seksuele orientatie",
-        "sexual orientation",
-        "sex life",
-        "seksleven",
-        "seksueel gedrag",
-        "sexual behaviour",
-        "sexual behavior",
-        "geaardheid",
-        "lhbt*",
-        "lgbt*",
-        "seksualiteit",
-        "sexuality",
-    ),
-    "criminal data (art. 10)": (
-        "strafrecht*",
-        "strafblad*",
-        "criminal*",
-        "crimineel*",
-        "criminele*",
-        "justitiele gegevens",
-        "veroordeling*",
-        "conviction*",
-        "verklaring omtrent het gedrag",
-        "verklaring omtrent gedrag",
-        "politiegegevens",
-        "police record*",
-        "strafbare feit*",
-    ),
-    "special category data": (
-        "bijzondere persoonsgegevens",
-        "bijzondere gegevens",
-        "special category*",
-        "special categories",
-    ),
-}
+# =========================================================================== negation
 
-SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
-    "national identification number (BSN)": (
-        "bsn",
-        "bsn-nummer*",
-        "burgerservicenummer*",
-        "sofinummer*",
-        "sofi-nummer*",
-        "social security number*",
-        "citizen service number*",
-        "national insurance number*",
-        "national id number*",
-    ),
-    "identity documents": (
-        "paspoort*",
-        "passport*",
-        "identiteitsbewijs*",
-        "identiteitskaart*",
-        "id-kaart*",
-        "id card*",
-        "identity document*",
-        "kopie id",
-    ),
-    "financial data": (
-        "financie*",
-        "financial*",
-        "inkomen*",
-        "income*",
-        "salaris*",
-        "salary*",
-        "salaries",
-        "loon",
-        "schuld",
-        "schulden*",
-        "debt*",
-        "studieschuld*",
-        "studiefinanciering*",
-        "student finance*",
-        "student loan*",
-        "duo-lening*",
-        "bankrekening*",
-        "bank account*",
-        "rekeningnummer*",
-        "iban",
-        "creditcard*",
-        "credit card*",
-        "sociaaleconomische status",
-        "sociaal-economische status",
-        "socio-economic status",
-        "socioeconomic status",
-        "sociaaleconomisch*",
-        "sociaal-economisch*",
-        "socio-economic*",
-        "socioeconomic*",
-    ),
-    "credentials": ("wachtwoord*", "password*", "inloggegevens", "login credentials"),
-    "location data": ("locatiegegevens*", "location data", "gps*", "geolocat*"),
-    "sensitive personal data": (
-        "gevoelige persoonsgegevens",
-        "gevoelige gegevens",
-        "sensitive data",
-        "sensitive personal data",
-    ),
-}
-
-# Course, programme and method names that contain a term but are not about a person.
-_NOT_PERSONAL = (
-    "health sciences",
-    "gezondheidswetenschap*",
-    "public health",
-    "global health",
-    "medical biology",
-    "medische biologie",
-    "political science*",
-    "politicologie",
-    "religious studies",
-    "religiewetenschap*",
-    "genetic algorithm*",
-    "genetische algoritme*",
-    "financial accounting",
-    "financial economics",
-    "race condition*",
-    "medical student*",
-    "medical school",
-    "medical education",
-    "medical faculty",
-    "medische faculteit",
-    "medische opleiding",
-    "medische studenten",
-    "student id*",
-    "studentenpas*",
-    "campus card*",
-    "diagnostic*",
-    "diagnostisch*",
-)
-
-_NEGATORS = {
-    "no",
-    "not",
-    "geen",
-    "niet",
-    "zonder",
-    "without",
-    "never",
-    "nooit",
-    "none",
-    "nor",
-    "noch",
-    "isn't",
-    "aren't",
-    "don't",
-    "doesn't",
-    "won't",
-    "nothing",
-    "niets",
-}
-
-
-@lru_cache(maxsize=8192)
-def normalize(text: str) -> str:
-    """Lower case, accents folded to ASCII, whitespace collapsed: the form all term lists match on."""
-    text = text.lower().replace("’", "'")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.split())
-
-
-def _alternation(terms: Iterable[str]) -> str:
-    parts = []
-    for term in terms:
-        t = normalize(term)
-        parts.append(re.escape(t[:-1]) + r"[\w-]*" if t.endswith("*") else re.escape(t) + r"(?![\w])")
-    return "|".join(sorted(parts, key=len, reverse=True))
-
-
-def _pattern(terms: Iterable[str]) -> re.Pattern:
-    """Terms at a word start: 'term*' is a prefix (the whole word is matched), others whole words."""
-    return re.compile(r"(?<![\w])(?:" + _alternation(terms) + ")")
-
-
-def _combined(tables: dict[str, dict[str, tuple[str, ...]]]) -> tuple[re.Pattern, list[tuple[str, str]]]:
-    """One regex over all groups (one pass per text); `lastgroup` g<N> names (category, group)."""
-    names: list[tuple[str, str]] = []
-    alternatives = []
-    for category, table in tables.items():
-        for group, terms in table.items():
-            alternatives.append(f"(?P<g{len(names)}>{_alternation(terms)})")
-            names.append((category, group))
-    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + ")"), names
-
-
-_CATEGORY_RE, _CATEGORY_GROUPS = _combined({"special": SPECIAL_TERMS, "sensitive": SENSITIVE_TERMS})
-_NOT_PERSONAL_RE = _pattern(_NOT_PERSONAL)
+_NEGATOR = compile_terms(_GENERAL["negators"].terms)
+_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_TOKEN = re.compile(r"[\w']+")  # a word with its apostrophes: "isn't" is one token
+_NEGATION_CHARS = 60  # how far back (in characters) a negator is looked for ...
+_NEGATION_WORDS = 4  # ... and among how many words before the term
 
 
 def is_negated(norm: str, start: int) -> bool:
-    """A negation word among the four words before `start` in the same sentence or clause."""
-    before = re.split(r"[.!?;:\n]", norm[max(0, start - 60) : start])[-1]
-    return any(w in _NEGATORS for w in re.findall(r"[\w']+", before)[-4:])
+    """A negator (`general.yaml`) among the 4 words (at most 60 characters) before offset `start` of the
+    folded text `norm`, in the same sentence or clause (no `.!?;:` or line break in between)."""
+    before = _CLAUSE_END.split(norm[max(0, start - _NEGATION_CHARS) : start])[-1]
+    return any(_NEGATOR.fullmatch(w) for w in _TOKEN.findall(before)[-_NEGATION_WORDS:])
+
+
+# =========================================================================== data categories
+
+_NOT_PERSONAL = "not personal data"  # the group of names that contain a term but are not about a person
+
+
+def _category(name: str, group: TermGroup) -> Category:
+    """special when the group rests on a GDPR article (9(1), 10), sensitive when on the Dutch DPA or the UAVG."""
+    if group.source.startswith("GDPR"):
+        return "special"
+    if group.source.startswith(("Dutch DPA", "UAVG")):
+        return "sensitive"
+    raise ConfigError(f"lexicon 'categories': group {name!r} has no GDPR, UAVG or Dutch DPA source")
+
+
+_CATEGORY_OF: dict[str, Category] = {
+    name: _category(name, group) for name, group in _CATEGORIES.items() if name != _NOT_PERSONAL
+}
+SPECIAL_TERMS: Mapping[str, tuple[str, ...]] = {
+    name: _CATEGORIES[name].terms for name, cat in _CATEGORY_OF.items() if cat == "special"
+}
+"""Special-category groups (GDPR Art. 9(1), criminal data Art. 10): group name -> terms, from `categories.yaml`."""
+SENSITIVE_TERMS: Mapping[str, tuple[str, ...]] = {
+    name: _CATEGORIES[name].terms for name, cat in _CATEGORY_OF.items() if cat == "sensitive"
+}
+"""Sensitive-data groups (Dutch DPA, UAVG): group name -> terms, from `categories.yaml`."""
+
+# Special groups first: at one position a special term wins over a sensitive one.
+_CATEGORY_MATCHER = Matcher({**SPECIAL_TERMS, **SENSITIVE_TERMS})
+_NOT_PERSONAL_RE = compile_terms(_CATEGORIES[_NOT_PERSONAL].terms)
 
 
 @dataclass(frozen=True)
 class TermHit:
-    """A special- or sensitive-category term found in a text."""
+    """A special- or sensitive-category term found in a text; `start`/`end` index the folded text."""
 
-    category: Literal["special", "sensitive"]
+    category: Category
     group: str
     term: str
     start: int
@@ -385,141 +95,73 @@ class TermHit:
 
 
 def find_category_terms(text: str, *, negation: bool = True) -> list[TermHit]:
-    """Special (GDPR art. 9/10) and sensitive terms in `text`, in text order; negated mentions skipped."""
-    norm = _NOT_PERSONAL_RE.sub(lambda m: " " * len(m.group(0)), normalize(text))
-    hits: list[TermHit] = []
-    for m in _CATEGORY_RE.finditer(norm):
-        if negation and is_negated(norm, m.start()):
-            continue
-        category, group = _CATEGORY_GROUPS[int(m.lastgroup[1:])]
-        hits.append(TermHit(category, group, m.group(0), m.start(), m.end()))
+    """Special (GDPR Art. 9/10) and sensitive terms in `text`, in text order (special first at one
+    position); negated mentions are skipped unless `negation` is false. Names such as 'Health
+    Sciences' or 'genetic algorithm' (`not personal data`) never count."""
+    norm = _NOT_PERSONAL_RE.sub(lambda m: " " * len(m.group(0)), fold(text))
+    hits = [
+        TermHit(_CATEGORY_OF[m.group], m.group, m.text, m.start, m.end)
+        for m in _CATEGORY_MATCHER.finditer(norm)
+        if not (negation and is_negated(norm, m.start))
+    ]
     hits.sort(key=lambda h: (h.start, h.category != "special"))
     return hits
 
 
 def classify_data_name(text: str) -> TermHit | None:
-    """The strongest category term in a data item's name or source (special before sensitive)."""
+    """The strongest category term in a data item's name or source (special before sensitive), or None."""
     hits = find_category_terms(text)
     return next((h for h in hits if h.category == "special"), hits[0] if hits else None)
 
 
-# =========================================================================== AI detection
+# =========================================================================== AI
 
-_STRONG_AI = _pattern(
-    (
-        "machine learning",
-        "machine-learning*",
-        "machinelearning*",
-        "deep learning",
-        "deep-learning*",
-        "artificial intelligence",
-        "kunstmatige intelligentie",
-        "neural*",
-        "neuraal*",
-        "neurale*",
-        "classifier*",
-        "classificatiemodel*",
-        "classificatie-algoritme*",
-        "voorspellend model*",
-        "voorspellende model*",
-        "voorspelmodel*",
-        "predictive model*",
-        "prediction model*",
-        "predictive analytics",
-        "voorspellende analyse*",
-        "random forest*",
-        "decision tree*",
-        "beslisbo*",
-        "gradient boost*",
-        "xgboost",
-        "support vector*",
-        "llm",
-        "llms",
-        "large language model*",
-        "taalmodel*",
-        "language model*",
-        "chatgpt",
-        "gpt*",
-        "chatbot*",
-        "generative ai",
-        "generatieve ai",
-        "algoritme*",
-        "algorithm*",
-        "zelflerend*",
-        "emotieherkenning*",
-        "emotion recognition",
-        "emotion detection",
-        "gezichtsherkenning*",
-        "facial recognition",
-        "self-learning",
-        "clustering",
-        "clusteranalyse*",
-    )
-)
-_AI_WORD = re.compile(
-    r"(?<![\w])(?:ai|a\.i\.)(?![\w])(?![\s-]*(?:officer|act|verordening|beleid|policy|-?functionaris))"
-)
-_WEAK_AI = _pattern(
-    (
-        "model",
-        "models",
-        "modellen",
-        "predict*",
-        "voorspel*",
-        "prognos*",
-        "forecast*",
-        "risicoscore*",
-        "risk score*",
-        "risk model*",
-        "risicomodel*",
-        "early warning*",
-        "vroegsignal*",
-        "regressi*",
-        "probability",
-        "waarschijnlijkheid*",
-        "likelihood",
-        "kans op",
-    )
-)
+
+def _alternation(group: str) -> str:
+    return f"(?:{compile_terms(_AI[group].terms).pattern})"
+
+
+_AI_TECHNIQUES = compile_terms(_AI["ai techniques"].terms)
+# 'AI' on its own, unless a name follows it ('AI officer', 'AI Act', 'AI-beleid').
+_AI_WORD = re.compile(_alternation("ai") + r"(?![\s-]*" + _alternation("ai as a name") + ")")
+_PREDICTIVE = compile_terms(_AI["predictive model"].terms)
+# 'AI ... wordt niet gebruikt': within the 3 words after a term a negation, then (one word later at
+# most) a 'use' verb.
 _NOT_USED_AFTER = re.compile(
-    r"^\W*(?:[\w']+\W+){0,3}(?:niet|not|never|nooit)\W+(?:[\w']+\W+)?"
-    r"(?:gebruikt|ingezet|toegepast|used|applied|involved)"
+    r"^\W*(?:[\w']+\W+){0,3}" + _alternation("use negated") + r"\W+(?:[\w']+\W+)?" + _alternation("use")
 )
-
-
-def _ai_terms(norm: str, weak: bool) -> list[str]:
-    found = []
-    patterns = [_STRONG_AI, _AI_WORD] + ([_WEAK_AI] if weak else [])
-    for pattern in patterns:
-        for m in pattern.finditer(norm):
-            if is_negated(norm, m.start()) or _NOT_USED_AFTER.match(norm[m.end() : m.end() + 60]):
-                continue
-            found.append(m.group(0))
-    return found
+_NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
 
 
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
-    """AI terms in `text`; in an area-4 project a predictive model ('model', 'voorspel') counts too."""
-    return _ai_terms(normalize(text), weak=any(a.startswith("4") for a in areas))
+    """The AI terms of `text` (`ai.yaml`), as found in the folded text, in list-then-text order:
+    techniques, then 'AI' itself, then (only when one of `areas` is an area-4 id) predictive-model
+    words such as 'model' or 'voorspel'. A negated term, or one followed by 'not used', is left out."""
+    norm = fold(text)
+    patterns = [_AI_TECHNIQUES, _AI_WORD]
+    if any(a.startswith("4") for a in areas):
+        patterns.append(_PREDICTIVE)
+    return [
+        m.group(0)
+        for pattern in patterns
+        for m in pattern.finditer(norm)
+        if not is_negated(norm, m.start())
+        and not _NOT_USED_AFTER.match(norm[m.end() : m.end() + _NOT_USED_CHARS])
+    ]
 
 
-# =========================================================================== helpers
+# =========================================================================== blank answers
 
-_PLACEHOLDER = re.compile(
-    r"^(?:tbd|tbc|todo|to ?do|nvt|n ?v ?t|n ?a|nb|onbekend|unknown|volgt|volgt later|later|pm|p ?m|none|geen|"
-    r"nothing|niets|nee|no|yes|ja|xxx+|idem|zie boven|see above|lorem ipsum|nog niet bekend|nog onbekend|"
-    r"(?:nog |nader )?te bepalen|to be (?:determined|decided|confirmed|defined)|not (?:yet )?known|"
-    r"not applicable|niet van toepassing|n/a|nog in te vullen|in te vullen|to be filled in)$"
-)
-
-
-_PUNCT = re.compile(r"[^\w/ ]+")
+_PLACEHOLDER = compile_terms(_GENERAL["placeholders"].terms)
+_FILLER = re.compile(r"x{3,}")  # 'xxx', 'xxxx', ...: a typed filler, not a word
+_PUNCT = re.compile(r"[^\w/ ]+")  # punctuation except '/' (so 'n/a' stays one answer)
 _NON_WORD = re.compile(r"\W")
 
 
 def is_blank(text: str | None) -> bool:
-    """Empty, punctuation only, or a placeholder such as 'TBD', 'n.v.t.', 'nog te bepalen'."""
+    """Empty, fewer than 3 letters or digits, or a placeholder (`general.yaml`) such as 'TBD', 'n.v.t.',
+    'nog te bepalen' as the whole answer (punctuation ignored)."""
     if not text:
         return True
-    core = " ".join(_PUNCT.sub(" ", normalize(text)).split())
-    return len(_NON_WORD.sub("", core)) < 3 or bool(_PLACEHOLDER.match(core))
+    core = " ".join(_PUNCT.sub(" ", fold(text)).split())
+    return len(_NON_WORD.sub("", core)) < 3 or bool(_PLACEHOLDER.fullmatch(core) or _FILLER.fullmatch(core))

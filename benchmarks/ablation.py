@@ -28,7 +28,7 @@ def _fold(text: str) -> str:
 
 
 def run(sets: dict[str, Path] | None = None) -> dict:
-    from assistant.cli.core import build_assistant
+    from assistant import services
     from assistant.config import load_settings
     from assistant.pii import redact
     from assistant.retrieve import Weights
@@ -37,7 +37,8 @@ def run(sets: dict[str, Path] | None = None) -> dict:
         "dev": ROOT / "evals" / "questions.jsonl",
         "holdout": ROOT / "evals" / "holdout_questions.jsonl",
     }
-    assistant = build_assistant(load_settings(), quiet=True)
+    assistant = services.build_assistant(load_settings())
+    services.first_start(assistant)
     retriever = assistant.retriever
     default = retriever.weights
     out: dict = {}

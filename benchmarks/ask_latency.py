@@ -99,7 +99,7 @@ class _Plain:
     def __call__(self, question: str, language: str) -> tuple[list[str], str]:
         from assistant.backends import AnswerRequest, SentenceInfo
         from assistant.backends.extractive import ExtractiveBackend
-        from assistant.corpus import split_sentences
+        from assistant.text import split_sentences
 
         docs = self.retriever.invoke(question)
         passages = [self.by_text[d.page_content] for d in docs]
@@ -124,14 +124,13 @@ def run(mode: Mode) -> Result:
 
 
 def _run(mode: Mode, tmp: Path) -> Result:
-    from assistant.ask.pipeline import Assistant
+    from assistant import services
     from assistant.corpus import load_passages
-    from assistant.embeddings import get_embedder
-    from assistant.evals.metrics import contains_phrase
+    from assistant.evals.common import contains_phrase
 
     settings = bench_settings(tmp / "home")
-    embedder = get_embedder(settings)
-    assistant = Assistant(settings)
+    embedder = services.load_embedder(settings)
+    assistant = services.build_assistant(settings)
     report = assistant.index.ingest()
     assert not report.failed, report.failed
     floor = _Floor(embedder, assistant.index)

@@ -25,7 +25,7 @@ HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "langchai
 
 _LIBRARY_PROBE = f"""
 import json, sys
-from assistant.checker.rules import check_result
+from assistant.checker import check_result
 drafts = [d["draft"] for d in json.load(open(sys.argv[1], encoding="utf-8"))]
 passed = sum(check_result(f"d{{i}}", d).passed for i, d in enumerate(drafts))
 print(json.dumps({{"checked": len(drafts), "passed": passed,
@@ -53,7 +53,9 @@ def _timed_loop(fn, drafts: list[dict], seconds: float) -> tuple[float, list[flo
     return len(times) / (time.perf_counter() - start), times
 
 
-def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
+def _probe(script: str, args: list[str], *, result_on_stderr: bool = False) -> tuple[dict, float, int, str]:
+    """Run `script` in a fresh interpreter; its JSON result line is on stdout (or stderr, for the CLI
+    probe whose stdout is the `check --json` output). Returns (result, seconds, exit code, stdout)."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -64,7 +66,7 @@ def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
         timeout=300,
     )
     seconds = time.perf_counter() - start
-    stream = proc.stdout if "assistant.checker.rules" in script else proc.stderr
+    stream = proc.stderr if result_on_stderr else proc.stdout
     line = [ln for ln in stream.strip().splitlines() if ln.startswith("{")][-1:]
     if not line:
         raise RuntimeError(f"checker probe printed no result ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -72,7 +74,7 @@ def _probe(script: str, args: list[str]) -> tuple[dict, float, int, str]:
 
 
 def run(mode: Mode) -> Result:
-    from assistant.checker.rules import check_result
+    from assistant.checker import check_result
     from assistant.proposal import parse_draft
 
     drafts = [case["draft"] for case in json.loads(DRAFTS.read_text(encoding="utf-8"))]
@@ -89,7 +91,7 @@ def run(mode: Mode) -> Result:
             path = Path(tmp) / f"draft{i}.json"
             path.write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
             files.append(str(path))
-        cli, cli_s, cli_rc, cli_out = _probe(_CLI_PROBE, files)
+        cli, cli_s, cli_rc, cli_out = _probe(_CLI_PROBE, files, result_on_stderr=True)
     if cli_rc not in (0, 1) or cli_out.count('"file"') != len(files):
         raise RuntimeError(f"`assistant check --json` did not report {len(files)} drafts (exit {cli_rc})")
 

@@ -103,12 +103,12 @@ def _app_first_answer(env: dict, tmp: Path) -> dict:
 def _worker(spec: dict) -> dict:
     """Stages of a fresh Assistant in this process (imports count from the worker's start)."""
     t0 = time.perf_counter()
-    from assistant.ask.pipeline import Assistant
+    from assistant import services
     from assistant.config import load_settings
 
     t_import = time.perf_counter()
     settings = load_settings(home=Path(spec["home"]), model_dir=Path(spec["model_dir"]))
-    assistant = Assistant(settings)
+    assistant = services.build_assistant(settings)
     t_construct = time.perf_counter()
     _ = assistant.index.embedder  # model load
     t_model = time.perf_counter()

@@ -1,4 +1,5 @@
-"""The Ask pipeline with the real extractive backend on the real corpus."""
+"""The Ask pipeline: with the real model and extractive backend on the real corpus, and with the fakes
+(`HashEmbedder`, `MemoryIndex`, `FakeBackend`) for the pipeline's own logic, without the model."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ask.pipeline import clean_question
+from assistant.ask.pipeline import Assistant, RefusalPolicy, clean_question
+from assistant.backends.fake import FakeBackend
+from assistant.config import load_settings
 from assistant.errors import InputError
+
+from .fakes import MemoryIndex, answering_assistant
 
 CORPUS = (Path(__file__).resolve().parent.parent / "corpus" / "uu-learning-analytics-beleid.md").read_text(
     "utf-8"
@@ -129,3 +134,61 @@ def test_list_intro_children_are_its_direct_items_in_document_order(real_assista
         "3.2 Privacy-principes > Opslagbeperking" in sections
         and "3.2 Privacy-principes > Privacyscan" in sections
     )
+
+
+# ---------------------------------------------------------------------- the pipeline on the fakes
+
+
+def test_fake_index_answers_with_verbatim_citations(memory_index):
+    d = answering_assistant(memory_index).ask("Hoe lang mogen studentgegevens bewaard worden?").to_dict()
+    _check_contract(d)
+    assert not d["refused"] and d["backend"] == "extractive" and d["citations"]
+    assert any("zo snel mogelijk verwijderd" in c["text"] for c in d["citations"])  # Opslagbeperking
+
+
+def test_fake_index_llm_answer_is_renumbered_and_quoted(memory_index):
+    fake = FakeBackend(["placeholder"])
+    a = answering_assistant(memory_index, fake)
+    question = "Hoe lang mogen studentgegevens bewaard worden?"
+    a.ask(question)
+    passages = fake.requests[-1].passages
+    n = next(i for i, p in enumerate(passages, 1) if "zo snel mogelijk verwijderd" in p.text)
+    quote = "zo snel mogelijk verwijderd"
+    fake.enqueue(f'Het beleid zegt dat gegevens "{quote} of onherkenbaar gemaakt" worden [{n}].')
+    d = a.ask(question).to_dict()
+    _check_contract(d)
+    assert d["backend"] == "fake" and not d["warnings"]
+    assert d["answer"].endswith("[1].") and len(d["citations"]) == 1  # [n] renumbered by first use
+    assert quote in d["citations"][0]["quote"]
+
+
+def test_fake_index_unverifiable_llm_answer_falls_back_to_quotes(memory_index):
+    fake = FakeBackend(["Gegevens worden na precies zeven jaar vernietigd [99]."] * 2)
+    d = (
+        answering_assistant(memory_index, fake)
+        .ask("Hoe lang mogen studentgegevens bewaard worden?")
+        .to_dict()
+    )
+    _check_contract(d)
+    assert d["backend"] == "extractive" and d["warnings"] and len(fake.requests) == 2
+
+
+def test_empty_index_refuses_without_calling_the_backend():
+    fake = FakeBackend(["never used [1]."])
+    a = Assistant(load_settings(), MemoryIndex(), fake)  # the shipped RefusalPolicy
+    d = a.ask("Hoe lang mogen studentgegevens bewaard worden?").to_dict()
+    assert d["refused"] and d["citations"] == [] and fake.requests == []
+    assert "privacy officer" in d["answer"]
+
+
+def test_requests_to_act_are_refused_by_the_shipped_policy(memory_index):
+    fake = FakeBackend(["never used [1]."])
+    a = Assistant(load_settings(), memory_index, fake, refusal=RefusalPolicy())
+    d = a.ask("Zoek de cijfers op van student 1234567.").to_dict()
+    assert d["refused"] and d["citations"] == [] and fake.requests == []
+    assert "1234567" not in d["question"]  # redacted before anything else sees it
+
+
+def test_backend_refusal_is_a_refusal(memory_index):
+    d = answering_assistant(memory_index, FakeBackend(["NOT_IN_POLICY"])).ask("Wat is doelbinding?").to_dict()
+    assert d["refused"] and d["citations"] == [] and d["backend"] == "fake"

@@ -177,7 +177,7 @@ def test_llm_answers_stream_and_fallbacks_warn(app_env, monkeypatch):
 
 
 @pytest.fixture
-def mini_corpus(monkeypatch, tmp_path):
+def mini_corpus(monkeypatch, tmp_path, model_dir):
     """A one-document corpus (ASSISTANT_CORPUS) for tests that change their own, empty home."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1,26 +1,33 @@
-"""Backends: registry, the fake backend's validation paths, and a real HTTP OpenAI-compatible server."""
+"""Backends: registry, declared capabilities, the fake backend's validation paths, and a real HTTP
+OpenAI-compatible server."""
 
 from __future__ import annotations
 
 import pytest
 
+import assistant.backends as backends
 from assistant.ask.pipeline import Assistant, validate_llm_answer
-from assistant.backends import get_backend
+from assistant.backends import backend_names, get_backend, register_backend
+from assistant.backends.extractive import ExtractiveBackend
 from assistant.backends.fake import FakeBackend
+from assistant.backends.llm import LLMBackend
 from assistant.config import load_settings
-from assistant.errors import ConfigError
+from assistant.errors import BackendError, ConfigError
+from assistant.services import build_assistant
 
+from .fakes import answering_assistant
 from .stub_llm import StubLLM
 
 QUESTION = "Hoe lang mogen we studentgegevens bewaren?"
 OPSLAG = "als de gegevens niet meer nodig zijn voor het LA-project, worden ze zo snel mogelijk verwijderd"
 
 
-def _assistant(real_assistant, backend, **settings) -> Assistant:
+def _assistant(real_assistant, backend=None, **settings) -> Assistant:
+    """An assistant sharing `real_assistant`'s index; the backend given, else the one `settings` name."""
     s = load_settings(
         **({"home": real_assistant.settings.home, "model_dir": real_assistant.settings.models_dir} | settings)
     )
-    return Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever, backend=backend)
+    return build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever, backend=backend)
 
 
 def _marker_for(fake: FakeBackend, needle: str) -> int:
@@ -30,10 +37,107 @@ def _marker_for(fake: FakeBackend, needle: str) -> int:
 def test_registry_names_valid_backends():
     assert get_backend("extractive").name == "extractive"
     assert get_backend("fake").name == "fake"
+    assert get_backend(None).name == get_backend("").name == "extractive"  # the default
     with pytest.raises(ConfigError, match="extractive, openai:MODEL, ollama:MODEL, fake"):
         get_backend("gpt-magic")
     with pytest.raises(ConfigError, match="ASSISTANT_LLM_BASE_URL"):
         get_backend("openai:m", load_settings())
+    with pytest.raises(ConfigError, match="name the model"):
+        get_backend("ollama:", load_settings())
+    ollama = get_backend("ollama:llama3.1", load_settings())  # built, not called: no server needed
+    assert isinstance(ollama, LLMBackend) and ollama.name == "ollama:llama3.1"
+
+
+@pytest.mark.parametrize(
+    "backend, verbatim, can_stream, can_condense, can_draft",
+    [
+        (ExtractiveBackend, True, False, False, False),
+        (FakeBackend, False, True, False, False),
+        (LLMBackend, False, True, True, True),
+    ],
+)
+def test_backends_declare_what_they_can_do(backend, verbatim, can_stream, can_condense, can_draft):
+    assert (backend.verbatim, backend.can_stream, backend.can_condense, backend.can_draft) == (
+        verbatim,
+        can_stream,
+        can_condense,
+        can_draft,
+    )
+
+
+class _Quoter(ExtractiveBackend):
+    """A verbatim backend under another name: the pipeline must treat it as the extractive one."""
+
+    name = "quoter"
+
+
+def test_registered_backend_is_picked_by_name_and_listed(monkeypatch, memory_index):
+    # a copy of the registry, so the registration ends with the test
+    monkeypatch.setattr(backends, "_REGISTRY", dict(backends._REGISTRY))
+    register_backend("quoter", _Quoter)
+    assert "quoter" in backend_names()
+    with pytest.raises(ConfigError, match="quoter"):
+        get_backend("nope")
+    with pytest.raises(ValueError, match="without ':'"):
+        register_backend("a:b", _Quoter)
+    a = build_assistant(load_settings(llm="quoter"), index=memory_index)
+    assert isinstance(a.backend, _Quoter)
+
+
+def test_pipeline_reads_capabilities_not_names(memory_index):
+    """A verbatim backend named otherwise is used as is; a non-verbatim one named 'extractive' is
+    validated (and its unmarked answer replaced by the fallback)."""
+    question = "Hoe lang mogen studentgegevens bewaard worden?"
+    quoted = answering_assistant(memory_index, _Quoter()).ask(question)
+    assert quoted.backend == "quoter" and not quoted.refused and quoted.citations and not quoted.warnings
+
+    class Impostor(FakeBackend):
+        name = "extractive"
+
+    impostor = Impostor(["an answer without any marker, long enough to count as a sentence"] * 2)
+    d = answering_assistant(memory_index, impostor).ask(question).to_dict()
+    assert len(impostor.requests) == 2 and d["warnings"] and d["citations"]  # validated, retried, fell back
+
+
+class _Condensing(FakeBackend):
+    can_condense = True
+
+    def __init__(self, *responses, fail: bool = False) -> None:
+        super().__init__(list(responses))
+        self.condensed: list[tuple[str, int]] = []
+        self.fail = fail
+
+    def condense(self, question, history, lang):
+        self.condensed.append((question, len(history)))
+        if self.fail:
+            raise BackendError("server down")
+        return "Welke grondslag geldt voor LA-onderzoeksprojecten?"
+
+
+def test_follow_ups_are_condensed_only_by_backends_that_can(memory_index):
+    history = [("Welke grondslag geldt voor LA-implementatieprojecten?", "Algemeen belang [1].")]
+    condensing = _Condensing()
+    d = answering_assistant(memory_index, condensing).ask("En voor onderzoeksprojecten?", history=history)
+    assert condensing.condensed == [("En voor onderzoeksprojecten?", 1)]
+    assert d.standalone_question == "Welke grondslag geldt voor LA-onderzoeksprojecten?"
+
+    failing = _Condensing(fail=True)  # a failing condense falls back to the deterministic rewrite
+    d = answering_assistant(memory_index, failing).ask("En voor onderzoeksprojecten?", history=history)
+    assert failing.condensed and d.standalone_question.startswith("En voor onderzoeksprojecten? (Welke")
+
+    plain = FakeBackend()  # cannot condense: never asked, the deterministic rewrite is used
+    d = answering_assistant(memory_index, plain).ask("En voor onderzoeksprojecten?", history=history)
+    assert d.standalone_question.startswith("En voor onderzoeksprojecten? (Welke")
+
+
+def test_tokens_stream_only_from_backends_that_can(memory_index):
+    question = "Hoe lang mogen studentgegevens bewaard worden?"
+    tokens: list[str] = []
+    answer = answering_assistant(memory_index).ask(question, on_token=tokens.append)
+    assert tokens == [] and answer.citations  # extractive: the answer comes whole, at the end
+    fake = FakeBackend(["Ze worden zo snel mogelijk verwijderd [1]."])
+    answering_assistant(memory_index, fake).ask(question, on_token=tokens.append)
+    assert fake.requests[-1].on_token is not None and "".join(tokens).startswith("Ze worden zo snel")
 
 
 def test_valid_llm_answer_is_accepted(real_assistant):
@@ -77,8 +181,6 @@ def test_retry_can_succeed(real_assistant):
 
 
 def test_backend_exception_falls_back(real_assistant):
-    from assistant.errors import BackendError
-
     fake = FakeBackend([BackendError("server down")])
     d = _assistant(real_assistant, fake).ask(QUESTION).to_dict()
     assert d["backend"] == "extractive" and d["warnings"]
@@ -114,7 +216,7 @@ def test_openai_compatible_server_end_to_end(real_assistant):
         s = load_settings(
             home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir, **settings
         )
-        a = Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
+        a = build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
         probe = FakeBackend(["x"])
         _assistant(real_assistant, probe).ask(QUESTION)
         n = _marker_for(probe, OPSLAG)
@@ -152,7 +254,11 @@ def test_unreachable_llm_server_falls_back_with_setting_named(real_assistant):
         llm_base_url=f"http://127.0.0.1:{port}/v1",
         llm_timeout=2,
     )
-    d = Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever).ask(QUESTION).to_dict()
+    d = (
+        build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
+        .ask(QUESTION)
+        .to_dict()
+    )
     assert d["backend"] == "extractive" and "ASSISTANT_LLM_BASE_URL" in d["warnings"][0]
 
 
@@ -167,7 +273,7 @@ def test_slow_llm_server_times_out_and_falls_back(real_assistant):
             llm_timeout=1,
         )
         d = (
-            Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
+            build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
             .ask(QUESTION)
             .to_dict()
         )

@@ -66,9 +66,9 @@ def test_ingest_into_server(ingested, server_env):
 
 
 def test_search_finds_storage_limitation(ingested, server_env):
-    from assistant.ask.pipeline import Assistant
+    from assistant.services import build_assistant
 
-    assistant = Assistant(load_settings())
+    assistant = build_assistant(load_settings())
     hits = assistant.search("How long may we keep the students' data after the project?", k=5).hits
     assert any(h.passage.text.startswith("Opslagbeperking") for h in hits[:3]), [
         h.passage.section for h in hits

@@ -1,4 +1,4 @@
-"""CLI contracts of ask, chat, search and ingest."""
+"""CLI contracts of ask, chat, search and ingest (the CLI over the fakes, and in a child process)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_ask_json_contract(corpus_home):
     assert any("privacyscan" in c["text"] for c in d["citations"])
 
 
-def test_first_start_ingests_by_itself(tmp_path):
+def test_first_start_ingests_by_itself(tmp_path, model_dir):
     proc = _run(["ask", "What does the policy say about the AI officer?", "--json"], tmp_path / "fresh")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["citations"]
@@ -84,3 +84,27 @@ def test_search_and_ingest_in_process(corpus_home, tmp_path, monkeypatch):
     report = json.loads(res.stdout)
     assert res.exit_code == 1 and report["added"] == ["ok.md"]
     assert report["failed"][0]["file"] == "bad.pdf" and "PDF" in report["failed"][0]["reason"]
+
+
+def test_ask_and_search_json_over_the_fakes(memory_index, monkeypatch):
+    """The CLI gets its assistant from `services.build_assistant`: here one over the in-memory index."""
+    from typer.testing import CliRunner
+
+    from assistant import services
+    from assistant.cli.app import _register, app
+
+    real_build = services.build_assistant
+    monkeypatch.setattr(
+        services, "build_assistant", lambda settings: real_build(settings, index=memory_index)
+    )
+    _register()
+    runner = CliRunner()
+    res = runner.invoke(app, ["ask", "Wat zegt het beleid over de AI-officer?", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert set(d) >= {"question", "answer", "language", "refused", "citations", "backend", "warnings"}
+    assert d["language"] == "nl" and d["backend"] == "extractive"
+    res = runner.invoke(app, ["search", "AI-officer", "--k", "2", "--json"])
+    rows = json.loads(res.stdout)
+    assert res.exit_code == 0 and [r["rank"] for r in rows] == [1, 2]
+    assert any("AI-officer" in r["text"] for r in rows)

@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 import assistant.cli.review as cli_review
+from assistant.cli.errors import error_text
 from assistant.errors import AssistantError, ConflictError, InputError, ReviewError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +70,8 @@ def run(monkeypatch):
 
     def invoke(*args: str):
         result = runner.invoke(app, ["review", *map(str, args)])
-        if isinstance(result.exception, AssistantError):
-            return 2, str(result.exception), result.exception
+        if isinstance(result.exception, AssistantError):  # what `main()` prints after "Error: "
+            return 2, error_text(result.exception), result.exception
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         return result.exit_code, result.output, None
 

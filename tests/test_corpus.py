@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_document, load_passages, split_document, split_sentences
+from assistant.corpus import load_document, load_passages, split_document
 from assistant.errors import IngestError
+from assistant.text import split_sentences
 
 CORPUS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "uu-learning-analytics-beleid.md"
 AREAS = "2. Doelen voor learning analytics aan de Universiteit Utrecht"

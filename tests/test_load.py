@@ -18,6 +18,7 @@ import pytest
 
 from assistant.ask.pipeline import Assistant
 from assistant.config import load_settings
+from assistant.services import build_assistant
 
 from .reliability_helpers import _MODEL_DIR, copy_home
 
@@ -52,7 +53,7 @@ MAX_PER_ASKER = 2000  # a second bound besides the time
 def shared(corpus_home, tmp_path) -> Assistant:
     """One Assistant (extractive) on a private copy of the ingested corpus."""
     home = copy_home(corpus_home, tmp_path / "home")
-    return Assistant(load_settings(home=home, model_dir=_MODEL_DIR))
+    return build_assistant(load_settings(home=home, model_dir=_MODEL_DIR))
 
 
 def run_load(assistant: Assistant, seconds: float, extra: Path, askers: int = 8) -> dict:

@@ -11,6 +11,7 @@ import pytest
 from assistant.ask.pipeline import Assistant
 from assistant.backends.fake import FakeBackend
 from assistant.config import load_settings
+from assistant.services import build_assistant
 
 from .stub_llm import StubLLM
 
@@ -31,7 +32,7 @@ def _assistant(real_assistant, backend=None, **settings) -> Assistant:
     s = load_settings(
         home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir, **settings
     )
-    return Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever, backend=backend)
+    return build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever, backend=backend)
 
 
 @pytest.mark.parametrize("log_questions", ["1", None])
@@ -42,7 +43,7 @@ def test_question_logging_is_off_by_default_and_redacted_when_on(
         monkeypatch.setenv("ASSISTANT_LOG_QUESTIONS", log_questions)
     settings = load_settings(home=real_assistant.settings.home, model_dir=real_assistant.settings.models_dir)
     assert settings.log_questions is bool(log_questions)
-    a = Assistant(settings, index=real_assistant.index, retriever=real_assistant.retriever)
+    a = build_assistant(settings, index=real_assistant.index, retriever=real_assistant.retriever)
     caplog.set_level(logging.DEBUG)  # every logger
     d = a.ask(QUESTION).to_dict()
     assert d["warnings"] and "persoonsgegevens" in d["warnings"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select, text
 
+from assistant.cli.errors import error_text
 from assistant.errors import ConfigError, ConflictError, InputError, ReviewError
 from assistant.exports.review import export_review, render_docx, render_markdown, safe_output_path
 from assistant.review.service import ReviewService
@@ -272,8 +274,10 @@ def test_only_configured_reviewers_evaluate_and_decide(svc):
 def test_no_reviewers_configured_names_the_setting(db_url):
     with ReviewService(Store(db_url), [], checker=fake_checker) as svc:
         pid = svc.submit(FakeDraft(), "Alice").id
-        with pytest.raises(ConfigError, match="ASSISTANT_REVIEWERS"):
+        with pytest.raises(ConfigError) as info:
             svc.decide(pid, "bob", "rejected")
+    assert info.value.field == "reviewers"  # the library names the setting by its field ...
+    assert "ASSISTANT_REVIEWERS" in error_text(info.value)  # ... the CLI by its environment variable
 
 
 def test_reviewers_from_settings_and_roles_file(tmp_path, monkeypatch):
@@ -334,32 +338,39 @@ def test_approval_refused_while_a_to_fix_is_left(svc):
 
 def test_blocker_acceptable_needs_a_reason(svc):
     pid = svc.submit(FakeDraft(), "Alice").id
-    with pytest.raises(ReviewError, match="blocker: `acceptable` needs a reason"):
+    with pytest.raises(ReviewError, match="blocker: `acceptable` needs a reason") as info:
         svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment="   ")
+    assert info.value.field == "comment" and "(--comment)" in error_text(info.value)
     svc.evaluate(pid, "retention", "acceptable", "bob")  # a major needs none
     view = svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment="Accepted risk: pilot only.")
     assert view.findings[0].evaluation.comment == "Accepted risk: pilot only."
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
+    ("kwargs", "error", "message", "field"),
     [
-        ({"action": "Do it", "owner": "Alice"}, ReviewError, "missing --due"),
-        ({"owner": "Alice", "due": "2027-01-01"}, ReviewError, "missing --action"),
-        ({"action": "Do it", "owner": "Alice", "due": "31-01-2027"}, InputError, "YYYY-MM-DD"),
-        ({"action": "Do it", "owner": "Alice", "due": "2027-02-30"}, InputError, "YYYY-MM-DD"),
+        ({"action": "Do it", "owner": "Alice"}, ReviewError, "missing --due", "due"),
+        ({"owner": "Alice", "due": "2027-01-01"}, ReviewError, "missing --action", "action"),
+        ({"due": "2027-01-01"}, ReviewError, "missing --action, --owner", "action"),
+        ({"action": "Do it", "owner": "Alice", "due": "31-01-2027"}, InputError, "YYYY-MM-DD", "due"),
+        ({"action": "Do it", "owner": "Alice", "due": "2027-02-30"}, InputError, "YYYY-MM-DD", "due"),
     ],
 )
-def test_improvable_needs_action_owner_and_due(svc, kwargs, error, message):
+def test_improvable_needs_action_owner_and_due(svc, kwargs, error, message, field):
+    """The library names the missing field; the CLI shows it as its flag."""
     pid = svc.submit(FakeDraft(), "Alice").id
-    with pytest.raises(error, match=message):
+    with pytest.raises(error) as info:
         svc.evaluate(pid, "retention", "improvable", "bob", **kwargs)
+    assert re.search(message, error_text(info.value)), error_text(info.value)
+    assert "--" not in str(info.value) and info.value.field == field
 
 
 def test_action_fields_only_with_improvable(svc):
     pid = svc.submit(FakeDraft(), "Alice").id
-    with pytest.raises(ReviewError, match="belong to an `improvable` verdict"):
+    with pytest.raises(ReviewError, match="belong to an `improvable` verdict") as info:
         svc.evaluate(pid, "retention", "to_fix", "bob", owner="Alice")
+    assert info.value.field == "owner"
+    assert error_text(info.value).startswith("--action, --owner and --due belong")
 
 
 def test_bad_verdict_decision_and_finding(svc):

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checker.rules import (
+from assistant.checker import (
     RULES,
+    SENSITIVE_TERMS,
     SEVERITIES,
+    SPECIAL_TERMS,
     check_draft,
     check_result,
     classify_data_name,
@@ -24,7 +26,8 @@ from assistant.checker.rules import (
     rules_table_markdown,
 )
 from assistant.errors import InputError
-from assistant.policy import PRINCIPLE_KEYS
+from assistant.lexicon import load_lexicon
+from assistant.policy import PRINCIPLE_KEYS, SOURCE, Ref, passage_for
 from assistant.proposal import parse_draft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -479,7 +482,7 @@ def test_findings_follow_the_contract():
 
 def test_every_rule_cites_a_verbatim_passage_of_the_policy():
     corpus = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
-    from assistant.checker.rules import _citation
+    from assistant.checker.engine import citation as _citation
 
     for rule in RULES:
         citation = _citation(rule.ref)
@@ -490,15 +493,82 @@ def test_every_rule_cites_a_verbatim_passage_of_the_policy():
 
 def test_docs_rules_md_is_generated_from_the_code():
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert doc == rules_doc_markdown(), "regenerate with: python -m assistant.checker.rules"
+    assert doc == rules_doc_markdown(), "regenerate with: python -m assistant.checker"
     for rule in RULES:
         assert f"| `{rule.id}` | `{rule.principle}` | {rule.severity} |" in rules_table_markdown()
+
+
+@pytest.mark.parametrize("name", ["categories", "ai", "general", "checker"])
+def test_every_policy_source_of_the_term_lists_is_a_passage(name):
+    for group, terms in load_lexicon(name).groups.items():
+        if terms.source.startswith("policy:"):
+            section = terms.source.removeprefix("policy:").strip()
+            assert passage_for(Ref(source=SOURCE, section=section)).section == section, group
+
+
+def test_category_groups_follow_their_article():
+    assert "health" in SPECIAL_TERMS and "criminal data (art. 10)" in SPECIAL_TERMS
+    assert "financial data" in SENSITIVE_TERMS and "national identification number (BSN)" in SENSITIVE_TERMS
+    assert not set(SPECIAL_TERMS) & set(SENSITIVE_TERMS)
+    assert "not personal data" not in {**SPECIAL_TERMS, **SENSITIVE_TERMS}
+
+
+@pytest.mark.parametrize(
+    ("text", "areas", "found"),
+    [
+        ("We train a classifier on quiz scores", [], ["classifier"]),
+        ("Een A.I.-model voorspelt uitval", [], ["a.i."]),
+        ("De AI-officer is betrokken", [], []),
+        ("We follow the AI Act and the AI policy", [], []),
+        ("Machine learning wordt niet gebruikt", [], []),
+        ("Er wordt geen machine learning toegepast", [], []),
+        ("Een voorspelmodel schat de kans op uitval", ["1a"], ["voorspelmodel"]),
+        ("Het model schat de kans op uitval", ["4b"], ["model", "kans op"]),
+        ("Het model schat de kans op uitval", ["2a"], []),
+    ],
+)
+def test_ai_terms(text, areas, found):
+    assert describes_ai(text, areas) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [("xxxx", True), ("n/a", True), ("Nog in te vullen.", True), ("Nee", True), ("Niemand", False)],
+)
+def test_more_placeholders(text, blank):
+    assert is_blank(text) is blank
+
+
+@pytest.mark.parametrize(
+    ("text", "automated"),
+    [
+        ("Students at risk automatically get a warning e-mail.", True),
+        ("Een bericht wordt automatisch verstuurd naar de student.", True),
+        ("The advisor writes an e-mail. Logins are collected automatically.", False),
+        ("Automatic export of one two three four five six seven words then a message", False),
+    ],
+)
+def test_automatic_messages_in_ai_projects(text, automated):
+    draft = _variant(EN_RESEARCH_AI, summary=text)
+    assert ("human_in_the_loop.automated" in _rules(draft)) is automated
+
+
+@pytest.mark.parametrize(
+    ("necessity", "flagged"),
+    [
+        ("Data are pseudonymised; only then can the relation be estimated.", False),
+        ("Onherleidbare totalen laten het verband niet zien.", False),
+        ("We need it for the dashboard.", True),
+    ],
+)
+def test_necessity_weighs_anonymous_data_anywhere_in_a_word(necessity, flagged):
+    assert ("necessity.alternatives" in _rules(_variant(NL_IMPL, necessity=necessity))) is flagged
 
 
 _PROBE = """
 import json, sys
 from assistant.proposal import parse_draft
-from assistant.checker.rules import check_draft
+from assistant.checker import check_draft
 check_draft(parse_draft({"areas": ["4b"], "summary": "Een model voorspelt uitval."}))
 print(json.dumps(sorted(m for m in sys.modules)))
 """

@@ -20,6 +20,7 @@ from assistant.errors import ConfigError, InputError
 from assistant.exports.review import safe_output_path
 from assistant.index import PolicyIndex, _Live
 from assistant.retrieve import Retriever, Weights
+from assistant.services import build_assistant
 
 from .reliability_helpers import _MODEL_DIR, ROOT, HashEmbedder, cli_env, copy_home, no_traceback, run_cli
 from .stub_llm import StubLLM
@@ -52,7 +53,7 @@ def injected(corpus_home, tmp_path_factory):
     upload = base / "faq-bewaren.md"
     upload.write_text(INJECTION, encoding="utf-8")
     settings = load_settings(home=home, model_dir=_MODEL_DIR)
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     report = assistant.index.ingest([upload])  # user uploads are supplementary unless marked official
     assert report.added == ["faq-bewaren.md"] and not report.failed
     assert {d["source"]: d["authority"] for d in assistant.index.documents()} == {
@@ -261,7 +262,7 @@ def test_api_key_is_not_in_logs_or_warnings(real_assistant, caplog):
             llm_api_key=SECRET,
             log_questions=True,
         )
-        a = Assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
+        a = build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
         answers = [a.ask("Hoe lang mogen we studentgegevens bewaren?").to_dict() for _ in range(2)]
         assert {k.lower(): v for k, v in stub.headers[0].items()}["authorization"] == f"Bearer {SECRET}"
     assert all(d["backend"] == "extractive" and d["warnings"] for d in answers)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from assistant.cli.errors import error_text
 from assistant.config import load_settings
 from assistant.errors import ConfigError, ConflictError
 from assistant.review.store import MIGRATIONS, SCHEMA_VERSION, AuditEntry, Proposal, Store, utcnow
@@ -87,8 +88,9 @@ def test_in_memory_database_works():
 
 
 def test_bad_url_is_a_config_error():
-    with pytest.raises(ConfigError, match="ASSISTANT_DB_URL"):
+    with pytest.raises(ConfigError, match="not a valid SQLAlchemy URL") as info:
         Store("not a url at all")
+    assert info.value.field == "db_url" and "ASSISTANT_DB_URL" in error_text(info.value)
 
 
 def test_write_rolls_back_on_exception(store):

@@ -10,31 +10,23 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from assistant.backends import AnswerRequest, BackendAnswer, SentenceInfo, get_backend, is_llm
-from assistant.corpus import Passage, split_sentences
-from assistant.errors import BackendError, InputError
+from assistant.backends import AnswerRequest, Backend, BackendAnswer, SentenceInfo
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.calibration import calibrated
+from assistant.corpus import Passage
+from assistant.errors import BackendError, InputError, Name
 from assistant.language import detect_language
+from assistant.messages import message
 from assistant.pii import pii_warning, redact
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval, Retriever
+from assistant.text import split_sentences
 
 __all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
 
 log = logging.getLogger("assistant")
 MARKER = re.compile(r"\[(\d+)\]")
 _QUOTE = re.compile(r"[\"“„«]([^\"”“„«»]{12,})[\"”»]")
-_WARN = {
-    "fallback": {
-        "nl": "Het antwoord van het taalmodel kon niet worden gecontroleerd tegen het beleid ({reason}); "
-        "hieronder staat het letterlijke (extractieve) antwoord.",
-        "en": "The language model's answer could not be verified against the policy ({reason}); "
-        "showing the verbatim (extractive) answer instead.",
-    },
-    "supplementary": {
-        "nl": "Een deel van de bronnen is aanvullend materiaal, niet het officiële beleid.",
-        "en": "Some sources are supplementary documents, not the official policy.",
-    },
-}
 
 
 @dataclass
@@ -104,9 +96,11 @@ def clean_question(text: str, max_chars: int = 2000) -> str:
     text = text.strip()
     if len(text) > max_chars:
         raise InputError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,} "
-            "(ASSISTANT_MAX_QUESTION_CHARS). Ask a shorter question; the policy text itself is "
-            "already indexed."
+            key="error.ask.question_too_long",
+            field="question",
+            length=len(text),
+            limit=max_chars,
+            setting=Name("max_question_chars", setting=True),
         )
     return text
 
@@ -151,13 +145,14 @@ _DOMAIN = re.compile(
 class RefusalPolicy:
     """When to say "the policy does not say". One similarity threshold cannot separate off-topic from
     answerable questions (their top dense scores overlap), so the decision combines policy-concept
-    matches, dense similarity, lexical evidence and off-topic / action-request cues. Calibrated on the
-    dev set and checked on the blind holdout (evals/README.md)."""
+    matches, dense similarity, lexical evidence and off-topic / action-request cues. The thresholds'
+    defaults come from `[refusal]` of `assistant/data/calibration.toml`, fitted by `assistant eval
+    calibrate` on the train split of the eval sets and reported on held-out questions."""
 
-    min_dense_with_concept: float = 0.78
-    min_dense_without_concept: float = 0.85
-    min_lexical_without_concept: float = 3.0
-    strong_concept: float = 3.0
+    min_dense_with_concept: float = calibrated("refusal", "min_dense_with_concept")
+    min_dense_without_concept: float = calibrated("refusal", "min_dense_without_concept")
+    min_lexical_without_concept: float = calibrated("refusal", "min_lexical_without_concept")
+    strong_concept: float = calibrated("refusal", "strong_concept")
 
     def refuse(self, r: Retrieval, question: str = "") -> bool:
         if not r.hits:
@@ -191,34 +186,33 @@ def condense_deterministic(question: str, history: list[tuple[str, str]]) -> str
 
 
 class Assistant:
-    """Answers policy questions over an index with a backend; one instance serves many questions."""
+    """Answers policy questions over an index with a backend; one instance serves many questions.
+
+    Built from settings by `assistant.services.build_assistant`. `index` is a `PolicyIndex` or anything
+    with its reading interface (`live`, `dense`, `sentences`, `embedder`; `tests/fakes.MemoryIndex`).
+    What is done with the backend's answer follows what its class declares: a `verbatim` backend's
+    quotes are used as they are; any other answer is validated, retried once with the errors, and
+    replaced by the verbatim `fallback` (extractive) when it still fails."""
 
     def __init__(
         self,
         settings,
-        index=None,
-        backend=None,
+        index,
+        backend: Backend,
         retriever: Retriever | None = None,
         refusal: RefusalPolicy | None = None,
         k: int = 5,
+        fallback: Backend | None = None,
     ) -> None:
-        from assistant.index import PolicyIndex
-
         self.settings = settings
-        self.index = index or PolicyIndex(settings)
-        self.retriever = retriever or Retriever(self.index)
-        self.backend = backend or get_backend(settings.llm, settings)
+        self.index = index
+        self.retriever = retriever or Retriever(index)
+        self.backend = backend
         self.refusal = refusal or RefusalPolicy()
         self.k = k
-        self._extractive = None
+        self.fallback = fallback or ExtractiveBackend()
 
     # ------------------------------------------------------------------ public
-    def ensure_index(self, progress: Callable[[str, int, int], None] | None = None):
-        """Ingest the shipped corpus when the index is empty (first start); returns the report or None."""
-        if self.index.is_empty():
-            return self.index.ingest(progress=progress)
-        return None
-
     def ask(
         self,
         question: str,
@@ -255,7 +249,7 @@ class Assistant:
             return self._refusal(safe, lang, warnings, standalone, retrieved, started, backend_name)
         text, citations = self._citations(answer, request)
         if any(c.authority != "official" for c in citations):
-            warnings.append(_WARN["supplementary"][lang])
+            warnings.append(message("ask.warn.supplementary", lang))
         return Answer(
             safe,
             text,
@@ -276,7 +270,7 @@ class Assistant:
     def _condense(self, question: str, history: list[tuple[str, str]], lang: str, warnings: list[str]) -> str:
         if not history:
             return question
-        if is_llm(self.backend.name) and hasattr(self.backend, "condense"):
+        if self.backend.can_condense:
             try:
                 return self.backend.condense(question, history, lang)
             except BackendError:
@@ -302,7 +296,7 @@ class Assistant:
             children=children,
             query_vec=None if retrieval.query_vec is None else [float(x) for x in retrieval.query_vec],
             history=history,
-            on_token=on_token,
+            on_token=on_token if self.backend.can_stream else None,
         )
         return request
 
@@ -320,7 +314,7 @@ class Assistant:
 
     def _generate(self, request: AnswerRequest, warnings: list[str]) -> tuple[BackendAnswer, str]:
         backend = self.backend
-        if backend.name == "extractive":
+        if backend.verbatim:
             return backend.generate(self._with_sentences(request)), backend.name
         reason = ""
         for _attempt in range(2):
@@ -336,17 +330,10 @@ class Assistant:
                 return answer, backend.name
             reason = "; ".join(errors[:3])
             request.feedback = errors
-        warnings.append(_WARN["fallback"][request.language].format(reason=reason))
+        warnings.append(message("ask.warn.fallback", request.language, reason=reason))
         request.feedback = []
         request.on_token = None
-        return self._extractive_backend().generate(self._with_sentences(request)), "extractive"
-
-    def _extractive_backend(self):
-        if self._extractive is None:
-            from assistant.backends.extractive import ExtractiveBackend
-
-            self._extractive = ExtractiveBackend()
-        return self._extractive
+        return self.fallback.generate(self._with_sentences(request)), self.fallback.name
 
     def _citations(self, answer: BackendAnswer, request: AnswerRequest) -> tuple[str, list[Citation]]:
         """Renumber markers in order of first use; list only cited passages, each with its quote."""

@@ -1,76 +1,63 @@
-"""Answer backends, picked by name: `extractive` (default), `openai:MODEL`, `ollama:MODEL`, `fake`."""
+"""Answer backends, picked by name from one registry (`ASSISTANT_LLM`): `extractive` (default),
+`openai:MODEL`, `ollama:MODEL`, `fake`.
+
+The Ask pipeline and the drafter choice read what a backend can do from its class (`verbatim`,
+`can_stream`, `can_condense`, `can_draft`; see `Backend`), never from its name.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from assistant.backends.base import AnswerRequest, Backend, BackendAnswer, SentenceInfo
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.backends.fake import FakeBackend
+from assistant.backends.llm import LLMBackend
 from assistant.errors import ConfigError
 
 __all__ = [
-    "get_backend",
-    "get_chat_model",
-    "BACKEND_NAMES",
-    "Backend",
     "AnswerRequest",
+    "Backend",
     "BackendAnswer",
+    "DEFAULT_BACKEND",
     "SentenceInfo",
-    "is_llm",
+    "backend_names",
+    "get_backend",
+    "register_backend",
 ]
 
-BACKEND_NAMES = ("extractive", "openai:MODEL", "ollama:MODEL", "fake")
+DEFAULT_BACKEND = "extractive"
+
+# kind (the part of the name before ':') -> backend class; order is the order of the listed names
+_REGISTRY: dict[str, type[Backend]] = {
+    "extractive": ExtractiveBackend,
+    "openai": LLMBackend,
+    "ollama": LLMBackend,
+    "fake": FakeBackend,
+}
 
 
-def is_llm(name: str) -> bool:
-    return name.split(":", 1)[0] in ("openai", "ollama")
+def register_backend(kind: str, backend: type[Backend]) -> None:
+    """Make `backend` available as `kind` (or `kind:MODEL` when it `takes_model`); replaces a same kind."""
+    if not kind or ":" in kind:
+        raise ValueError(f"a backend kind is a name without ':' (got {kind!r})")
+    _REGISTRY[kind] = backend
 
 
-def get_backend(name: str, settings=None) -> Backend:
-    """A backend instance by name; an unknown name fails with the list of valid names."""
-    kind, _, model = (name or "extractive").partition(":")
-    if kind == "extractive":
-        from assistant.backends.extractive import ExtractiveBackend
-
-        return ExtractiveBackend()
-    if kind == "fake":
-        from assistant.backends.fake import FakeBackend
-
-        return FakeBackend()
-    if kind in ("openai", "ollama"):
-        from assistant.backends.llm import LLMBackend
-
-        if not model:
-            raise ConfigError(f"ASSISTANT_LLM={name!r}: name the model, e.g. '{kind}:llama3.1'.")
-        return LLMBackend(get_chat_model(settings, name), name=name)
-    raise ConfigError(f"ASSISTANT_LLM={name!r} is not a backend; valid names: {', '.join(BACKEND_NAMES)}.")
+def backend_names() -> list[str]:
+    """The valid names, as a user writes them: `extractive`, `openai:MODEL`, …"""
+    return [f"{kind}:MODEL" if cls.takes_model else kind for kind, cls in _REGISTRY.items()]
 
 
-def get_chat_model(settings, name: str | None = None):
-    """A LangChain chat model for `openai:MODEL` (any OpenAI-compatible server) or `ollama:MODEL`."""
-    name = name or settings.llm
-    kind, _, model = name.partition(":")
-    timeout = getattr(settings, "llm_timeout", 60.0)
-    if kind == "openai":
-        from langchain_openai import ChatOpenAI
+def get_backend(name: str | None, settings: Any = None) -> Backend:
+    """A backend instance by registry name (None or '' is the default, extractive).
 
-        if not settings.llm_base_url and not settings.llm_api_key:
-            raise ConfigError(
-                "ASSISTANT_LLM=openai:… needs ASSISTANT_LLM_BASE_URL (your server's /v1 address) "
-                "and/or ASSISTANT_LLM_API_KEY."
-            )
-        return ChatOpenAI(
-            model=model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key or "not-needed",
-            timeout=timeout,
-            max_retries=0,
-            temperature=0,
+    Raises ConfigError for an unknown name (listing the valid names) or a backend that cannot be set
+    up from `settings` (naming the missing setting)."""
+    name = name or DEFAULT_BACKEND
+    cls = _REGISTRY.get(name.partition(":")[0])
+    if cls is None:
+        raise ConfigError(
+            f"ASSISTANT_LLM={name!r} is not a backend; valid names: {', '.join(backend_names())}."
         )
-    if kind == "ollama":
-        from langchain_ollama import ChatOllama
-
-        return ChatOllama(
-            model=model,
-            base_url=settings.llm_base_url or "http://127.0.0.1:11434",
-            temperature=0,
-            client_kwargs={"timeout": timeout},
-        )
-    raise ConfigError(f"ASSISTANT_LLM={name!r} is not an LLM backend (openai:MODEL or ollama:MODEL).")
+    return cls.from_name(name, settings)

@@ -1,14 +1,15 @@
-"""The backend protocol: one required method, `generate`."""
+"""The backend interface: one required method, `generate`, and what a backend can do, declared on its class."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 from assistant.corpus import Passage
 
-__all__ = ["AnswerRequest", "BackendAnswer", "Backend", "SentenceInfo"]
+__all__ = ["AnswerRequest", "BackendAnswer", "Backend", "SentenceInfo", "stream_text"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class AnswerRequest:
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) pairs
     children: dict[int, list[int]] = field(default_factory=dict)  # list intro passage -> its item passages
     feedback: list[str] = field(default_factory=list)  # validation errors of a previous attempt
-    on_token: Callable[[str], None] | None = None  # streaming sink for the UI
+    on_token: Callable[[str], None] | None = None  # streaming sink (set only for backends that can stream)
 
 
 @dataclass
@@ -45,11 +46,35 @@ class BackendAnswer:
     refused: bool = False
 
 
-@runtime_checkable
-class Backend(Protocol):
-    name: str
+class Backend(ABC):
+    """An answer backend. The Ask pipeline reads the class attributes, never the name, to decide what
+    to do with it; backends are picked by name from the registry in `assistant.backends`."""
 
-    def generate(self, request: AnswerRequest) -> BackendAnswer: ...
+    name: str = ""
+    """The name shown as the answer's `backend` (`ask --json`)."""
+    takes_model: ClassVar[bool] = False
+    """Its registry name carries a model, `kind:MODEL` (e.g. `ollama:llama3.1`)."""
+    verbatim: ClassVar[bool] = False
+    """Answers are the passages' own sentences: nothing to validate; gets the sentence vectors."""
+    can_stream: ClassVar[bool] = False
+    """Sends the answer piece by piece to `AnswerRequest.on_token` while generating."""
+    can_condense: ClassVar[bool] = False
+    """Has `condense`, rewriting a follow-up question into a standalone one."""
+    can_draft: ClassVar[bool] = False
+    """Has `chat_model`, a LangChain chat model the LLM drafter can ask for a structured draft."""
+
+    @classmethod
+    def from_name(cls, name: str, settings: Any = None) -> Backend:
+        """The backend for a registry name (`kind` or `kind:MODEL`); raises ConfigError when unusable."""
+        return cls()
+
+    @abstractmethod
+    def generate(self, request: AnswerRequest) -> BackendAnswer:
+        """An answer citing `request.passages` as [n], or `refused=True` (NOT_IN_POLICY)."""
+
+    def condense(self, question: str, history: list[tuple[str, str]], lang: str) -> str:
+        """A standalone version of a follow-up question (only when `can_condense`)."""
+        raise NotImplementedError(f"the backend '{self.name}' cannot condense")
 
 
 def stream_text(chunks: Iterator[str], request: AnswerRequest) -> str:

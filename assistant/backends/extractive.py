@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 
-from assistant.backends.base import AnswerRequest, BackendAnswer
-from assistant.corpus import split_sentences
+from assistant.backends.base import AnswerRequest, Backend, BackendAnswer
+from assistant.text import split_sentences
 
 __all__ = ["ExtractiveBackend", "FRAMING"]
 
@@ -35,10 +35,11 @@ def _stems(text: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(text.lower())}
 
 
-class ExtractiveBackend:
+class ExtractiveBackend(Backend):
     """Select, never write: every sentence of the answer is a verbatim sentence of a cited passage."""
 
     name = "extractive"
+    verbatim = True
 
     def generate(self, request: AnswerRequest) -> BackendAnswer:
         if not request.passages:
@@ -95,7 +96,4 @@ class ExtractiveBackend:
             )
             lines.append(f"- {label}{_FOOTNOTE_REF.sub('', sentence)} [{i + 1}]")
             quotes.setdefault(i + 1, []).append(sentence)
-        text = "\n".join(lines)
-        if request.on_token:
-            request.on_token(text)
-        return BackendAnswer(text=text, quotes=quotes)
+        return BackendAnswer(text="\n".join(lines), quotes=quotes)

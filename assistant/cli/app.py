@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from assistant.cli.errors import error_text
 from assistant.errors import AssistantError
 
 __all__ = ["app", "main"]
@@ -42,7 +43,7 @@ def main() -> None:
     try:
         rc = app(standalone_mode=False)
     except AssistantError as exc:
-        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        typer.secho(f"Error: {error_text(exc)}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

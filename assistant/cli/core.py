@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-__all__ = ["register", "build_assistant"]
+__all__ = ["register", "open_assistant"]
 
 
 def _settings():
@@ -42,25 +42,23 @@ def _progress_printer(console):
     return update, bar
 
 
-def build_assistant(settings=None, *, quiet: bool = False):
-    """An Assistant on the configured index; on first start it provisions the model and ingests corpus/."""
+def open_assistant(settings, *, quiet: bool = False):
+    """`services.build_assistant`, then the first start (model, then the shipped corpus) with its
+    progress on stderr when the index is empty; `quiet` prints nothing (for --json)."""
     from rich.console import Console
 
-    from assistant.ask.pipeline import Assistant
+    from assistant import services
 
-    settings = settings or _settings()
     console = Console(stderr=True, quiet=quiet)
-    assistant = Assistant(settings)
+    assistant = services.build_assistant(settings)
     if assistant.index.is_empty():
         console.print(
             "[bold]First start:[/bold] preparing the embedding model and indexing the policy corpus…"
         )
-        from assistant.embeddings import get_embedder
-
-        get_embedder(settings, progress=lambda msg: console.print(msg))
+        services.load_embedder(settings, notify=console.print)  # says when it provisions the model
         update, bar = _progress_printer(console)
         try:
-            report = assistant.ensure_index(progress=update)
+            report = services.first_start(assistant, progress=update)
         finally:
             bar.stop()
         if report:
@@ -133,7 +131,7 @@ def register(app: typer.Typer) -> None:
 
         settings = _settings()
         clean_question(question, settings.max_question_chars)  # before a first start builds the index
-        assistant = build_assistant(settings, quiet=as_json)
+        assistant = open_assistant(settings, quiet=as_json)
         answer = assistant.ask(question)
         if as_json:
             typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
@@ -148,7 +146,7 @@ def register(app: typer.Typer) -> None:
         from assistant.errors import InputError
 
         console = Console()
-        assistant = build_assistant()
+        assistant = open_assistant(_settings())
         history: list[tuple[str, str]] = []
         console.print("Ask about the learning-analytics policy (Dutch or English). Empty line to stop.")
         while True:
@@ -177,7 +175,7 @@ def register(app: typer.Typer) -> None:
 
         settings = _settings()
         clean_question(query, settings.max_question_chars)  # before a first start builds the index
-        assistant = build_assistant(settings, quiet=as_json)
+        assistant = open_assistant(settings, quiet=as_json)
         result = assistant.search(query, k=k)
         rows = [
             {
@@ -200,8 +198,12 @@ def register(app: typer.Typer) -> None:
             for r in rows:
                 typer.echo(f"{r['rank']:>2}. {r['score']:.3f}  {r['section']}\n    {r['text'][:160]}")
 
-    @app.command(name="eval")
+    eval_app = typer.Typer(name="eval", add_completion=False)
+    app.add_typer(eval_app)
+
+    @eval_app.callback(invoke_without_command=True)
     def eval_cmd(
+        ctx: typer.Context,
         questions: Path = typer.Option(None, "--questions", help="Questions JSONL."),
         descriptions: Path = typer.Option(None, "--descriptions", help="Descriptions JSONL."),
         drafts: Path = typer.Option(None, "--drafts", help="Labelled drafts JSON."),
@@ -210,16 +212,20 @@ def register(app: typer.Typer) -> None:
         thresholds: Path = typer.Option(None, "--thresholds", help="Fail (exit 1) below these thresholds."),
     ):
         """Run the eval suite on the shipped datasets, or on the given ones."""
+        if ctx.invoked_subcommand:
+            return
         from assistant.evals.runner import run_eval
 
+        settings = _settings()
         result, failures = run_eval(
-            _settings(),
+            settings,
             questions=questions,
             descriptions=descriptions,
             drafts=drafts,
             out=out,
             thresholds=thresholds,
             progress=not as_json,
+            build_assistant=lambda: open_assistant(settings, quiet=as_json),
         )
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -229,3 +235,35 @@ def register(app: typer.Typer) -> None:
             print(f"threshold: {f}", file=sys.stderr)
         if failures:
             raise typer.Exit(1)
+
+    @eval_app.command("calibrate")
+    def calibrate_cmd(
+        questions: Path = typer.Option(None, "--questions", help="Questions JSONL, split train/held-out."),
+        descriptions: Path = typer.Option(None, "--descriptions", help="Descriptions JSONL, split likewise."),
+        holdout: Path = typer.Option(None, "--holdout", help="Questions JSONL held out whole."),
+        out: Path = typer.Option(None, "--out", help="Write here, not to assistant/data/calibration.toml."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Print the fit and write nothing."),
+    ):
+        """Fit the tuned constants on a train split, print held-out figures, write calibration.toml."""
+        from assistant.calibration import load_calibration
+        from assistant.errors import ConfigError
+        from assistant.evals.calibrate import calibrate, format_report, write_calibration
+        from assistant.evals.runner import DEFAULT_SETS
+
+        settings = _settings().model_copy(update={"llm": "extractive"})  # the shipped defaults' pipeline
+        try:
+            previous = load_calibration()
+        except ConfigError:
+            previous = None
+        print("Collecting retrieval signals (one pass per question, then cached)…", file=sys.stderr)
+        fitted, before = calibrate(
+            open_assistant(settings),
+            questions=questions or DEFAULT_SETS["questions"],
+            descriptions=descriptions or DEFAULT_SETS["descriptions"],
+            holdout=holdout or DEFAULT_SETS["holdout"],
+            cache_dir=settings.home / "calibration",
+            previous=previous,
+        )
+        typer.echo(format_report(fitted, before, previous))
+        if not dry_run:
+            typer.echo(f"wrote {write_calibration(fitted, out)}")

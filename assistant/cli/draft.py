@@ -34,14 +34,14 @@ def _fail(exc: AssistantError) -> typer.Exit:
 
 
 def _embedder(settings, warnings: list[str]):
-    """The lead's embedder when it loads; otherwise None (cue words only) with a warning."""
+    """The configured embedding model when it loads; otherwise None (cue words only) with a warning."""
     try:
-        from assistant.embeddings import get_embedder
+        from assistant.services import load_embedder
     except ImportError as exc:
         warnings.append(f"Embedding model not available ({exc}); areas ranked by cue words only.")
         return None
     try:
-        return get_embedder(settings)
+        return load_embedder(settings)
     except Exception as exc:  # model missing, not provisioned, offline hub ...
         warnings.append(
             f"Embedding model not loaded ({type(exc).__name__}: {exc}); areas ranked by cue words only."
@@ -50,22 +50,11 @@ def _embedder(settings, warnings: list[str]):
 
 
 def _draft(text: str, project_type: str | None, settings):
-    from assistant.drafting.drafter import draft_from_description, draft_with_llm
+    """The draft of `services.make_draft`, ranked with the embedding model when it loads."""
+    from assistant.services import make_draft
 
     warnings: list[str] = []
-    embedder = _embedder(settings, warnings)
-    result = None
-    if settings.llm and settings.llm != "extractive":
-        try:
-            from assistant.backends import get_chat_model
-
-            chat_model = get_chat_model(settings)
-        except (ImportError, AttributeError, AssistantError) as exc:
-            warnings.append(f"LLM backend '{settings.llm}' not available ({exc}); deterministic draft used.")
-        else:
-            result = draft_with_llm(text, chat_model, project_type, embedder=embedder)
-    if result is None:
-        result = draft_from_description(text, project_type, embedder=embedder)
+    result = make_draft(settings, text, project_type, embedder=_embedder(settings, warnings))
     result.warnings[:0] = warnings
     return result
 
@@ -74,7 +63,7 @@ def _print_draft(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from assistant.checker.rules import check_draft
+    from assistant.checker import check_draft
     from assistant.policy import AREAS
 
     console = Console()
@@ -144,12 +133,12 @@ def _write(path: Path, result, lang: str) -> None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".docx":
-            from assistant.checker.rules import check_draft
+            from assistant.checker import check_draft
             from assistant.exports.draft import draft_to_docx
 
             path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft), lang))
         elif suffix in (".md", ".markdown"):
-            from assistant.checker.rules import check_draft
+            from assistant.checker import check_draft
             from assistant.exports.draft import draft_to_markdown
 
             path.write_text(
@@ -199,7 +188,7 @@ def check_command(
     ),
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
-    from assistant.checker.rules import check_result
+    from assistant.checker import check_result
     from assistant.proposal import load_draft
 
     results: list[dict] = []

@@ -1,46 +1,39 @@
 """Drafters: turn a project idea (Dutch or English) into a `Draft` mapped to the policy.
 
-`draft_from_description` is deterministic and offline: cue words (`_draft_cues.py`) place the idea in
-the policy's structure (group 1-4 x who gets the insight), optionally fused with an embedder's similarity
-to each area's description; it fills only what the text says and leaves the rest empty for the checker.
+`draft_from_description` is deterministic and offline: cue words (`cues.py`, from
+`assistant/data/lexicons/drafting.yaml`) place the idea in the policy's structure (group 1-4 x who gets
+the insight), optionally fused with an embedder's similarity to each area's description (`rank_areas`,
+here); `fields.py` fills only what the text says and leaves the rest empty for the checker.
 `draft_with_llm` asks a LangChain chat model for the same schema (`with_structured_output`),
 validates, retries once with the errors, and falls back to the deterministic draft with a warning.
+Both return a `DraftResult` (`result.py`).
 """
 
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
+from assistant.calibration import DrafterWeights, load_calibration
 from assistant.drafting.cues import (
-    _AUDIENCE,
-    _DATA_LEXICON,
-    _DECIDES,
-    _FACTORS,
-    _GROUPS,
-    _IMPLEMENTATION,
-    _INDIVIDUALS,
-    _LMS,
-    _PURPOSE,
-    _RESEARCH,
-    _ROLES_EN,
-    _ROLES_NL,
-    _SECURITY,
-    _receivers,
+    AUDIENCE_CUES,
+    FACTORS,
+    GROUP_CUES,
+    INDIVIDUALS,
+    Tiers,
+    count_distinct,
+    receivers,
 )
+from assistant.drafting.fields import fill_draft
+from assistant.drafting.result import FIELD_PRINCIPLES, DraftResult, FieldCitation, citations, field_citation
 from assistant.errors import InputError
 from assistant.language import detect_language
-from assistant.policy import AREA_IDS, AREAS, PRINCIPLES, passage_for
-from assistant.proposal import AIInfo, DataItem, Draft, ProjectType, parse_draft
-from assistant.terms import (  # one source for the term lists
-    describes_ai,
-    find_category_terms,
-    is_negated,
-    normalize,
-)
+from assistant.policy import AREA_IDS, AREAS, passage_for
+from assistant.proposal import Draft, ProjectType, parse_draft
+from assistant.terms import is_negated
+from assistant.text import fold
 
 __all__ = [
     "FieldCitation",
@@ -53,102 +46,25 @@ __all__ = [
     "field_citation",
 ]
 
-# Which principle (and so which policy passage) asks for each field of the draft.
-FIELD_PRINCIPLES: dict[str, str] = {
-    "areas": "area",
-    "purposes": "purpose_limitation",
-    "stakeholders": "transparency",
-    "data": "data_categories",
-    "necessity": "necessity",
-    "legal_basis": "legal_basis",
-    "informed_consent": "informed_consent",
-    "ethics_approval": "informed_consent",
-    "retention": "storage_limitation",
-    "privacy_statement": "transparency",
-    "security_measures": "security",
-    "uses_ai": "ai_documentation",
-    "ai": "ai_documentation",
-    "human_in_the_loop": "human_in_the_loop",
-    "privacy_scan": "privacy_scan",
-    "interests_weighed": "fair_balancing",
-    "analysis_validation": "reliable_analyses",
-    "responsible": "accountability",
-}
-
-
-class FieldCitation(BaseModel):
-    """The policy passage that asks for a field."""
-
-    principle: str
-    source: str
-    section: str
-    quote: str
-    text: str
-
-
-class DraftResult(BaseModel):
-    """A draft plus how it was made: ranked areas, citations per filled field, warnings."""
-
-    draft: Draft
-    areas_ranked: list[tuple[str, float]] = Field(
-        default_factory=list, description="Best first, with confidence."
-    )
-    citations: dict[str, FieldCitation] = Field(default_factory=dict)
-    warnings: list[str] = Field(default_factory=list)
-    language: str = "nl"
-    method: str = "deterministic"
-
-    def to_dict(self) -> dict:
-        """Exchange format v1 plus the extra fields `areas_ranked`, `citations`, `warnings`."""
-        data = self.draft.model_dump(mode="json")
-        data["areas_ranked"] = [{"id": a, "confidence": round(c, 3)} for a, c in self.areas_ranked]
-        data["citations"] = {k: v.model_dump() for k, v in self.citations.items()}
-        data["warnings"] = list(self.warnings)
-        return data
-
-
-def field_citation(field: str) -> FieldCitation | None:
-    """The passage that asks for `field` ('areas.1a' gives the area's own passage); None for title etc."""
-    if field.startswith("areas."):
-        area = AREAS.get(field.split(".", 1)[1])
-        if area is None:
-            return None
-        principle, ref = "area", area.ref
-    elif field in FIELD_PRINCIPLES:
-        principle = FIELD_PRINCIPLES[field]
-        ref = PRINCIPLES[principle].ref
-    else:
-        return None
-    passage = passage_for(ref)
-    return FieldCitation(
-        principle=principle,
-        source=passage.source,
-        section=passage.section,
-        quote=ref.quote or passage.text,
-        text=passage.text,
-    )
-
-
 # --------------------------------------------------------------------------- lexical scores
 
 _GROUP_OF = {area_id: area.group for area_id, area in AREAS.items()}
 
 
-def _count(pattern: re.Pattern, norm: str, cap: int = 4) -> int:
-    return min(len(set(pattern.findall(norm))), cap)
+def _tiered(cues: Tiers, folded: str, cap: float) -> float:
+    return min(cap, 2.0 * count_distinct(cues.strong, folded) + count_distinct(cues.weak, folded))
 
 
-def _tiered(patterns: tuple[re.Pattern, re.Pattern], norm: str, cap: float) -> float:
-    strong, weak = patterns
-    return min(cap, 2.0 * _count(strong, norm) + _count(weak, norm))
-
-
-def _lexical_scores(norm: str) -> dict[str, float]:
-    g = {k: _tiered(p, norm, cap=6.0) for k, p in _GROUPS.items()}
-    links = _receivers(norm)
-    a = {k: min(1.5, _count(p[0], norm) + links[k] + 0.5 * _count(p[1], norm)) for k, p in _AUDIENCE.items()}
-    f = min(_count(_FACTORS, norm), 3)
-    i = min(len({m.group(0) for m in _INDIVIDUALS.finditer(norm) if not is_negated(norm, m.start())}), 3)
+def _lexical_scores(folded: str) -> dict[str, float]:
+    """Per area, the cue score of a `fold`ed text: group cues x (base + who receives the insight)."""
+    g = {k: _tiered(p, folded, cap=6.0) for k, p in GROUP_CUES.items()}
+    links = receivers(folded)
+    a = {
+        k: min(1.5, count_distinct(p.strong, folded) + links[k] + 0.5 * count_distinct(p.weak, folded))
+        for k, p in AUDIENCE_CUES.items()
+    }
+    f = min(count_distinct(FACTORS, folded), 3)
+    i = min(len({m.group(0) for m in INDIVIDUALS.finditer(folded) if not is_negated(folded, m.start())}), 3)
     raw = {
         "1a": g[1] * (0.3 + a["students"]),
         "1b": g[1] * (0.3 + a["teachers"] + 0.5 * a["advisors"]),
@@ -162,8 +78,8 @@ def _lexical_scores(norm: str) -> dict[str, float]:
     }
     # The policy's own words for each area (policy.AREAS terms, then the broader cues) break ties.
     for area_id, area in AREAS.items():
-        terms = sum(1 for t in area.terms if normalize(t) in norm)
-        cues = sum(1 for t in area.cues if normalize(t) in norm)
+        terms = len(area.terms_in(folded))
+        cues = len(area.cues_in(folded))
         raw[area_id] += 0.3 * terms + 0.05 * cues
     return raw
 
@@ -171,7 +87,6 @@ def _lexical_scores(norm: str) -> dict[str, float]:
 # --------------------------------------------------------------------------- embedder fusion
 
 _AREA_VECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_EMBED_WEIGHT = 0.2
 
 
 def _area_texts() -> list[str]:
@@ -193,25 +108,27 @@ def _embedding_scores(text: str, embedder: Any) -> dict[str, float]:
 
 
 def rank_areas(
-    text: str, *, embedder: Any = None, threshold: float = 0.5, cross_group: float = 0.75
+    text: str, *, embedder: Any = None, weights: DrafterWeights | None = None
 ) -> tuple[list[tuple[str, float]], list[str]]:
     """All areas ranked best first with a confidence (summing to 1), and the chosen set.
 
-    The chosen set holds every area of the best area's group scoring at least `threshold` x the best
+    The chosen set holds every area of the best area's group scoring at least `same_group` x the best
     score (1a and 1b, 4a and 4b often go together) and areas of another group scoring at least
     `cross_group` x the best, so a description that spans two areas gets both. With an embedder, the
     min-max scaled cosine similarity of the description to each area's policy text is mixed in (weight
-    `_EMBED_WEIGHT`); without one, or when no cue word matches at all, the other signal decides alone.
+    `embed_weight`); without one, or when no cue word matches at all, the other signal decides alone.
+    The three `weights` default to `[drafter]` of `assistant/data/calibration.toml`, fitted by
+    `assistant eval calibrate` on the train split of `evals/descriptions.jsonl`.
     """
-    norm = normalize(text)
-    lexical = _lexical_scores(norm)
+    w = weights or load_calibration().drafter
+    lexical = _lexical_scores(fold(text))
     top = max(lexical.values())
     fused = {a: (s / top if top > 0 else 0.0) for a, s in lexical.items()}
     if embedder is not None:
         sims = _embedding_scores(text, embedder)
         lo, hi = min(sims.values()), max(sims.values())
         scaled = {a: (s - lo) / (hi - lo) if hi > lo else 0.0 for a, s in sims.items()}
-        weight = _EMBED_WEIGHT if top > 0 else 1.0
+        weight = w.embed_weight if top > 0 else 1.0
         fused = {a: (1 - weight) * fused[a] + weight * scaled[a] for a in AREA_IDS}
     order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
     total = sum(fused.values())
@@ -221,152 +138,9 @@ def rank_areas(
     chosen = [
         a
         for a in order
-        if best > 0 and fused[a] >= (threshold if _GROUP_OF[a] == group else cross_group) * best
+        if best > 0 and fused[a] >= (w.same_group if _GROUP_OF[a] == group else w.cross_group) * best
     ][:3]
     return ranked, chosen
-
-
-# --------------------------------------------------------------------------- filling the draft
-
-
-def _sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", " ".join(text.split()))
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _first_clause(text: str, limit: int = 80) -> str:
-    first = _sentences(text)[0] if text.strip() else ""
-    first = first.rstrip(".!?")
-    if len(first) <= limit:
-        return first
-    cut = first[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "..."
-
-
-def _data_items(text: str, norm: str, lang: str) -> list[DataItem]:
-    systems = [m.group(1) for m in _LMS.finditer(norm)]
-    lms = next((s for s in systems if s not in ("osiris",)), "")
-    sis = "osiris" if "osiris" in systems else ""
-    items: list[DataItem] = []
-    for pattern, nl, en, kind in _DATA_LEXICON:
-        if pattern.search(norm):
-            source = {"lms": lms, "sis": sis}.get(kind, "")
-            items.append(
-                DataItem(
-                    name=nl if lang == "nl" else en,
-                    category="general",
-                    source=source.capitalize() if source else "",
-                )
-            )
-    seen: set[str] = set()
-    for hit in find_category_terms(text):
-        if hit.term not in seen:
-            seen.add(hit.term)
-            items.append(DataItem(name=hit.term, category=hit.category, source=""))
-    return items
-
-
-def _fill(
-    text: str,
-    project_type: ProjectType | None,
-    ranked: list[tuple[str, float]],
-    chosen: list[str],
-    warnings: list[str],
-) -> Draft:
-    norm = normalize(text)
-    lang = detect_language(text)
-    sentences = _sentences(text)
-    if project_type is None:
-        research, implementation = _count(_RESEARCH, norm), _count(_IMPLEMENTATION, norm)
-        project_type = "research" if research > implementation else "implementation"
-        warnings.append(
-            f"Project type '{project_type}' guessed from the text; choose the project type (CLI: --type) to be sure."
-        )
-    purposes = sentences[:1] + [s for s in sentences[1:] if _PURPOSE.search(normalize(s))][:2]
-    roles = _ROLES_NL if lang == "nl" else _ROLES_EN
-    stakeholders = [roles["students"]] + [
-        roles[k] for k in ("teachers", "advisors", "directors") if _AUDIENCE[k][0].search(norm)
-    ]
-    ai_terms = describes_ai(text, chosen)
-    uses_ai = bool(ai_terms) or any(a.startswith("4") for a in chosen)
-    human = next(
-        (
-            s
-            for s in sentences
-            if _AUDIENCE["advisors"][0].search(normalize(s)) or _AUDIENCE["teachers"][1].search(normalize(s))
-        ),
-        "",
-    )
-    human = human if human and _DECIDES.search(normalize(human)) else ""
-    draft = Draft(
-        title=_first_clause(text),
-        summary=" ".join(text.split()),
-        project_type=project_type,
-        areas=chosen,
-        purposes=purposes,
-        stakeholders=stakeholders,
-        data=_data_items(text, norm, lang),
-        uses_ai=uses_ai,
-        ai=AIInfo() if uses_ai else None,
-        human_in_the_loop=human,
-        legal_basis=_legal_basis(norm),
-        informed_consent=True if re.search(r"informed consent|geinformeerde toestemming", norm) else None,
-        privacy_statement=True
-        if re.search(r"privacyverklaring|privacy statement|privacy notice", norm)
-        else None,
-        security_measures=[
-            (nl if lang == "nl" else en)
-            for pattern, nl, en in _SECURITY
-            if (m := pattern.search(norm)) and not is_negated(norm, m.start())
-        ],
-    )
-    if uses_ai:
-        why = f"'{ai_terms[0]}'" if ai_terms else "area 4 works with predictive models"
-        warnings.append(
-            f"AI use detected ({why}): document models, training data and decision process, "
-            "involve the AI officer and check the AI Act's prohibited practices."
-        )
-    for item in draft.data:
-        if item.category != "general":
-            warnings.append(
-                f"'{item.name}' looks like {item.category} personal data, which is outside the scope "
-                "of LA: leave it out."
-            )
-    if not chosen:
-        warnings.append("No application area recognised: say who gets insight into what, and when.")
-    elif ranked[0][1] < 0.2:
-        warnings.append("The area mapping is uncertain; check the areas.")
-    return draft
-
-
-def _legal_basis(norm: str) -> str | None:
-    if re.search(r"algemeen belang|public interest|publieke taak|public task", norm):
-        return "public_interest"
-    if re.search(
-        r"(?<!informed )(?<!geinformeerde )(toestemming|consent) (als|as) (grondslag|(legal|lawful) basis)",
-        norm,
-    ):
-        return "consent"
-    return None
-
-
-def _citations(draft: Draft) -> dict[str, FieldCitation]:
-    out: dict[str, FieldCitation] = {}
-    filled = {
-        name
-        for name in FIELD_PRINCIPLES
-        if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"
-    }
-    for name in FIELD_PRINCIPLES:
-        if name in filled:
-            cite = field_citation(name)
-            if cite:
-                out[name] = cite
-    for area in draft.areas:
-        cite = field_citation(f"areas.{area}")
-        if cite:
-            out[f"areas.{area}"] = cite
-    return out
 
 
 def draft_from_description(
@@ -377,11 +151,11 @@ def draft_from_description(
         raise InputError("The description is empty: describe the project idea in a few sentences.")
     warnings: list[str] = []
     ranked, chosen = rank_areas(text, embedder=embedder)
-    draft = _fill(text, project_type, ranked, chosen, warnings)
+    draft = fill_draft(text, project_type, ranked, chosen, warnings)
     return DraftResult(
         draft=draft,
         areas_ranked=ranked,
-        citations=_citations(draft),
+        citations=citations(draft),
         warnings=warnings,
         language=detect_language(text),
     )
@@ -435,7 +209,7 @@ def _llm_result(draft: Draft, fallback: DraftResult) -> DraftResult:
     return DraftResult(
         draft=draft,
         areas_ranked=ranked,
-        citations=_citations(draft),
+        citations=citations(draft),
         warnings=warnings,
         language=fallback.language,
         method="llm",

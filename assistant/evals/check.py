@@ -1,54 +1,28 @@
 """Scoring of the drafter (area mapping) and the checker (blocker/major principles) on labelled data.
 
-Evals are data: `evals/descriptions.jsonl` lines `{"id", "description", "areas"}` and `evals/drafts.json`
-cases `{"id", "draft", "expected", "note"}`. The functions here are pure scoring; the eval runner and
-`assistant eval` load the files and print the reports.
+Evals are data: `evals/descriptions.jsonl` lines `{"id", "description", "areas"}` (`DescriptionCase`) and
+`evals/drafts.json` cases `{"id", "draft", "expected", "note"}` (`DraftCase`), read by
+`datasets.load_cases`. The functions here are pure scoring; the eval runner and `assistant eval` load the
+files and print the reports.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.evals.datasets import DescriptionCase, DraftCase, as_case
+from assistant.language import detect_language
 from assistant.policy import PRINCIPLE_KEYS
 
-__all__ = ["load_descriptions", "load_draft_cases", "evaluate_descriptions", "evaluate_drafts", "jaccard"]
+__all__ = ["evaluate_descriptions", "evaluate_drafts", "jaccard"]
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     """|A ∩ B| / |A ∪ B|; two empty sets count as equal (1.0)."""
     sa, sb = set(a), set(b)
     return 1.0 if not sa and not sb else len(sa & sb) / len(sa | sb)
-
-
-def load_descriptions(path: str | Path) -> list[dict]:
-    """Read a JSONL description set; every line needs `id`, `description` and `areas`."""
-    rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}).") from None
-        if not isinstance(row, dict) or not {"id", "description", "areas"} <= set(row):
-            raise InputError(f"{path}:{n}: expected an object with id, description and areas.")
-        rows.append(row)
-    return rows
-
-
-def load_draft_cases(path: str | Path) -> list[dict]:
-    """Read a labelled draft set: a JSON list of `{id, draft, expected, note}`."""
-    try:
-        cases = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as JSON ({exc}).") from None
-    if not isinstance(cases, list) or not all(isinstance(c, dict) and "draft" in c for c in cases):
-        raise InputError(f"{path}: expected a JSON list of objects with 'draft' and 'expected'.")
-    return cases
 
 
 def _ranked_and_set(out: Any) -> tuple[list[str], list[str]]:
@@ -72,19 +46,21 @@ def _split(results: list[dict]) -> dict:
     }
 
 
-def evaluate_descriptions(rows: Iterable[dict], drafter_fn: Callable[[str], Any]) -> dict:
-    """First-ranked-area accuracy and mean Jaccard of the chosen area set, overall and per language."""
-    from assistant.drafting.drafter import detect_language
+def evaluate_descriptions(rows: Iterable[DescriptionCase | dict], drafter_fn: Callable[[str], Any]) -> dict:
+    """First-ranked-area accuracy and mean Jaccard of the chosen area set, overall and per language.
 
+    `rows` are `DescriptionCase`s (dicts are validated); `drafter_fn` maps a description to a
+    `DraftResult`, a draft-like dict or a ranked list of area ids."""
     results = []
-    for row in rows:
-        out = drafter_fn(row["description"])
+    for n, row in enumerate(rows, 1):
+        row = as_case(row, DescriptionCase, f"description {n}")
+        out = drafter_fn(row.description)
         ranked, chosen = _ranked_and_set(out)
-        expected = [str(a).lower() for a in row.get("areas", [])]
-        language = row.get("language") or detect_language(row["description"])
+        expected = list(row.areas)
+        language = row.language or detect_language(row.description)
         results.append(
             {
-                "id": row.get("id"),
+                "id": row.id,
                 "areas": ranked,
                 "chosen": chosen,
                 "expected": expected,
@@ -101,18 +77,22 @@ def evaluate_descriptions(rows: Iterable[dict], drafter_fn: Callable[[str], Any]
     return {"metrics": metrics, "results": results}
 
 
-def evaluate_drafts(cases: Iterable[dict]) -> dict:
-    """Recall and precision of the principles with blocker/major findings against the expected ones."""
-    from assistant.checker.rules import check_draft, passed
+def evaluate_drafts(cases: Iterable[DraftCase | dict]) -> dict:
+    """Recall and precision of the principles with blocker/major findings against the expected ones.
+
+    `cases` are `DraftCase`s (dicts are validated); a draft the checker cannot parse counts as no
+    finding and keeps its error in the result."""
+    from assistant.checker import check_draft, passed
     from assistant.proposal import parse_draft
 
     results = []
     counts = {p: {"tp": 0, "fp": 0, "fn": 0} for p in PRINCIPLE_KEYS}
-    for case in cases:
-        expected = set(case.get("expected", []))
+    for n, case in enumerate(cases, 1):
+        case = as_case(case, DraftCase, f"draft case {n}")
+        expected = set(case.expected)
         error = None
         try:
-            findings = check_draft(parse_draft(case["draft"], source=str(case.get("id", "draft"))))
+            findings = check_draft(parse_draft(case.draft, source=case.id))
             predicted = {f.principle for f in findings if f.severity in ("blocker", "major")}
             ok = passed(findings)
         except InputError as exc:
@@ -122,7 +102,7 @@ def evaluate_drafts(cases: Iterable[dict]) -> dict:
             c["tp" if p in predicted and p in expected else "fp" if p in predicted else "fn"] += 1
         results.append(
             {
-                "id": case.get("id"),
+                "id": case.id,
                 "expected": sorted(expected),
                 "predicted": sorted(predicted),
                 "missed": sorted(expected - predicted),

@@ -1,7 +1,4 @@
-"""The eval report: `report.md` with Markdown tables and PNG plots (matplotlib, imported when plotting).
-
-`write_report` is re-exported by `evals.py`, where callers import it from.
-"""
+"""The eval report: `report.md` with Markdown tables and PNG plots (matplotlib, imported when plotting)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 from assistant.config import PACKAGE_ROOT
 
@@ -46,10 +47,16 @@ def run_eval(
     out=None,
     thresholds=None,
     progress: bool = False,
-    assistant=None,
+    assistant: Any = None,
+    build_assistant: Callable[[], Any] | None = None,
 ) -> tuple[dict, list[str]]:
-    """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set."""
-    import assistant.evals.metrics as evals
+    """Returns ({"metrics": {...}, "results": [...]}, threshold failures). No flags = every shipped set.
+
+    The question and description sets run through `assistant` (an `Assistant`), or the one
+    `build_assistant()` returns, called only when such a set is chosen (the caller builds it, e.g. with
+    `assistant.services.build_assistant`). Raises ValueError when such a set is chosen without either."""
+    from assistant.evals.datasets import DescriptionCase, DraftCase, QuestionCase, load_cases
+    from assistant.evals.metrics import run_questions
 
     chosen = {
         k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v
@@ -65,9 +72,11 @@ def run_eval(
     embedder = None
     if {"questions", "holdout", "descriptions"} & set(chosen):
         if assistant is None:
-            from assistant.cli.core import build_assistant
-
-            assistant = build_assistant(settings, quiet=not progress)
+            if build_assistant is None:
+                raise ValueError(
+                    "run_eval needs `assistant` or `build_assistant` for question/description sets"
+                )
+            assistant = build_assistant()
         embedder = assistant.index.embedder
 
     def ask_fn(question: str, history: list[str]) -> dict:
@@ -79,9 +88,9 @@ def run_eval(
             continue
         from assistant.corpus import load_passages
 
-        rows = evals.load_jsonl(chosen[name])
+        rows = load_cases(chosen[name], QuestionCase)
         corpus_texts = [p.text for p in assistant.retriever.passages] + [p.text for p in load_passages()]
-        q_out = evals.run_questions(rows, ask_fn, corpus_texts=corpus_texts, progress=_bar(name, progress))
+        q_out = run_questions(rows, ask_fn, corpus_texts=corpus_texts, progress=_bar(name, progress))
         metrics[name] = q_out["metrics"]["questions"]
         if name == "questions":
             results.extend(q_out["results"])
@@ -92,7 +101,7 @@ def run_eval(
         from assistant.drafting.drafter import draft_from_description
         from assistant.evals.check import evaluate_descriptions
 
-        rows = evals.load_jsonl(chosen["descriptions"])
+        rows = load_cases(chosen["descriptions"], DescriptionCase)
         d_out = evaluate_descriptions(rows, lambda text: draft_from_description(text, embedder=embedder))
         metrics["descriptions"] = d_out["metrics"]
         output["description_results"] = d_out["results"]
@@ -100,18 +109,21 @@ def run_eval(
             results.extend(d_out["results"])
 
     if "drafts" in chosen:
-        import json
-
         from assistant.evals.check import evaluate_drafts
 
-        cases = json.loads(Path(chosen["drafts"]).read_text(encoding="utf-8"))
-        c_out = evaluate_drafts(cases)
+        c_out = evaluate_drafts(load_cases(chosen["drafts"], DraftCase))
         metrics["drafts"] = c_out["metrics"]
         output["draft_results"] = c_out["results"]
         if len(chosen) == 1:
             results.extend(c_out["results"])
 
     if out:
-        evals.write_report(output, out)
-    failures = evals.check_thresholds(metrics, thresholds) if thresholds else []
+        from assistant.evals.report import write_report
+
+        write_report(output, out)
+    if not thresholds:
+        return output, []
+    from assistant.evals.thresholds import check_thresholds
+
+    failures = check_thresholds(metrics, thresholds)
     return output, failures

@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.checker.rules import Finding
+from assistant.checker import Finding
 from assistant.policy import AREAS, PRINCIPLES, SOURCE, TOPICS, Ref
 from assistant.proposal import Draft
 

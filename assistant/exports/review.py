@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
-from assistant.review.service import ProposalView
+from assistant.review.models import ProposalView
 
 __all__ = [
     "FORMATS",
@@ -268,32 +268,34 @@ def default_filename(view: ProposalView, fmt: str) -> str:
 
 def safe_output_path(out: str | os.PathLike, fmt: str, folder: str | os.PathLike | None = None) -> Path:
     """Where to write: inside `folder` when one is given (no `..`, absolute path or symlink escaping it),
-    never a directory, and with a suffix that matches the format."""
+    never a directory, and with a suffix that matches the format. Raises InputError (`field` out or
+    format) for a path or format it refuses."""
     if fmt not in FORMATS:
-        raise InputError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+        raise InputError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.", field="format")
     if "\x00" in str(out):  # Path.resolve() would raise ValueError
-        raise InputError("The output file name contains a NUL character.")
+        raise InputError("The output file name contains a NUL character.", field="out")
     raw = Path(out).expanduser()
     if not str(out).strip():
-        raise InputError("An output file is required (--out FILE).")
+        raise InputError(key="error.export.out_required", field="out")
     if folder is not None:
         base = Path(folder).expanduser().resolve()
         if not base.is_dir():
             raise InputError(f"Export folder {base} does not exist.")
         target = (base / raw).resolve()
         if not target.is_relative_to(base) or target == base:
-            raise InputError(f"Output path {out} is outside the export folder {base}.")
+            raise InputError(f"Output path {out} is outside the export folder {base}.", field="out")
     else:
         target = raw.resolve()
     if target.is_dir():
-        raise InputError(f"Output path {target} is a directory; give a file name.")
+        raise InputError(f"Output path {target} is a directory; give a file name.", field="out")
     if target.suffix.lower() not in FORMATS[fmt]:
         raise InputError(
             f"Output file {target.name} does not match format {fmt}; "
-            f"use a {' or '.join(FORMATS[fmt])} file name."
+            f"use a {' or '.join(FORMATS[fmt])} file name.",
+            field="out",
         )
     if target.parent.exists() and not target.parent.is_dir():
-        raise InputError(f"{target.parent} is not a folder.")
+        raise InputError(f"{target.parent} is not a folder.", field="out")
     return target
 
 

@@ -1,7 +1,7 @@
-"""The views the review workflow returns: proposal, findings with verdicts, action plan, history.
+"""The review workflow's vocabulary (statuses, verdicts, decisions) and the views it returns:
+proposal, findings with verdicts, action plan, history.
 
-Plain pydantic models, no database types; `review.py` builds them from the store's rows and
-re-exports them.
+Plain pydantic models, no database types; `views.py` builds them from the store's rows.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 __all__ = [
+    "STATUSES",
+    "VERDICTS",
+    "DECISIONS",
     "Citation",
     "Evaluation",
     "FindingView",
@@ -22,6 +25,13 @@ __all__ = [
     "ProposalSummary",
     "ProposalView",
 ]
+
+STATUSES = ("submitted", "in_review", "approved", "changes_requested", "rejected")
+"""A proposal's statuses: submitted -> in_review -> approved | changes_requested | rejected."""
+VERDICTS = ("acceptable", "improvable", "to_fix")
+"""A reviewer's verdict on one finding."""
+DECISIONS = ("approved", "changes_requested", "rejected")
+"""A reviewer's decision on one version (the statuses a decision leads to)."""
 
 
 class Citation(BaseModel):

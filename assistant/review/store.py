@@ -244,13 +244,17 @@ def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
 
 
 class Store:
-    """Database access for the review workflow. Use `read()` / `write()` sessions; `close()` at the end."""
+    """Database access for the review workflow. Use `read()` / `write()` sessions; `close()` at the end.
+
+    `url` is a SQLAlchemy URL (the `db_url` setting); a URL that does not parse raises ConfigError
+    with `field="db_url"`. `busy_timeout_ms` is how long SQLite waits for another writer's lock.
+    """
 
     def __init__(self, url: str, *, busy_timeout_ms: int = 15000, migrate: bool = True) -> None:
         try:
             parsed = make_url(url)
         except Exception as exc:
-            raise ConfigError(f"ASSISTANT_DB_URL is not a valid SQLAlchemy URL: {url!r} ({exc})") from None
+            raise ConfigError(key="error.store.bad_url", field="db_url", url=repr(url), reason=exc) from None
         self.url = parsed
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.engine = _sqlite_engine(parsed, busy_timeout_ms) if self.is_sqlite else create_engine(parsed)
@@ -294,9 +298,7 @@ class Store:
             except OperationalError as exc:
                 session.rollback()
                 if "locked" in str(exc) or "busy" in str(exc):
-                    raise ConflictError(
-                        "The review database is busy (another change is being written); try again."
-                    ) from exc
+                    raise ConflictError(key="error.store.busy") from exc
                 raise
             except BaseException:
                 session.rollback()
@@ -347,7 +349,5 @@ class Store:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            raise ConflictError(
-                f"Proposal {proposal_id} was changed meanwhile by someone else; reload and try again."
-            )
+            raise ConflictError(key="error.store.changed", id=proposal_id)
         return expected + 1

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.checker.rules import check_draft
-from assistant.drafting.drafter import draft_from_description, draft_with_llm
+from assistant.checker import check_draft
 from assistant.errors import AssistantError, InputError
 from assistant.exports.draft import draft_to_docx, draft_to_markdown
 from assistant.policy import AREAS, passage_for
@@ -29,14 +28,10 @@ _MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 
 def _make_draft(description: str, project_type: str | None) -> None:
-    from assistant.backends import get_chat_model, is_llm
+    from assistant.services import make_draft
 
     s = state.settings()
-    embedder = state.embedder(s)
-    if is_llm(s.llm):
-        result = draft_with_llm(description, get_chat_model(s), project_type, embedder=embedder)
-    else:
-        result = draft_from_description(description, project_type, embedder=embedder)
+    result = make_draft(s, description, project_type, embedder=state.embedder(s))
     load_draft_into_form(
         result.draft,
         {

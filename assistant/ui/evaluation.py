@@ -72,7 +72,7 @@ class _CountingAssistant:
 
 
 def _run(s) -> None:
-    from assistant.evals.metrics import load_jsonl
+    from assistant.evals.datasets import load_jsonl
     from assistant.evals.runner import DEFAULT_SETS, run_eval
 
     total = len(load_jsonl(DEFAULT_SETS["questions"])) if DEFAULT_SETS["questions"].exists() else 0

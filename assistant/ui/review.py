@@ -15,9 +15,9 @@ import streamlit as st
 from assistant.errors import AssistantError, ConflictError
 from assistant.exports.review import default_filename, mime_type, render_docx, render_markdown
 from assistant.proposal import DRAFT_FIELDS
-from assistant.review.service import DECISIONS, STATUSES, VERDICTS, ProposalView
+from assistant.review.models import DECISIONS, STATUSES, VERDICTS, ProposalView
 from assistant.ui import state
-from assistant.ui.i18n import translate
+from assistant.ui.i18n import error_text, translate
 from assistant.ui.render import escape_md
 from assistant.ui.state import Identity, t
 from assistant.ui.widgets import SEVERITY_ICON, finding_details
@@ -33,13 +33,14 @@ def _service():
 
 
 def _run(action: Callable[[], object], ok: str) -> None:
-    """Do a review action inside a callback; the outcome is shown on the next draw."""
+    """Do a review action inside a callback; the outcome is shown on the next draw, in the UI's
+    language with the fields named by their widget labels."""
     try:
         action()
     except ConflictError as exc:
-        st.session_state[_FLASH] = ("conflict", str(exc))
+        st.session_state[_FLASH] = ("conflict", error_text(exc, state.lang()))
     except AssistantError as exc:
-        st.session_state[_FLASH] = ("error", str(exc))
+        st.session_state[_FLASH] = ("error", error_text(exc, state.lang()))
     else:
         st.session_state[_FLASH] = ("success", ok)
 
@@ -195,6 +196,7 @@ def _verdict_form(view: ProposalView, f) -> None:
             format_func=state.labeler("verdict."),
         )
         st.text_input(t("review.comment"), key=f"{key}.comment", help=t("review.comment_help"))
+        st.caption(t("review.plan_note"))
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("review.action"), key=f"{key}.action")
         c2.text_input(t("review.owner"), key=f"{key}.owner")

@@ -95,9 +95,9 @@ def _key(s: Settings, *exclude: str) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _assistant(key: str, _settings: Settings):
-    from assistant.ask.pipeline import Assistant
+    from assistant.services import build_assistant
 
-    return Assistant(_settings)
+    return build_assistant(_settings)
 
 
 def assistant(s: Settings):
@@ -169,17 +169,17 @@ def _warm_up(key: str, _assistant) -> threading.Thread:
 
 
 def _first_start(a, s: Settings) -> None:
-    from assistant.embeddings import get_embedder
+    from assistant.services import first_start, load_embedder
 
     with st.status(t("setup.status"), expanded=True) as status:
         st.write(t("setup.model"))
-        get_embedder(s)
+        load_embedder(s)  # before the progress bar: the ingest's bar starts after the model is ready
         bar = st.progress(0.0)
 
         def progress(stage: str, done: int, total: int) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=t("setup.indexing", stage=stage))
 
-        report = a.ensure_index(progress=progress)
+        report = first_start(a, progress=progress)
         if report is None:
             status.update(state="complete", expanded=False)
             return

@@ -1,0 +1,145 @@
+"""Labelled term lists of the drafter (`assistant/data/drafting-items.yaml`) and the data items they give.
+
+A labelled list is a lexicon term group (`assistant.lexicon.TermGroup`, with its `source`) plus the
+Dutch and English label the drafter writes into the draft when one of its terms occurs: a data item
+(and the kind of system it comes from), a security measure, or a stakeholder role's name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import ConfigError
+from assistant.lexicon import TermGroup, compile_terms
+from assistant.proposal import DataItem
+from assistant.terms import find_category_terms, is_negated
+from assistant.text import fold
+
+__all__ = [
+    "Labelled",
+    "DataItemTerms",
+    "Systems",
+    "RoleNames",
+    "DraftingItems",
+    "load_items",
+    "data_items",
+    "security_measures",
+    "stakeholder_name",
+]
+
+
+class Labelled(TermGroup):
+    """A term group with the label it puts in a draft, in Dutch and English."""
+
+    name_nl: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        """The label in `lang` ('nl' or 'en'; anything else gives English)."""
+        return self.name_nl if lang == "nl" else self.name_en
+
+
+class DataItemTerms(Labelled):
+    """A kind of general personal data, found by its terms."""
+
+    system: Literal["lms", "sis", ""] = ""
+    """Where it comes from: the learning environment ('lms'), the student information system ('sis'),
+    or not said; the item's source is then the system of that kind the text names, if any."""
+
+
+class Systems(BaseModel):
+    """Names of the systems data items come from, per kind; an item takes the first one the text names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lms: TermGroup
+    """Learning environments and assessment platforms (Brightspace, ...)."""
+    sis: TermGroup
+    """The student information system (Osiris)."""
+
+
+class RoleNames(BaseModel):
+    """A stakeholder role's name in a draft."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name_nl: str
+    name_en: str
+
+
+class DraftingItems(BaseModel):
+    """The file `assistant/data/drafting-items.yaml`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str
+    systems: Systems
+    data_items: tuple[DataItemTerms, ...]
+    security_measures: tuple[Labelled, ...]
+    stakeholders: dict[str, RoleNames]
+    """Keyed by the roles of `assistant.drafting.cues.ROLES`."""
+
+
+@cache
+def load_items() -> DraftingItems:
+    """The labelled lists, validated; raises `ConfigError` naming the file when it is missing or invalid."""
+    path = resources.files("assistant") / "data" / "drafting-items.yaml"
+    try:
+        return DraftingItems.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"the drafter's item lists are missing: {path}") from exc
+    except Exception as exc:  # yaml or validation errors: a broken package file
+        raise ConfigError(f"the drafter's item lists ({path}) are invalid: {exc}") from exc
+
+
+@cache
+def _patterns(kind: Literal["systems", "data", "security"]) -> tuple[re.Pattern, ...]:
+    items = load_items()
+    groups = {
+        "systems": (items.systems.lms, items.systems.sis),
+        "data": items.data_items,
+        "security": items.security_measures,
+    }
+    return tuple(compile_terms(g.terms) for g in groups[kind])
+
+
+def data_items(text: str, lang: str) -> list[DataItem]:
+    """The data items `text` mentions, labelled in `lang`: the general ones of the item list first (in
+    list order, with the system the text names as source), then each special or sensitive term that
+    `assistant.terms.find_category_terms` finds (not negated), once, with its category."""
+    folded = fold(text)
+    lms_names, sis_names = _patterns("systems")
+    lms, sis = lms_names.search(folded), sis_names.search(folded)
+    source = {"lms": lms.group(0) if lms else "", "sis": sis.group(0) if sis else "", "": ""}
+    items = [
+        DataItem(name=item.name(lang), category="general", source=source[item.system].capitalize())
+        for item, pattern in zip(load_items().data_items, _patterns("data"), strict=True)
+        if pattern.search(folded)
+    ]
+    seen: set[str] = set()
+    for hit in find_category_terms(text):
+        if hit.term not in seen:
+            seen.add(hit.term)
+            items.append(DataItem(name=hit.term, category=hit.category, source=""))
+    return items
+
+
+def security_measures(folded: str, lang: str) -> list[str]:
+    """The security measures a `fold`ed text states (a negated mention does not count), labelled in `lang`."""
+    return [
+        measure.name(lang)
+        for measure, pattern in zip(load_items().security_measures, _patterns("security"), strict=True)
+        if (m := pattern.search(folded)) and not is_negated(folded, m.start())
+    ]
+
+
+def stakeholder_name(role: str, lang: str) -> str:
+    """How a draft names `role` (one of `assistant.drafting.cues.ROLES`) in `lang`."""
+    names = load_items().stakeholders[role]
+    return names.name_nl if lang == "nl" else names.name_en

@@ -1,0 +1,115 @@
+"""What a drafter returns: the draft, the ranked areas, the policy passage behind each filled field."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assistant.policy import AREAS, PRINCIPLES, passage_for
+from assistant.proposal import Draft
+
+__all__ = ["FIELD_PRINCIPLES", "FieldCitation", "DraftResult", "field_citation", "citations"]
+
+FIELD_PRINCIPLES: dict[str, str] = {
+    "areas": "area",
+    "purposes": "purpose_limitation",
+    "stakeholders": "transparency",
+    "data": "data_categories",
+    "necessity": "necessity",
+    "legal_basis": "legal_basis",
+    "informed_consent": "informed_consent",
+    "ethics_approval": "informed_consent",
+    "retention": "storage_limitation",
+    "privacy_statement": "transparency",
+    "security_measures": "security",
+    "uses_ai": "ai_documentation",
+    "ai": "ai_documentation",
+    "human_in_the_loop": "human_in_the_loop",
+    "privacy_scan": "privacy_scan",
+    "interests_weighed": "fair_balancing",
+    "analysis_validation": "reliable_analyses",
+    "responsible": "accountability",
+}
+"""Which principle of `assistant.policy.PRINCIPLES` (and so which policy passage) asks for each field."""
+
+
+class FieldCitation(BaseModel):
+    """The policy passage that asks for a field."""
+
+    principle: str
+    """Key of the principle in `assistant.policy.PRINCIPLES` ('area' for an area's own passage)."""
+    source: str
+    """The corpus file of the passage."""
+    section: str
+    """The passage's section path ('3.2 Privacy-principes > Doelbinding')."""
+    quote: str
+    """The sentence(s) of the passage the field rests on, verbatim (the whole passage if none is named)."""
+    text: str
+    """The whole passage, verbatim."""
+
+
+class DraftResult(BaseModel):
+    """A draft plus how it was made: ranked areas, citations per filled field, warnings."""
+
+    draft: Draft
+    """The draft in exchange format v1."""
+    areas_ranked: list[tuple[str, float]] = Field(
+        default_factory=list, description="Best first, with confidence."
+    )
+    citations: dict[str, FieldCitation] = Field(default_factory=dict)
+    """Per filled field (and `areas.<id>` per chosen area), the passage that asks for it."""
+    warnings: list[str] = Field(default_factory=list)
+    """What the writer should check (guessed project type, AI use, special data, uncertain areas)."""
+    language: str = "nl"
+    """Language of the description: 'nl' or 'en'."""
+    method: str = "deterministic"
+    """Which drafter made the draft: 'deterministic' or 'llm'."""
+
+    def to_dict(self) -> dict:
+        """Exchange format v1 plus the extra fields `areas_ranked`, `citations`, `warnings`."""
+        data = self.draft.model_dump(mode="json")
+        data["areas_ranked"] = [{"id": a, "confidence": round(c, 3)} for a, c in self.areas_ranked]
+        data["citations"] = {k: v.model_dump() for k, v in self.citations.items()}
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+def field_citation(field: str) -> FieldCitation | None:
+    """The passage that asks for `field` ('areas.1a' gives the area's own passage); None for title etc."""
+    if field.startswith("areas."):
+        area = AREAS.get(field.split(".", 1)[1])
+        if area is None:
+            return None
+        principle, ref = "area", area.ref
+    elif field in FIELD_PRINCIPLES:
+        principle = FIELD_PRINCIPLES[field]
+        ref = PRINCIPLES[principle].ref
+    else:
+        return None
+    passage = passage_for(ref)
+    return FieldCitation(
+        principle=principle,
+        source=passage.source,
+        section=passage.section,
+        quote=ref.quote or passage.text,
+        text=passage.text,
+    )
+
+
+def citations(draft: Draft) -> dict[str, FieldCitation]:
+    """The citation of every filled field of `draft` (`uses_ai` always) and of each chosen area."""
+    out: dict[str, FieldCitation] = {}
+    filled = {
+        name
+        for name in FIELD_PRINCIPLES
+        if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"
+    }
+    for name in FIELD_PRINCIPLES:
+        if name in filled:
+            cite = field_citation(name)
+            if cite:
+                out[name] = cite
+    for area in draft.areas:
+        cite = field_citation(f"areas.{area}")
+        if cite:
+            out[f"areas.{area}"] = cite
+    return out

@@ -1,0 +1,501 @@
+"""Tuning as a program: fit every tuned constant on a train split, report it on data it never saw.
+
+`calibrate(assistant, ...)` (the command `assistant eval calibrate`) fits the three groups of constants
+the product reads from `assistant/data/calibration.toml`:
+
+- `refusal` (`RefusalPolicy`): maximise the balanced accuracy of "refuse" against the `answerable`
+  label (mean of refusal recall on not-answerable and 1 - false-refusal rate on answerable questions),
+  ties broken by the lower false-refusal rate;
+- `fusion` (`retrieve.Weights`): maximise the MRR of the first passage holding an expected phrase in
+  the top 5 (the `mrr` of `assistant eval`), ties broken by hit@1, hit@3, hit@5;
+- `drafter` (`rank_areas`): maximise first-area accuracy (`first_right`), ties broken by the mean
+  Jaccard of the chosen area set.
+
+The split is deterministic and stratified: within each stratum (questions: answerable x language;
+descriptions: first labelled area) cases are ordered by the SHA-256 of `SPLIT_SALT:id`, and the first
+`HELDOUT_SHARE` of them are held out. `evals/holdout_questions.jsonl` is held out whole. The search is
+a coordinate ascent over a fixed grid per constant, started at the grid's middle; each step takes the
+middle of the longest run of equally best grid values (the widest margin the train data allows), and
+passes repeat until one changes nothing. A constant no train case depends on (the objective is flat
+over its whole grid) keeps its previous value; one whose best values reach an end of the grid is
+listed as open-ended. Both are recorded in the file. Signals come from `signals.collect_signals`: one
+retrieval per question, so the search itself needs no model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+import assistant.calibration as product
+from assistant.ask.pipeline import RefusalPolicy
+from assistant.calibration import (
+    Calibration,
+    DataFile,
+    DrafterWeights,
+    Fit,
+    FusionWeights,
+    Provenance,
+    RefusalThresholds,
+    load_calibration,
+)
+from assistant.config import PACKAGE_ROOT
+from assistant.drafting.drafter import rank_areas
+from assistant.errors import InputError
+from assistant.evals.check import evaluate_descriptions
+from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
+from assistant.evals.signals import CachingEmbedder, SignalSet, collect_signals
+from assistant.retrieve import Weights
+
+__all__ = [
+    "SPLIT_SALT",
+    "HELDOUT_SHARE",
+    "GRIDS",
+    "FIXED",
+    "stratified_split",
+    "Search",
+    "coordinate_search",
+    "refusal_figures",
+    "fusion_figures",
+    "drafter_figures",
+    "calibrate",
+    "write_calibration",
+    "format_report",
+]
+
+SPLIT_SALT = "calibration-v1"
+HELDOUT_SHARE = 0.3
+
+
+def _grid(lo: float, hi: float, step: float) -> list[float]:
+    return [round(lo + i * step, 4) for i in range(round((hi - lo) / step) + 1)]
+
+
+# The search space. Cosine similarities of multilingual-e5 sit between about 0.7 and 0.95; BM25 top
+# scores of the corpus between 0 and about 15; concept-routing scores between 0 and about 6.
+GRIDS: dict[str, dict[str, list[float]]] = {
+    "refusal": {
+        "min_dense_with_concept": _grid(0.70, 0.92, 0.005),
+        "min_dense_without_concept": _grid(0.75, 0.97, 0.005),
+        "min_lexical_without_concept": _grid(0.0, 12.0, 0.25),
+        "strong_concept": _grid(0.0, 6.0, 0.25),
+    },
+    "fusion": {"lexical": _grid(0.0, 1.5, 0.05), "concept": _grid(0.0, 4.0, 0.1)},
+    "drafter": {
+        "embed_weight": _grid(0.0, 0.6, 0.05),
+        "same_group": _grid(0.3, 0.9, 0.05),
+        "cross_group": _grid(0.5, 1.0, 0.05),
+    },
+}
+# Constants the data cannot identify, kept at their design value.
+FIXED: dict[str, dict[str, tuple[float, str]]] = {
+    "fusion": {
+        "dense": (1.0, "the scale: ranking is unchanged when every weight is multiplied alike"),
+        "official_bonus": (
+            0.02,
+            "a tie-breaker for official over supplementary passages; the eval sets retrieve from the "
+            "official policy only, so no case measures it",
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------- split and search
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stratified_split(
+    cases: Iterable[Any],
+    stratum: Callable[[Any], Hashable],
+    share: float = HELDOUT_SHARE,
+    salt: str = SPLIT_SALT,
+) -> dict[str, str]:
+    """Case id -> "train" or "heldout": per stratum, cases ordered by SHA-256 of `salt:id`, the first
+    round(share x size) held out. Deterministic, independent of file order."""
+    groups: dict[Hashable, list[str]] = {}
+    for case in cases:
+        groups.setdefault(stratum(case), []).append(case.id)
+    out = {}
+    for ids in groups.values():
+        ordered = sorted(ids, key=lambda i: _digest(f"{salt}:{i}"))
+        held = round(len(ordered) * share)
+        out.update({i: "heldout" if n < held else "train" for n, i in enumerate(ordered)})
+    return out
+
+
+def _best_run(scores: list[tuple]) -> tuple[int, int]:
+    """First and last index of the longest run of equal best scores (the first such run on a tie)."""
+    best = max(scores)
+    runs, start = [], None
+    for i, s in enumerate([*scores, None]):
+        if s == best and start is None:
+            start = i
+        elif s != best and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return max(runs, key=lambda r: r[1] - r[0])
+
+
+@dataclass(frozen=True)
+class Search:
+    """Where a coordinate search ended, and which constants the objective could not pin down."""
+
+    point: dict[str, float]
+    flat: list[str]  # the objective is the same over the whole grid: the data do not bear on it
+    open_ended: list[str]  # the best run reaches an end of the grid: bounded on one side only
+
+
+def coordinate_search(
+    grid: dict[str, list[float]], objective: Callable[[dict[str, float]], tuple], max_passes: int = 10
+) -> Search:
+    """Coordinate ascent on `objective` (a tuple, compared lexicographically, higher is better) over
+    `grid`: start at each list's middle; per name, try every value with the others fixed and take the
+    middle of the longest run of best values (the widest margin); repeat until a pass changes nothing
+    (at most `max_passes`)."""
+    point = {name: values[(len(values) - 1) // 2] for name, values in grid.items()}
+    flat: list[str] = []
+    open_ended: list[str] = []
+    for _ in range(max_passes):
+        changed, flat, open_ended = False, [], []
+        for name, values in grid.items():
+            scores = [objective({**point, name: v}) for v in values]
+            lo, hi = _best_run(scores)
+            chosen = values[(lo + hi) // 2]
+            changed = changed or chosen != point[name]
+            point[name] = chosen
+            if len(set(scores)) == 1:
+                flat.append(name)
+            elif lo == 0 or hi == len(values) - 1:
+                open_ended.append(name)
+        if not changed:
+            break
+    return Search(point, flat, open_ended)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def refusal_figures(signals: SignalSet, thresholds: RefusalThresholds, weights: Weights) -> dict[str, float]:
+    """Balanced accuracy, false-refusal rate (answerable refused) and refusal recall (not-answerable
+    refused) of `RefusalPolicy(thresholds)` on `signals`; the retrieval decisions alone, no backend."""
+    policy = RefusalPolicy(**thresholds.model_dump())
+    refused = [
+        (q.answerable, policy.refuse(signals.retrieval(q, weights), q.standalone)) for q in signals.questions
+    ]
+    ans = [r for a, r in refused if a]
+    out_of_scope = [r for a, r in refused if not a]
+    frr = sum(ans) / len(ans) if ans else 0.0
+    recall = sum(out_of_scope) / len(out_of_scope) if out_of_scope else 1.0
+    return {
+        "balanced_accuracy": round((recall + 1 - frr) / 2, 4),
+        "false_refusal_rate": round(frr, 4),
+        "refusal_recall": round(recall, 4),
+        "n": len(refused),
+    }
+
+
+def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
+    """hit@1/3/5 and MRR of the first passage holding an expected phrase among the k the pipeline
+    retrieves (answerable questions; a miss counts 0, as in `assistant eval`)."""
+    ranks = []
+    for q in signals.questions:
+        if q.answerable:
+            hits = [n for n, i in enumerate(signals.ranking(q, weights), 1) if q.relevant[i]]
+            ranks.append(hits[0] if hits else None)
+    n = len(ranks) or 1
+    return {
+        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+        **{f"hit_at_{k}": round(sum(1 for r in ranks if r and r <= k) / n, 4) for k in (1, 3, 5)},
+        "n": len(ranks),
+    }
+
+
+def drafter_figures(cases: list[DescriptionCase], embedder: Any, weights: DrafterWeights) -> dict[str, float]:
+    """First-area accuracy and mean Jaccard of the chosen areas (`evaluate_descriptions`), as `assistant
+    eval` scores `draft_from_description`, whose areas are `rank_areas`' chosen set."""
+
+    def drafter(text: str) -> dict:
+        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights)
+        return {"areas_ranked": ranked, "areas": chosen}
+
+    m = evaluate_descriptions(cases, drafter)["metrics"]
+    return {"first_right": m["first_right"], "mean_jaccard": m["mean_jaccard"], "n": m["n"]}
+
+
+# --------------------------------------------------------------------------- the program
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _revision(root: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else "unknown"
+
+
+def _rel(path: Path, root: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _weights(fusion: FusionWeights | dict[str, float]) -> Weights:
+    values = fusion.model_dump() if isinstance(fusion, FusionWeights) else fusion
+    return Weights(**values)
+
+
+def _figures(
+    constants: Calibration | dict[str, Any],
+    parts: dict[str, dict[str, Any]],
+    embedder: Any,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Figures of one set of constants on every part: {group: {part: figures}}."""
+    c = constants if isinstance(constants, dict) else constants.model_dump()
+    weights = _weights(c["fusion"])
+    refusal = RefusalThresholds(**c["refusal"])
+    drafter = DrafterWeights(**c["drafter"])
+    out: dict[str, dict[str, dict[str, float]]] = {"refusal": {}, "fusion": {}, "drafter": {}}
+    for part, data in parts.items():
+        if "questions" in data:
+            out["refusal"][part] = refusal_figures(data["questions"], refusal, weights)
+            out["fusion"][part] = fusion_figures(data["questions"], weights)
+        if "descriptions" in data:
+            out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter)
+    return out
+
+
+_OBJECTIVES = {
+    "refusal": "balanced accuracy of refusing not-answerable and answering answerable questions "
+    "(RefusalPolicy alone, no backend), ties: lower false-refusal rate",
+    "fusion": "MRR of the first passage holding an expected phrase among the k the pipeline retrieves "
+    "(Assistant.k; answerable questions), ties: hit@1, hit@3, hit@5",
+    "drafter": "first-area accuracy of rank_areas with the embedder, ties: mean Jaccard of the chosen areas",
+}
+
+
+def _search_text(group: str) -> str:
+    grid = "; ".join(
+        f"{name} {values[0]}..{values[-1]} step {round(values[1] - values[0], 4)}"
+        for name, values in GRIDS[group].items()
+    )
+    return (
+        "coordinate ascent over a grid from its middle; per constant the middle of the longest run of "
+        f"equally best values; passes until none changes. Grid: {grid}"
+    )
+
+
+def _fit(
+    parts: dict[str, dict[str, Any]], embedder: Any, previous: Calibration | None
+) -> tuple[dict[str, dict[str, float]], dict[str, Fit]]:
+    """Fit the three groups on `parts["train"]`, then score every part: (constants, fit reports)."""
+    train = parts["train"]
+    fixed = {name: value for name, (value, _) in FIXED["fusion"].items()}
+    objectives: dict[str, Callable[[dict[str, float]], tuple]] = {
+        "fusion": lambda p: tuple(
+            fusion_figures(train["questions"], Weights(**fixed, **p))[m]
+            for m in ("mrr", "hit_at_1", "hit_at_3", "hit_at_5")
+        ),
+        "refusal": lambda p: (lambda f: (f["balanced_accuracy"], -f["false_refusal_rate"]))(
+            refusal_figures(
+                train["questions"], RefusalThresholds(**p), Weights(**fixed, **constants["fusion"])
+            )
+        ),
+        "drafter": lambda p: (lambda f: (f["first_right"], f["mean_jaccard"]))(
+            drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))
+        ),
+    }
+    constants: dict[str, dict[str, float]] = {}
+    reasons: dict[str, dict[str, str]] = {}
+    open_ended: dict[str, list[str]] = {}
+    for group in ("fusion", "refusal", "drafter"):  # refusal hits are ranked with the fitted weights
+        found = coordinate_search(GRIDS[group], objectives[group])
+        point = dict(found.point)
+        reasons[group] = {name: reason for name, (_, reason) in FIXED.get(group, {}).items()}
+        for name in found.flat:  # the train data do not bear on it: keep what the product had
+            kept = getattr(getattr(previous, group), name) if previous else point[name]
+            point[name] = kept
+            reasons[group][name] = (
+                "no train case's decision depends on it (the objective is flat over its whole grid); "
+                + ("kept at the previous value" if previous else "set to the grid's middle")
+            )
+        constants[group] = point
+        open_ended[group] = found.open_ended
+    constants["fusion"] = {**constants["fusion"], **fixed}
+    figures = _figures(constants, parts, embedder)
+    fits = {
+        group: Fit(
+            objective=_OBJECTIVES[group],
+            search=_search_text(group),
+            fixed=reasons[group],
+            open_ended=open_ended[group],
+            train=figures[group]["train"],
+            heldout={part: f for part, f in figures[group].items() if part != "train"},
+        )
+        for group in ("refusal", "fusion", "drafter")
+    }
+    return constants, fits
+
+
+def calibrate(
+    assistant: Any,
+    *,
+    questions: Path,
+    descriptions: Path,
+    holdout: Path | None = None,
+    root: Path = PACKAGE_ROOT,
+    cache_dir: Path | None = None,
+    previous: Calibration | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    command: str = "assistant eval calibrate",
+) -> tuple[Calibration, dict | None]:
+    """Fit every tuned constant on the train split; returns the calibration to write and, when
+    `previous` constants are given, their figures on the same parts (for the report).
+
+    `assistant` is an `Assistant` on the index to calibrate against (its embedder is also the
+    drafter's); `questions` and `descriptions` are split into train and held-out, `holdout` (optional)
+    is held out whole. Raises InputError for an unreadable or off-format eval file.
+    """
+    from assistant.language import detect_language
+
+    root = root.resolve()
+    q_cases = load_cases(questions, QuestionCase)
+    if not q_cases:
+        raise InputError(f"{questions}: no question to calibrate on")
+    h_cases = load_cases(holdout, QuestionCase) if holdout else []
+    d_cases = [
+        c if c.language else c.model_copy(update={"language": detect_language(c.description)})
+        for c in load_cases(descriptions, DescriptionCase)
+    ]
+    if not d_cases:
+        raise InputError(f"{descriptions}: no description to calibrate on")
+    q_split = stratified_split(q_cases, lambda c: (c.answerable, c.lang))
+    d_split = stratified_split(d_cases, lambda c: c.areas[0])
+    files = {"questions": Path(questions), "descriptions": Path(descriptions)}
+    if holdout:
+        files["holdout"] = Path(holdout)
+    digests = {name: _sha256(path) for name, path in files.items()}
+    sets = {"questions": (q_cases, digests["questions"])}
+    if h_cases:
+        sets["holdout"] = (h_cases, digests["holdout"])
+    signals = collect_signals(assistant, sets, cache_dir=cache_dir, progress=progress)
+
+    qs = signals["questions"]
+
+    def questions_in(part: str) -> SignalSet:
+        return SignalSet(qs.passages, qs.official, [q for q in qs.questions if q_split[q.id] == part], qs.k)
+
+    # the train split, then every held-out part named by its file's key
+    parts: dict[str, dict[str, Any]] = {
+        "train": {
+            "questions": questions_in("train"),
+            "descriptions": [c for c in d_cases if d_split[c.id] == "train"],
+        },
+        "questions": {"questions": questions_in("heldout")},
+        "descriptions": {"descriptions": [c for c in d_cases if d_split[c.id] == "heldout"]},
+    }
+    if "holdout" in signals:
+        parts["holdout"] = {"questions": signals["holdout"]}
+    embedder = CachingEmbedder(assistant.index.embedder)
+
+    constants, fits = _fit(parts, embedder, previous)
+    split_counts = {
+        "questions": (len(q_cases), sum(v == "train" for v in q_split.values())),
+        "descriptions": (len(d_cases), sum(v == "train" for v in d_split.values())),
+        "holdout": (len(h_cases), 0),
+    }
+    provenance = Provenance(
+        date=dt.date.today().isoformat(),
+        revision=_revision(root),
+        command=command,
+        split=(
+            f"stratified: questions by (answerable, lang), descriptions by first area; per stratum the "
+            f"first {HELDOUT_SHARE:.0%} of cases ordered by sha256('{SPLIT_SALT}:' + id) held out; "
+            "the holdout question file held out whole"
+        ),
+        data=[
+            DataFile(
+                path=_rel(path, root),
+                sha256=digests[name],
+                rows=split_counts[name][0],
+                train=split_counts[name][1],
+                heldout=split_counts[name][0] - split_counts[name][1],
+            )
+            for name, path in files.items()
+        ],
+    )
+    calibration = Calibration(
+        provenance=provenance,
+        refusal=RefusalThresholds(**constants["refusal"]),
+        fusion=FusionWeights(**constants["fusion"]),
+        drafter=DrafterWeights(**constants["drafter"]),
+        fit=fits,
+    )
+    before = _figures(previous, parts, embedder) if previous is not None else None
+    return calibration, before
+
+
+_HEADER = (
+    "# Tuned constants of the LA Policy Assistant, written by `assistant eval calibrate`\n"
+    "# (assistant/evals/calibrate.py). Do not edit by hand: add eval cases and rerun the command.\n"
+    "# [refusal] -> RefusalPolicy, [fusion] -> retrieve.Weights, [drafter] -> drafting.rank_areas;\n"
+    "# [fit.*] says how each group was fitted and what it scored on train and held-out data.\n\n"
+)
+
+
+def write_calibration(calibration: Calibration, path: Path | None = None) -> Path:
+    """Write `calibration` as TOML to `path` (default: the product's `CALIBRATION_FILE`), atomically (a
+    temporary file, then a rename); the loader's cache is cleared so the process reads the new file."""
+    path = Path(path) if path is not None else product.CALIBRATION_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    data = calibration.model_dump(mode="json")
+    for fit in data["fit"].values():
+        if not fit["fixed"]:
+            del fit["fixed"]  # an empty table says nothing
+    tmp.write_text(_HEADER + tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+    load_calibration.cache_clear()
+    return path
+
+
+def format_report(
+    calibration: Calibration, before: dict | None = None, previous: Calibration | None = None
+) -> str:
+    """Plain-text report: each constant (previous -> fitted; `*` = not fitted, `~` = open-ended) and
+    each group's figures (previous -> fitted) on the train split and on each held-out part."""
+    lines = [f"Calibration {calibration.provenance.date} at {calibration.provenance.revision}"]
+    for data in calibration.provenance.data:
+        lines.append(f"  {data.path}: {data.rows} cases, {data.train} train, {data.heldout} held out")
+    for group in ("refusal", "fusion", "drafter"):
+        fitted = getattr(calibration, group).model_dump()
+        old = getattr(previous, group).model_dump() if previous else {}
+        lines += ["", f"[{group}]"]
+        fit = calibration.fit[group]
+        for name, value in fitted.items():
+            was = f"{old[name]} -> " if name in old and old[name] != value else ""
+            mark = " *" if name in fit.fixed else " ~" if name in fit.open_ended else ""
+            lines.append(f"  {name} = {was}{value}{mark}")
+        parts = {"train": fit.train, **fit.heldout}
+        for part, figures in parts.items():
+            prev = (before or {}).get(group, {}).get(part, {})
+            shown = ", ".join(
+                f"{k} {prev[k]} -> {v}" if k in prev and prev[k] != v and k != "n" else f"{k} {v}"
+                for k, v in figures.items()
+            )
+            lines.append(f"  {'train' if part == 'train' else 'held-out ' + part}: {shown}")
+    return "\n".join(lines)

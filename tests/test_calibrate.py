@@ -1,0 +1,219 @@
+"""The calibration program (`assistant eval calibrate`) and the file the product reads its constants from.
+
+The end-to-end test runs on a small slice of the shipped eval sets over the in-memory index with the
+hashing embedder (`tests/fakes.py`), so no model loads: the figures are meaningless, the plumbing is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import calibration
+from assistant.ask.pipeline import RefusalPolicy
+from assistant.backends.extractive import ExtractiveBackend
+from assistant.calibration import Calibration, DrafterWeights, calibrated, load_calibration
+from assistant.config import load_settings
+from assistant.drafting.drafter import rank_areas
+from assistant.errors import ConfigError
+from assistant.evals.calibrate import (
+    FIXED,
+    GRIDS,
+    HELDOUT_SHARE,
+    calibrate,
+    coordinate_search,
+    format_report,
+    stratified_split,
+    write_calibration,
+)
+from assistant.evals.datasets import QuestionCase
+from assistant.retrieve import Weights
+from assistant.services import build_assistant
+from tests.fakes import MemoryIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def product_file(monkeypatch, tmp_path):
+    """Point the product at another calibration file for one test; returns a function that sets it."""
+
+    def use(path: Path) -> None:
+        monkeypatch.setattr(calibration, "CALIBRATION_FILE", path)
+        load_calibration.cache_clear()
+
+    yield use
+    load_calibration.cache_clear()
+
+
+# --------------------------------------------------------------------------- the shipped file
+
+
+def test_the_shipped_file_is_valid_and_the_product_reads_it():
+    cal = load_calibration()
+    assert isinstance(cal, Calibration)
+    assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
+    assert Weights() == Weights(**cal.fusion.model_dump())
+    for data in cal.provenance.data:  # the hashes name the data the constants were fitted on
+        assert len(data.sha256) == 64 and data.rows == data.train + data.heldout
+
+
+def test_calibrated_fields_name_the_schema():
+    with pytest.raises(ValueError, match=r"no \[refusal\] nonsense"):
+        calibrated("refusal", "nonsense")
+    with pytest.raises(ValueError, match=r"no \[other\] lexical"):
+        calibrated("other", "lexical")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("[refusal\n", "invalid TOML"),
+        ('[provenance]\ndate = "x"\n', r"provenance\.revision: Field required"),
+    ],
+)
+def test_a_bad_calibration_file_is_a_config_error_naming_it(tmp_path, text, error):
+    path = tmp_path / "calibration.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_calibration(path)
+    with pytest.raises(ConfigError, match="not found"):
+        load_calibration(tmp_path / "missing.toml")
+
+
+# --------------------------------------------------------------------------- split and search
+
+
+def _questions(n: int) -> list[QuestionCase]:
+    return [
+        QuestionCase(id=f"q{i:03}", question="x", answerable=i % 3 != 0, lang="nl" if i % 2 else "en")
+        for i in range(n)
+    ]
+
+
+def test_split_is_stratified_deterministic_and_independent_of_order():
+    cases = _questions(60)
+
+    def stratum(c):
+        return (c.answerable, c.lang)
+
+    split = stratified_split(cases, stratum)
+    assert split == stratified_split(list(reversed(cases)), stratum)
+    for key in {stratum(c) for c in cases}:
+        group = [c.id for c in cases if stratum(c) == key]
+        held = sum(split[i] == "heldout" for i in group)
+        assert held == round(len(group) * HELDOUT_SHARE)
+    assert stratified_split(cases, stratum, salt="other") != split  # the salt, not the file, decides
+
+
+def test_coordinate_search_takes_the_middle_of_the_best_run_and_names_what_it_cannot_fit():
+    grid = {"a": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "b": [0.0, 1.0, 2.0], "c": [0.0, 1.0, 2.0, 3.0]}
+
+    def objective(p):  # best for 2 <= a <= 4; b irrelevant; c best at its top end
+        return (int(2 <= p["a"] <= 4), p["c"] >= 2)
+
+    found = coordinate_search(grid, objective)
+    assert found.point["a"] == 3.0 and found.point["c"] == 2.0
+    assert found.flat == ["b"] and found.open_ended == ["c"]
+
+
+# --------------------------------------------------------------------------- the program on a slice
+
+
+def _slice(src: Path, dest: Path, n: int) -> Path:
+    lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    dest.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def memory_index():
+    return MemoryIndex.of_corpus()
+
+
+def test_calibration_on_a_slice_writes_a_file_the_product_reads(
+    tmp_path, memory_index, product_file, monkeypatch
+):
+    questions = _slice(ROOT / "evals" / "questions.jsonl", tmp_path / "questions.jsonl", 30)
+    descriptions = _slice(ROOT / "evals" / "descriptions.jsonl", tmp_path / "descriptions.jsonl", 12)
+    holdout = _slice(ROOT / "evals" / "holdout_questions.jsonl", tmp_path / "holdout.jsonl", 10)
+    assistant = build_assistant(load_settings(), index=memory_index, backend=ExtractiveBackend())
+    previous = load_calibration()
+    cache = tmp_path / "cache"
+
+    fitted, before = calibrate(
+        assistant,
+        questions=questions,
+        descriptions=descriptions,
+        holdout=holdout,
+        root=tmp_path,
+        cache_dir=cache,
+        previous=previous,
+    )
+    path = write_calibration(fitted, tmp_path / "calibration.toml")
+
+    # the schema, read back through the product's loader
+    cal = load_calibration(path)
+    assert cal == fitted
+    assert [(d.path, d.rows, d.train + d.heldout) for d in cal.provenance.data] == [
+        ("questions.jsonl", 30, 30),
+        ("descriptions.jsonl", 12, 12),
+        ("holdout.jsonl", 10, 10),
+    ]
+    for data, src in zip(cal.provenance.data, (questions, descriptions, holdout), strict=True):
+        assert data.sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert cal.provenance.data[2].train == 0  # the holdout file is never fitted on
+    assert cal.provenance.date and cal.provenance.revision
+    assert set(cal.fit) == {"refusal", "fusion", "drafter"}
+    assert set(cal.fit["refusal"].heldout) == {"questions", "holdout"} == set(cal.fit["fusion"].heldout)
+    assert set(cal.fit["drafter"].heldout) == {"descriptions"}
+    assert {"balanced_accuracy", "false_refusal_rate", "refusal_recall"} <= set(cal.fit["refusal"].train)
+    assert {"mrr", "hit_at_1", "hit_at_3", "hit_at_5"} <= set(cal.fit["fusion"].train)
+    assert {"first_right", "mean_jaccard"} <= set(cal.fit["drafter"].heldout["descriptions"])
+    for group in ("refusal", "fusion", "drafter"):
+        values = getattr(cal, group).model_dump()
+        for name, grid in GRIDS[group].items():
+            assert values[name] in grid or values[name] == getattr(getattr(previous, group), name)
+            if name in cal.fit[group].fixed:  # not identified by the train data: the previous value kept
+                assert values[name] == getattr(getattr(previous, group), name)
+    assert {k: cal.fusion.model_dump()[k] for k in FIXED["fusion"]} == {
+        k: v for k, (v, _) in FIXED["fusion"].items()
+    }
+    assert set(before) == {"refusal", "fusion", "drafter"}
+    assert "[refusal]" in format_report(cal, before, previous)
+
+    # the product classes take their defaults from the file they are pointed at
+    product_file(path)
+    assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
+    assert Weights() == Weights(**cal.fusion.model_dump())
+    text = json.loads(descriptions.read_text(encoding="utf-8").splitlines()[0])["description"]
+    assert rank_areas(text) == rank_areas(text, weights=cal.drafter)
+    odd = cal.model_copy(
+        update={
+            "refusal": cal.refusal.model_copy(update={"strong_concept": 5.5}),
+            "fusion": cal.fusion.model_copy(update={"lexical": 0.123}),
+            "drafter": DrafterWeights(embed_weight=0.0, same_group=0.0, cross_group=0.0),
+        }
+    )
+    product_file(write_calibration(odd, tmp_path / "odd.toml"))
+    assert RefusalPolicy().strong_concept == 5.5 and Weights().lexical == 0.123
+    assert len(rank_areas(text)[1]) == 3  # every area with a score, capped at three
+
+    # a second run reads the signals back from the cache: the pipeline is not asked again
+    def no_ask(*args, **kwargs):
+        raise AssertionError("signals should come from the cache")
+
+    monkeypatch.setattr(assistant, "ask", no_ask)
+    again, _ = calibrate(
+        assistant,
+        questions=questions,
+        descriptions=descriptions,
+        holdout=holdout,
+        root=tmp_path,
+        cache_dir=cache,
+        previous=previous,
+    )
+    assert again.model_dump(exclude={"provenance"}) == fitted.model_dump(exclude={"provenance"})
