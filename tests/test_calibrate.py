@@ -120,6 +120,25 @@ def test_coordinate_search_takes_the_middle_of_the_best_run_and_names_what_it_ca
     assert found.flat == ["b"] and found.open_ended == ["c"]
 
 
+@pytest.mark.parametrize(
+    "gain, stderr, moved",
+    [
+        (0.05, 0.02, True),  # the best beats the incumbent by more than one standard error: move
+        (0.01, 0.02, False),  # within one standard error: noise, keep the incumbent
+        (0.02, 0.02, False),  # exactly one standard error: keep
+        (0.01, 0.0, True),  # no noise estimate: any gain moves
+    ],
+)
+def test_coordinate_search_keeps_the_incumbent_within_one_standard_error(gain, stderr, moved):
+    grid = {"a": [0.0, 1.0, 2.0, 3.0, 4.0]}
+
+    def objective(p):  # best at a = 3; the incumbent a = 1 scores `gain` less
+        return (0.9 if p["a"] == 3.0 else 0.9 - gain,)
+
+    found = coordinate_search(grid, objective, start={"a": 1.0}, stderr=lambda p: stderr)
+    assert found.point["a"] == (3.0 if moved else 1.0)
+
+
 # --------------------------------------------------------------------------- the program on a slice
 
 

@@ -19,7 +19,7 @@ from assistant.language import detect_language
 from assistant.messages import message
 from assistant.pii import pii_warning, redact
 from assistant.prompts import load_prompt
-from assistant.retrieve import Retrieval, Retriever
+from assistant.retrieve import Retrieval, Retriever, concept_scores
 from assistant.text import split_sentences
 
 __all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
@@ -154,13 +154,24 @@ class RefusalPolicy:
     min_lexical_without_concept: float = calibrated("refusal", "min_lexical_without_concept")
     strong_concept: float = calibrated("refusal", "strong_concept")
 
-    def refuse(self, r: Retrieval, question: str = "") -> bool:
+    def refuse(self, r: Retrieval, question: str = "", asked: str | None = None) -> bool:
+        """True when the policy does not answer. `question` is the standalone question retrieval ran on
+        (a follow-up with the earlier question added); `asked` is what the user typed this turn
+        (default: `question`). Off-topic, injection and action cues are matched on `asked`, and only
+        policy concepts named in `asked` can outweigh an off-topic cue: words borrowed from an earlier
+        turn neither raise a cue nor clear one."""
+        asked = question if asked is None else asked
         if not r.hits:
             return True
-        if _ACTION.search(question):
+        if _ACTION.search(asked):
             return True
-        if _OFF_TOPIC.search(question) or _INJECTION.search(question):
-            return r.concept_strength < self.strong_concept
+        if _OFF_TOPIC.search(asked) or _INJECTION.search(asked):
+            own = (
+                r.concept_strength
+                if asked == question
+                else max(concept_scores(asked)[0].values(), default=0.0)
+            )
+            return own < self.strong_concept
         if r.concept_strength > 0 or _DOMAIN.search(question):
             return r.top_dense < self.min_dense_with_concept
         return not (
@@ -241,7 +252,7 @@ class Assistant:
             }
             for h in retrieval.hits
         ]
-        if self.refusal.refuse(retrieval, standalone):
+        if self.refusal.refuse(retrieval, standalone, asked=safe):
             return self._refusal(safe, lang, warnings, standalone, retrieved, started)
         request = self._request(safe, lang, retrieval, history, on_token)
         answer, backend_name = self._generate(request, warnings)

@@ -14,9 +14,11 @@ the product reads from `assistant/data/calibration.toml`:
 The split is deterministic and stratified: within each stratum (questions: answerable x language;
 descriptions: first labelled area) cases are ordered by the SHA-256 of `SPLIT_SALT:id`, and the first
 `HELDOUT_SHARE` of them are held out. `evals/holdout_questions.jsonl` is held out whole. The search is
-a coordinate ascent over a fixed grid per constant, started at the grid's middle; each step takes the
-middle of the longest run of equally best grid values (the widest margin the train data allows), and
-passes repeat until one changes nothing. A constant no train case depends on (the objective is flat
+a coordinate ascent over a fixed grid per constant, started at the previous constants (the shipped
+file); a constant moves only when the best grid value beats the previous one by more than one standard
+error of the train objective (the one-standard-error rule: on ~100 train cases smaller gains are noise),
+and then to the middle of the longest run of equally best grid values (the widest margin the train data
+allows); passes repeat until one changes nothing. A constant no train case depends on (the objective is flat
 over its whole grid) keeps its previous value; one whose best values reach an end of the grid is
 listed as open-ended. Both are recorded in the file. Signals come from `signals.collect_signals`: one
 retrieval per question, so the search itself needs no model.
@@ -156,13 +158,24 @@ class Search:
 
 
 def coordinate_search(
-    grid: dict[str, list[float]], objective: Callable[[dict[str, float]], tuple], max_passes: int = 10
+    grid: dict[str, list[float]],
+    objective: Callable[[dict[str, float]], tuple],
+    max_passes: int = 10,
+    *,
+    start: dict[str, float] | None = None,
+    stderr: Callable[[dict[str, float]], float] | None = None,
 ) -> Search:
     """Coordinate ascent on `objective` (a tuple, compared lexicographically, higher is better) over
-    `grid`: start at each list's middle; per name, try every value with the others fixed and take the
-    middle of the longest run of best values (the widest margin); repeat until a pass changes nothing
-    (at most `max_passes`)."""
+    `grid`: start at `start` (the incumbent constants) or at each list's middle; per name, try every
+    value with the others fixed. With `stderr` (the standard error of the objective's first element at
+    a point), the incumbent value is kept unless the best value beats it by more than one standard
+    error (the one-standard-error rule, Hastie, Tibshirani & Friedman, *Elements of Statistical
+    Learning*, 2nd ed., section 7.10): a constant moves only on evidence, not on noise. Otherwise it
+    takes the middle of the longest run of best values (the widest margin). Passes repeat until one
+    changes nothing (at most `max_passes`)."""
     point = {name: values[(len(values) - 1) // 2] for name, values in grid.items()}
+    if start:
+        point |= {name: start[name] for name in grid if name in start}
     flat: list[str] = []
     open_ended: list[str] = []
     for _ in range(max_passes):
@@ -171,6 +184,10 @@ def coordinate_search(
             scores = [objective({**point, name: v}) for v in values]
             lo, hi = _best_run(scores)
             chosen = values[(lo + hi) // 2]
+            if stderr is not None and start is not None:
+                margin = stderr({**point, name: chosen})
+                if objective(point)[0] >= scores[(lo + hi) // 2][0] - margin:
+                    chosen = point[name]  # within one standard error of the best: keep the incumbent
             changed = changed or chosen != point[name]
             point[name] = chosen
             if len(set(scores)) == 1:
@@ -190,7 +207,8 @@ def refusal_figures(signals: SignalSet, thresholds: RefusalThresholds, weights: 
     refused) of `RefusalPolicy(thresholds)` on `signals`; the retrieval decisions alone, no backend."""
     policy = RefusalPolicy(**thresholds.model_dump())
     refused = [
-        (q.answerable, policy.refuse(signals.retrieval(q, weights), q.standalone)) for q in signals.questions
+        (q.answerable, policy.refuse(signals.retrieval(q, weights), q.standalone, asked=q.asked))
+        for q in signals.questions
     ]
     ans = [r for a, r in refused if a]
     out_of_scope = [r for a, r in refused if not a]
@@ -198,6 +216,12 @@ def refusal_figures(signals: SignalSet, thresholds: RefusalThresholds, weights: 
     recall = sum(out_of_scope) / len(out_of_scope) if out_of_scope else 1.0
     return {
         "balanced_accuracy": round((recall + 1 - frr) / 2, 4),
+        # SE of a mean of two independent proportions: 0.5 * sqrt(SE_recall^2 + SE_frr^2)
+        "balanced_accuracy_se": round(
+            0.5
+            * (_se_proportion(recall, len(out_of_scope)) ** 2 + _se_proportion(frr, len(ans)) ** 2) ** 0.5,
+            4,
+        ),
         "false_refusal_rate": round(frr, 4),
         "refusal_recall": round(recall, 4),
         "n": len(refused),
@@ -213,8 +237,10 @@ def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
             hits = [n for n, i in enumerate(signals.ranking(q, weights), 1) if q.relevant[i]]
             ranks.append(hits[0] if hits else None)
     n = len(ranks) or 1
+    reciprocal = [1 / r if r else 0.0 for r in ranks]
     return {
-        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+        "mrr": round(sum(reciprocal) / n, 4),
+        "mrr_se": round(_se_mean(reciprocal), 4),
         **{f"hit_at_{k}": round(sum(1 for r in ranks if r and r <= k) / n, 4) for k in (1, 3, 5)},
         "n": len(ranks),
     }
@@ -229,7 +255,26 @@ def drafter_figures(cases: list[DescriptionCase], embedder: Any, weights: Drafte
         return {"areas_ranked": ranked, "areas": chosen}
 
     m = evaluate_descriptions(cases, drafter)["metrics"]
-    return {"first_right": m["first_right"], "mean_jaccard": m["mean_jaccard"], "n": m["n"]}
+    return {
+        "first_right": m["first_right"],
+        "first_right_se": round(_se_proportion(m["first_right"], m["n"]), 4),
+        "mean_jaccard": m["mean_jaccard"],
+        "n": m["n"],
+    }
+
+
+def _se_proportion(p: float, n: int) -> float:
+    """Standard error of a proportion `p` measured on `n` cases (0 for no cases)."""
+    return (p * (1 - p) / n) ** 0.5 if n else 0.0
+
+
+def _se_mean(values: list[float]) -> float:
+    """Standard error of the mean of `values` (sample standard deviation / sqrt(n))."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean = sum(values) / n
+    return (sum((v - mean) ** 2 for v in values) / (n - 1) / n) ** 0.5
 
 
 # --------------------------------------------------------------------------- the program
@@ -294,8 +339,9 @@ def _search_text(group: str) -> str:
         for name, values in GRIDS[group].items()
     )
     return (
-        "coordinate ascent over a grid from its middle; per constant the middle of the longest run of "
-        f"equally best values; passes until none changes. Grid: {grid}"
+        "coordinate ascent over a grid from the previous constants; per constant the middle of the longest "
+        "run of equally best values, unless the previous value is within one standard error of the best "
+        f"(then it is kept); passes until none changes. Grid: {grid}"
     )
 
 
@@ -319,11 +365,21 @@ def _fit(
             drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))
         ),
     }
+    stderrs: dict[str, Callable[[dict[str, float]], float]] = {
+        "fusion": lambda p: fusion_figures(train["questions"], Weights(**fixed, **p))["mrr_se"],
+        "refusal": lambda p: refusal_figures(
+            train["questions"], RefusalThresholds(**p), Weights(**fixed, **constants["fusion"])
+        )["balanced_accuracy_se"],
+        "drafter": lambda p: drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))[
+            "first_right_se"
+        ],
+    }
     constants: dict[str, dict[str, float]] = {}
     reasons: dict[str, dict[str, str]] = {}
     open_ended: dict[str, list[str]] = {}
     for group in ("fusion", "refusal", "drafter"):  # refusal hits are ranked with the fitted weights
-        found = coordinate_search(GRIDS[group], objectives[group])
+        start = getattr(previous, group).model_dump() if previous else None
+        found = coordinate_search(GRIDS[group], objectives[group], start=start, stderr=stderrs[group])
         point = dict(found.point)
         reasons[group] = {name: reason for name, (_, reason) in FIXED.get(group, {}).items()}
         for name in found.flat:  # the train data do not bear on it: keep what the product had

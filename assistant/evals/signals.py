@@ -28,7 +28,7 @@ from assistant.retrieve import Hit, Retrieval, Weights, fuse
 
 __all__ = ["QuestionSignals", "SignalSet", "CachingEmbedder", "collect_signals"]
 
-SIGNALS_VERSION = "1"  # bump when what is stored changes
+SIGNALS_VERSION = "2"  # bump when what is stored changes
 _PROBE = "calibration probe: hoe lang mogen studentgegevens bewaard worden?"
 
 
@@ -39,6 +39,7 @@ class QuestionSignals:
     id: str
     answerable: bool
     standalone: str
+    asked: str  # the question as typed this turn (without the context a follow-up borrows)
     dense: np.ndarray
     lexical: np.ndarray
     concept: np.ndarray
@@ -164,6 +165,7 @@ def _gather(
                 case.id,
                 case.answerable,
                 standalone,
+                case.question,
                 *arrays,
                 relevant,
                 r.top_dense,
@@ -183,6 +185,7 @@ def _save(path: Path, key: str, questions: list[QuestionSignals]) -> None:
         ids=np.array([q.id for q in questions]),
         answerable=np.array([q.answerable for q in questions], bool),
         standalone=np.array([q.standalone for q in questions]),
+        asked=np.array([q.asked for q in questions]),
         arrays=np.stack([np.stack([q.dense, q.lexical, q.concept]) for q in questions]),
         relevant=np.stack([q.relevant for q in questions]),
         scalars=np.array([[q.top_dense, q.lexical_top, q.concept_strength] for q in questions], np.float64),
@@ -199,14 +202,15 @@ def _load(path: Path, key: str) -> list[QuestionSignals] | None:
                 f["ids"],
                 f["answerable"],
                 f["standalone"],
+                f["asked"],
                 f["arrays"],
                 f["relevant"],
                 f["scalars"],
                 strict=True,
             )
             return [
-                QuestionSignals(str(i), bool(a), str(s), *arr, rel, *(float(x) for x in sc))
-                for i, a, s, arr, rel, sc in rows
+                QuestionSignals(str(i), bool(a), str(s), str(asked), *arr, rel, *(float(x) for x in sc))
+                for i, a, s, asked, arr, rel, sc in rows
             ]
     except (OSError, KeyError, ValueError):
         return None
