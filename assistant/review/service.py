@@ -165,12 +165,13 @@ class ReviewService:
         due_str = due.isoformat() if isinstance(due, date) else validate.optional_text(due)
         now = self.clock()
         with self.store.write() as s:
-            p = self._load(s, proposal_id, expected_row_version)
-            self._check_reviewer(p, reviewer)
-            if p.status not in _OPEN:
-                resubmit = p.status == "changes_requested"
-                key = "error.review.not_open_resubmit" if resubmit else "error.review.not_open"
-                raise ReviewError(key=key, id=p.id, status=p.status)
+            p = self._open_for(
+                s,
+                proposal_id,
+                expected_row_version,
+                reviewer,
+                ("error.review.not_open", "error.review.not_open_resubmit"),
+            )
             finding = self._finding(s, p, finding_rule)
             if verdict == "acceptable" and finding.severity == "blocker" and not comment:
                 raise ReviewError(key="error.review.blocker_needs_reason", field="comment", rule=finding.rule)
@@ -236,12 +237,13 @@ class ReviewService:
         reviewer, comment = validate.name(reviewer, "reviewer"), validate.optional_text(comment)
         now = self.clock()
         with self.store.write() as s:
-            p = self._load(s, proposal_id, expected_row_version)
-            self._check_reviewer(p, reviewer)
-            if p.status not in _OPEN:
-                resubmit = p.status == "changes_requested"
-                key = "error.review.already_decided_resubmit" if resubmit else "error.review.already_decided"
-                raise ReviewError(key=key, id=p.id, status=p.status)
+            p = self._open_for(
+                s,
+                proposal_id,
+                expected_row_version,
+                reviewer,
+                ("error.review.already_decided", "error.review.already_decided_resubmit"),
+            )
             if decision == "approved" and (problems := approval_problems(current_findings(s, p))):
                 raise ReviewError(
                     key="error.review.not_approvable", field="decision", id=p.id, problems="; ".join(problems)
@@ -303,6 +305,23 @@ class ReviewService:
         return self.show(proposal_id).action_plan
 
     # ----------------------------------------------------------------------- internals
+
+    def _open_for(
+        self,
+        s: Session,
+        proposal_id: int,
+        expected_row_version: int | None,
+        reviewer: str,
+        closed_keys: tuple[str, str],
+    ) -> Proposal:
+        """The proposal, for a reviewer to act on. When it is no longer open: `ReviewError` with the first
+        of `closed_keys`, or the second when the author can still resubmit it."""
+        p = self._load(s, proposal_id, expected_row_version)
+        self._check_reviewer(p, reviewer)
+        if p.status not in _OPEN:
+            key = closed_keys[p.status == "changes_requested"]
+            raise ReviewError(key=key, id=p.id, status=p.status)
+        return p
 
     def _load(self, s: Session, proposal_id: int, expected_row_version: int | None = None) -> Proposal:
         pid = validate.proposal_id(proposal_id)
