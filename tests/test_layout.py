@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
             "language",
             "prompts",
             "calibration",
+            "translation",
         ],
         1,
     ),
