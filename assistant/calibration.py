@@ -3,8 +3,8 @@
 The file is written by the calibration program (`assistant eval calibrate`,
 `assistant.evals.calibrate`), which fits every constant on a train split of the shipped eval sets and
 records the held-out figures it measured; nobody types these numbers by hand. Product classes take
-their defaults from here: `RefusalPolicy` (`[refusal]`), the retrieval fusion `Weights` (`[fusion]`)
-and the drafter's area ranking (`[drafter]`), so a recalibration changes behaviour without a code edit.
+their defaults from here: `RefusalPolicy` (`[refusal]`), the retrieval fusion `Weights` (`[fusion]`),
+the drafter's area ranking (`[drafter]`) and the extractive backend's sentence choice (`[extractive]`), so a recalibration changes behaviour without a code edit.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ __all__ = [
     "RefusalThresholds",
     "FusionWeights",
     "DrafterWeights",
+    "QuoteSelection",
     "DataFile",
     "Provenance",
     "Fit",
@@ -66,7 +67,11 @@ class FusionWeights(_Strict):
 
 
 class DrafterWeights(_Strict):
-    """How `assistant.drafting.drafter.rank_areas` mixes its signals and chooses the area set."""
+    """How `assistant.drafting.drafter.rank_areas` mixes its signals and chooses the area set.
+
+    The grid constants (`base` ... `purpose_weight`) have defaults only so that a calibration file
+    written before they existed still loads: they are the calibration's starting point, and the product
+    reads the values `assistant eval calibrate` fitted and wrote to `calibration.toml`."""
 
     embed_weight: float = Field(
         description="Share (0..1) of the min-max scaled embedder similarity in an area's score."
@@ -77,6 +82,45 @@ class DrafterWeights(_Strict):
     cross_group: float = Field(
         description="An area of another group is chosen at >= this share of the best score."
     )
+    base: float = Field(
+        0.3,
+        description="Share of its group's cue strength an area gets when the text names no one who gets "
+        "the insight (added to the fit of the area's audience).",
+    )
+    partial: float = Field(
+        0.5,
+        description="Weight of an audience that acts in an area without the policy naming it there "
+        "(advisors in 1b and 4b, directors in 4a), against 1 for the named audience.",
+    )
+    term_weight: float = Field(
+        0.3,
+        description="Added to an area's score per policy word of that area (policy.yaml terms) in the text.",
+    )
+    purpose_weight: float = Field(
+        0.5,
+        description="Cues of a group in a purpose clause ('so that ...', 'om ... te') count this much "
+        "again: what the insight is for weighs more than when its data are collected.",
+    )
+
+
+class QuoteSelection(_Strict):
+    """Which sentences the extractive backend quotes (`assistant.backends.extractive.choose_sentences`)."""
+
+    overlap_weight: float = Field(
+        description="Weight of the question-word overlap (share of the question's word stems, 0..1) added to "
+        "a sentence's cosine similarity with the question."
+    )
+    sentence_margin: float = Field(
+        description="A passage's further sentences are quoted when their score is within this of its best."
+    )
+    min_relative: float = Field(
+        description="A lower-ranked passage is quoted when its fused score is at least this share of the best."
+    )
+    answer_margin: float = Field(
+        description="A sentence is quoted only when its score is within this of the best sentence quoted."
+    )
+    first_passage_sentences: int = Field(description="At most this many sentences of the best passage.")
+    max_passages: int = Field(description="Quote from at most this many passages.")
 
 
 class DataFile(_Strict):
@@ -122,7 +166,10 @@ class Calibration(_Strict):
     refusal: RefusalThresholds
     fusion: FusionWeights
     drafter: DrafterWeights
-    fit: dict[str, Fit] = Field(default_factory=dict, description="Keyed by group: refusal, fusion, drafter.")
+    extractive: QuoteSelection
+    fit: dict[str, Fit] = Field(
+        default_factory=dict, description="Keyed by group: refusal, fusion, drafter, extractive."
+    )
 
 
 @functools.cache
@@ -151,6 +198,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "refusal": RefusalThresholds,
     "fusion": FusionWeights,
     "drafter": DrafterWeights,
+    "extractive": QuoteSelection,
 }
 
 

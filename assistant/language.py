@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "text_language"]
 
 _NL = set(
     """wat hoe welke welk wie waar waarom wanneer mag mogen moet moeten kan kunnen is zijn wordt worden een het
@@ -27,15 +27,16 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.ENGLISH).build()
 
 
-def detect_language(text: str, default: str = "nl") -> str:
-    """'nl' or 'en' for a question; `default` when nothing tells (the policy's own language)."""
+def detect_language(text: str, default: str = "nl", *, model: bool = True) -> str:
+    """'nl' or 'en' for a question; `default` when nothing tells (the policy's own language).
+    `model=False` skips lingua (slow to load) and returns `default` when function words do not decide."""
     words = re.findall(r"[a-zà-ÿ']+", text.lower())
     nl = sum(1 for w in words if w in _NL and w not in _SHARED)
     en = sum(1 for w in words if w in _EN and w not in _SHARED)
     if nl != en and (max(nl, en) >= 2 or min(nl, en) == 0 and max(nl, en) >= 1):
         if abs(nl - en) >= 1:
             return "nl" if nl > en else "en"
-    if not words:
+    if not words or not model:
         return default
     from lingua import Language
 
@@ -44,3 +45,24 @@ def detect_language(text: str, default: str = "nl") -> str:
     if best.value < 0.6:
         return default
     return "nl" if best.language == Language.DUTCH else "en"
+
+
+# Languages an answer may drift into besides Dutch and English (checked in LLM answers).
+_TEXT_LANGUAGES = ("DUTCH", "ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE")
+
+
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _TEXT_LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1).build()
+
+
+def text_language(text: str) -> str | None:
+    """The language of a longer text (an LLM answer) as an ISO 639-1 code among nl, en, fr, de, es, it
+    and pt; None when the text is too short (under four words) or too close to call."""
+    if len(re.findall(r"[^\W\d_]{2,}", text)) < 4:
+        return None
+    found = _wide_detector().detect_language_of(text)
+    return None if found is None else found.iso_code_639_1.name.lower()

@@ -6,21 +6,35 @@ wrong field ("data.0.category: must be one of general, sensitive, special (got '
 
 Area ids are normalised ("1A", " 1a", "area 1a" -> "1a"). A `Draft(...)` built directly rejects
 ids outside 1a-4b; `parse_draft(..., strict=False)` (the checker's way in) keeps them so that
-`rules.py` can report them as a policy finding instead of refusing the file.
+the checker can report them as a policy finding instead of refusing the file.
+
+The parser is tolerant where the input is unambiguous, and never guesses beyond that:
+- enum values in any case or with spaces ("Public Interest", "DONE", "Area 1B");
+- true/false given as a Dutch or English word ("ja"/"nee", "yes"/"no", "waar"/"onwaar"; the `yes`
+  and `no` groups of `data/lexicons/general.yaml`); a placeholder ("onbekend", "n.v.t.") is null;
+- a list or object sent as JSON text ('["1b"]'); invalid JSON there is an error naming the field;
+- a key spelled differently from a field only in case or separators ("Retention",
+  "privacyStatement", "trainingdata") is read as that field by `parse_draft` and listed in
+  `renamed_keys`, so the checker can report it. Other unknown keys stay extra fields (the checker
+  suggests near ones).
+`project_type` null or missing stays None (not given), and a data item without a category is read
+as general and listed in `defaulted_fields` by `parse_draft` (the checker reports both).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
@@ -28,7 +42,10 @@ from pydantic import (
 )
 
 from assistant.errors import InputError
+from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import AREA_IDS
+from assistant.terms import is_blank
+from assistant.text import fold
 
 __all__ = [
     "FORMAT_VERSION",
@@ -54,38 +71,129 @@ Category = Literal["general", "sensitive", "special"]
 LegalBasis = Literal["public_interest", "consent"]
 PrivacyScan = Literal["done", "planned", "not_planned"]
 
-# Lenient spellings accepted for enum values (after lower-casing and '-'/' ' -> '_').
+# Other spellings accepted for enum values (after lower-casing and '-'/' ' -> '_'): the `value <enum
+# value>` groups of data/lexicons/general.yaml.
+_GENERAL = load_lexicon("general").groups
 _ALIASES: dict[str, str] = {
-    "implementatie": "implementation",
-    "implementatieproject": "implementation",
-    "onderzoek": "research",
-    "onderzoeksproject": "research",
-    "algemeen": "general",
-    "algemene": "general",
-    "gevoelig": "sensitive",
-    "gevoelige": "sensitive",
-    "bijzonder": "special",
-    "bijzondere": "special",
-    "special_category": "special",
-    "algemeen_belang": "public_interest",
-    "publieke_taak": "public_interest",
-    "public_task": "public_interest",
-    "toestemming": "consent",
-    "gedaan": "done",
-    "uitgevoerd": "done",
-    "gepland": "planned",
-    "niet_gepland": "not_planned",
-    "not_done": "not_planned",
+    fold(term).replace(" ", "_"): name.removeprefix("value ")
+    for name, group in _GENERAL.items()
+    if name.startswith("value ")
+    for term in group.terms
 }
+
+_ENUM_VALUES = frozenset(
+    get_args(ProjectType) + get_args(Category) + get_args(LegalBasis) + get_args(PrivacyScan)
+)
 
 _AREA_RE = re.compile(r"^(?:area|gebied)?\s*([1-4])\s*[.\-]?\s*([a-c])$")
 
 
+_YES = compile_terms(_GENERAL["yes"].terms)
+_NO = compile_terms(_GENERAL["no"].terms)
+
+
+def _bool_word(value: str) -> Any:
+    """True/False for a yes or no word, None for a placeholder ('onbekend', 'n.v.t.'), else `value`."""
+    norm = fold(value).strip().rstrip(".!")
+    if _YES.fullmatch(norm):
+        return True
+    if _NO.fullmatch(norm):
+        return False
+    return None if is_blank(value) else value
+
+
 def _norm_enum(value: Any) -> Any:
     if isinstance(value, str):
+        if value in _ENUM_VALUES:
+            return value
+        if _bool_word(value) is None:
+            return None  # a placeholder ('onbekend', 'n.v.t.'); 'yes'/'no' stay and are refused
         key = re.sub(r"[\s\-]+", "_", value.strip().lower())
         return _ALIASES.get(key, key) if key else None
     return value
+
+
+def _json_text(value: Any) -> Any:
+    """A list or object sent as JSON text, decoded; any other value unchanged. Raises ValueError
+    (reported under the field's name) when the text looks like JSON but is not valid."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"looks like JSON but is not valid JSON ({exc.msg})") from None
+    return value
+
+
+def _canon(key: str) -> str:
+    """A key without case and separators: 'privacyStatement', 'Privacy-Statement' -> 'privacystatement'."""
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def _prepare(data: dict) -> tuple[dict, dict[str, tuple[dict[str, str], frozenset[str]]]]:
+    """`data` with keys spelled otherwise renamed at the top, in `ai` and in each data item, and per part
+    ('', 'ai', 'data.0', ...) what was read otherwise: (renamed keys, fields filled with a default)."""
+    notes: dict[str, tuple[dict[str, str], frozenset[str]]] = {}
+
+    def part(raw: Any, model: type[_Model], path: str) -> Any:
+        if isinstance(raw, str) and path != "":
+            try:
+                raw = _json_text(raw)
+            except ValueError:
+                return raw  # reported with the field's name by validation
+        if not isinstance(raw, dict):
+            return raw
+        raw, renamed = _read_spellings(raw, _field_names(model))
+        defaulted = frozenset(f for f in model._DEFAULTED if _norm_enum(raw.get(f)) is None)
+        if renamed or defaulted:
+            notes[path] = (renamed, defaulted)
+        return raw
+
+    data = part(data, Draft, "")
+    if "ai" in data:
+        data = {**data, "ai": part(data["ai"], AIInfo, "ai")}
+    items = (
+        part(data.get("data"), DataItem, "data") if isinstance(data.get("data"), str) else data.get("data")
+    )
+    if isinstance(items, list):
+        data = {**data, "data": [part(item, DataItem, f"data.{i}") for i, item in enumerate(items)]}
+    return data, notes
+
+
+def _attach(draft: Draft, notes: dict[str, tuple[dict[str, str], frozenset[str]]]) -> None:
+    for path, note in notes.items():
+        model = draft if path == "" else draft.ai if path == "ai" else draft.data[int(path.split(".")[1])]
+        if model is not None:
+            model._notes = note
+
+
+@cache
+def _empty_on_null(model: type[BaseModel]) -> frozenset[str]:
+    """The fields for which null means 'not filled in': those whose default is empty ('', [], False)."""
+    fields = model.model_fields.items()
+    return frozenset(n for n, f in fields if f.default_factory is list or f.default in ("", False))
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
+@cache
+def _canon_fields(fields: frozenset[str]) -> dict[str, str]:
+    return {_canon(f): f for f in fields}
+
+
+def _read_spellings(data: dict, fields: frozenset[str]) -> tuple[dict, dict[str, str]]:
+    """`data` with keys that differ from a field only in case or separators renamed to the field
+    (when the field itself is not given); returns (data, {given key: field})."""
+    renamed: dict[str, str] = {}
+    for key in [k for k in data if k not in fields and isinstance(k, str)]:
+        field = _canon_fields(fields).get(_canon(key))
+        if field and field not in data:
+            data = {**data, field: data[key]}
+            del data[key]
+            renamed[key] = field
+    return data, renamed
 
 
 def _area_id(value: str, info: ValidationInfo) -> str:
@@ -108,15 +216,36 @@ AreaId = Annotated[
 class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True, validate_assignment=True)
 
+    _notes: tuple[dict[str, str], frozenset[str]] | None = PrivateAttr(None)
+    """What the parser read otherwise than given: (renamed keys, defaulted fields); None when nothing."""
+
     @field_validator("*", mode="before")
     @classmethod
-    def _null_is_empty(cls, value: Any, info: ValidationInfo) -> Any:
-        """`null` for a text or list field means 'not filled in'."""
-        if value is None and info.field_name in cls._EMPTY_ON_NULL:
+    def _tolerant(cls, value: Any, info: ValidationInfo) -> Any:
+        """Yes/no words for true/false fields, JSON text for list and object fields; `null` for a
+        text or list field means 'not filled in'."""
+        if isinstance(value, str):
+            if info.field_name in cls._BOOLS:
+                value = _bool_word(value)
+            elif info.field_name in cls._JSON:
+                value = _json_text(value)
+        if value is None and info.field_name in _empty_on_null(cls):
             return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = ()
+    @property
+    def renamed_keys(self) -> dict[str, str]:
+        """Keys of the input read as a field spelled otherwise: given key -> field name."""
+        return dict(self._notes[0]) if self._notes else {}
+
+    @property
+    def defaulted_fields(self) -> frozenset[str]:
+        """Fields that were null or missing in the input and hold an assumed default."""
+        return self._notes[1] if self._notes else frozenset()
+
+    _BOOLS: ClassVar[tuple[str, ...]] = ()
+    _JSON: ClassVar[tuple[str, ...]] = ()
+    _DEFAULTED: ClassVar[tuple[str, ...]] = ()
 
 
 class DataItem(_Model):
@@ -135,12 +264,13 @@ class DataItem(_Model):
     )
     source: str = Field("", description="Where the data comes from (e.g. Osiris, Brightspace, a survey).")
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = ("name", "source")
+    _DEFAULTED: ClassVar[tuple[str, ...]] = ("category",)
 
     @field_validator("category", mode="before")
     @classmethod
     def _category(cls, value: Any) -> Any:
-        return "general" if value is None else _norm_enum(value)
+        value = _norm_enum(value)
+        return "general" if value is None else value
 
 
 class AIInfo(_Model):
@@ -160,13 +290,7 @@ class AIInfo(_Model):
         "(manipulative, deceptive or discriminating systems, emotion recognition in education).",
     )
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = (
-        "models",
-        "training_data",
-        "decision_process",
-        "ai_officer_consulted",
-        "prohibited_practices_checked",
-    )
+    _BOOLS: ClassVar[tuple[str, ...]] = ("ai_officer_consulted", "prohibited_practices_checked")
 
 
 class Draft(_Model):
@@ -176,10 +300,11 @@ class Draft(_Model):
     summary: str = Field(
         "", description="The project idea in a few sentences: what, for whom, in which course(s)."
     )
-    project_type: ProjectType = Field(
-        "implementation",
+    project_type: ProjectType | None = Field(
+        None,
         description="'implementation' (long-term use of LA; lawful basis public interest) or 'research' "
-        "(fundamental research, possibly with a temporary implementation; informed consent and ethics review).",
+        "(fundamental research, possibly with a temporary implementation; informed consent and ethics review). "
+        "Null when not given: never assumed.",
     )
     areas: list[AreaId] = Field(
         default_factory=list,
@@ -251,33 +376,23 @@ class Draft(_Model):
         "", description="The person or role responsible and accountable for the processing."
     )
 
-    _EMPTY_ON_NULL: ClassVar[tuple[str, ...]] = (
-        "title",
-        "summary",
-        "areas",
-        "purposes",
-        "stakeholders",
-        "data",
-        "necessity",
-        "retention",
-        "security_measures",
+    _BOOLS: ClassVar[tuple[str, ...]] = (
+        "informed_consent",
+        "ethics_approval",
+        "privacy_statement",
         "uses_ai",
-        "human_in_the_loop",
-        "interests_weighed",
-        "analysis_validation",
-        "responsible",
     )
+    _JSON: ClassVar[tuple[str, ...]] = ("purposes", "stakeholders", "data", "security_measures", "ai")
 
     @field_validator("project_type", "legal_basis", "privacy_scan", mode="before")
     @classmethod
-    def _enums(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name == "project_type":
-            return "implementation"
+    def _enums(cls, value: Any) -> Any:
         return _norm_enum(value)
 
     @field_validator("areas", mode="before")
     @classmethod
     def _areas_list(cls, value: Any) -> Any:
+        value = _json_text(value)  # '["1a"]' from a tool that encodes lists twice
         if isinstance(value, str):  # "1a, 1b" from a form or an LLM
             return [part for part in re.split(r"[,;]\s*|\s+(?=\d)", value) if part.strip()]
         return value
@@ -382,6 +497,7 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
             ) from None
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object with the draft fields (got {_got(data)}).")
+    data, notes = _prepare(data)
     try:
         draft = Draft.model_validate(data, context={"keep_unknown_areas": not strict})
     except ValidationError as exc:
@@ -393,6 +509,7 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
         invented = sorted(set(draft.model_extra or {}) - _KNOWN_EXTRA)
         if invented:
             raise InputError(f"{source}: fields not in the draft format: {', '.join(invented)}")
+    _attach(draft, notes)
     return draft
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from assistant.errors import ConfigError
@@ -28,6 +29,7 @@ __all__ = [
     "classify_data_name",
     "describes_ai",
     "is_blank",
+    "is_thin",
 ]
 
 Category = Literal["special", "sensitive"]
@@ -158,6 +160,7 @@ _PUNCT = re.compile(r"[^\w/ ]+")  # punctuation except '/' (so 'n/a' stays one a
 _NON_WORD = re.compile(r"\W")
 
 
+@lru_cache(maxsize=4096)
 def is_blank(text: str | None) -> bool:
     """Empty, fewer than 3 letters or digits, or a placeholder (`general.yaml`) such as 'TBD', 'n.v.t.',
     'nog te bepalen' as the whole answer (punctuation ignored)."""
@@ -165,3 +168,15 @@ def is_blank(text: str | None) -> bool:
         return True
     core = " ".join(_PUNCT.sub(" ", fold(text)).split())
     return len(_NON_WORD.sub("", core)) < 3 or bool(_PLACEHOLDER.fullmatch(core) or _FILLER.fullmatch(core))
+
+
+_FUNCTION_WORD = compile_terms(_GENERAL["function words"].terms)
+_WORD = re.compile(r"\w+")
+
+
+def is_thin(text: str, thin: re.Pattern) -> bool:
+    """True when every word of `text` is a function word (`general.yaml`) or a word of `thin` (a compiled
+    term group such as `checker.yaml`'s 'thin security'): 'password', 'Wordt gecontroleerd.', 'me'.
+    Blank text is thin too."""
+    words = _WORD.findall(fold(text))
+    return all(_FUNCTION_WORD.fullmatch(w) or thin.fullmatch(w) for w in words)

@@ -13,6 +13,11 @@ the ingest, so both see the same machine load):
   ingest machinery itself (batching, Chroma writes), whatever the sentence policy.
 
 The default size is ingested in both sentence-vector modes, so their costs compare in one run.
+
+**Formats**: the same synthetic text written as a PDF (running header and footer, headings, a page per
+45 lines), a DOCX (headings, a table) and an HTML page (navigation, a table, a footer) is read and split
+(`load_document` + `split_document`) and that time is set against bare encode of the passages it gives:
+the readers' share of an ingest (target < 0.2, so that ingest stays >= 0.8 of bare encode).
 Then one of the documents is changed and the corpus re-ingested (incremental), and re-ingested once
 more with nothing changed (no-op).
 """
@@ -126,6 +131,16 @@ def _run(mode: Mode, tmp: Path) -> Result:
                     "< 0.05",
                     data["incremental_s"] / data["ingest_s"] < 0.05,
                 )
+    for fmt, data in _formats(embedder, tmp, mode).items():
+        result.data[f"format/{fmt}"] = data
+        share = data["read_s"] / data["bare_s"]
+        result.ratio(
+            f"read/bare encode, {fmt} ({data['passages']} passages)",
+            share,
+            "bare model.encode of the passages the reader gives",
+            "< 0.2",
+            share < 0.2,
+        )
     result.notes += [
         "sentences: how sentence vectors are made (ASSISTANT_SENTENCE_VECTORS). pooled = from the passage's own "
         "forward pass (late chunking, the default); separate = each multi-sentence passage's sentences "
@@ -190,3 +205,74 @@ def _ingest_once(embedder, tmp, corpus, paths, passages, n, sentences_mode, incr
     target.write_text(original, encoding="utf-8")  # the next mode ingests the same corpus
     data |= {"incremental_s": again.seconds, "incremental_passages": again.passages, "noop_s": noop.seconds}
     return row + [again.seconds, again.seconds / took, noop.seconds], data
+
+
+def _formats(embedder, tmp: Path, mode: Mode) -> dict[str, dict]:
+    """Read + split time of one text as PDF, DOCX and HTML, and bare encode time of its passages."""
+    from assistant.corpus import load_document, split_document
+    from tests.docgen import Line, pdf
+
+    paras = [
+        f"Regel {i}: gegevens van cursus {i % 37} worden uiterlijk {6 + i % 30} maanden na afloop van de "
+        f"cursus verwijderd of geanonimiseerd, tenzij de examencommissie {i % 5 + 2} weken eerder besluit."
+        for i in range(40 if mode.quick else 400)
+    ]
+    folder = tmp / "formats"
+    folder.mkdir(exist_ok=True)
+    pages, lines, y = [], [], 760.0
+    for i, para in enumerate(paras):
+        if i % 10 == 0:
+            lines.append(Line(56, y, 13, f"Hoofdstuk {i // 10 + 1} bewaartermijnen", bold=True))
+            y -= 22
+        for k in range(0, len(para), 95):
+            lines.append(Line(56, y, 10, para[k : k + 95]))
+            y -= 13
+        y -= 6
+        if y < 100:
+            pages.append(
+                [Line(56, 805, 8, "Faculteit - richtlijn"), *lines, Line(280, 40, 8, f"{len(pages) + 1}")]
+            )
+            lines, y = [], 760.0
+    if lines:
+        pages.append(
+            [Line(56, 805, 8, "Faculteit - richtlijn"), *lines, Line(280, 40, 8, f"{len(pages) + 1}")]
+        )
+    files = {"pdf": pdf(pages, folder / "r.pdf")}
+
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Richtlijn", level=1)
+    for i, para in enumerate(paras):
+        if i % 10 == 0:
+            d.add_heading(f"Hoofdstuk {i // 10 + 1}", level=2)
+        d.add_paragraph(para)
+    table = d.add_table(rows=21, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Gegevens", "Termijn"
+    for r in range(1, 21):
+        table.cell(r, 0).text, table.cell(r, 1).text = f"Soort {r}", paras[r]
+    d.save(folder / "r.docx")
+    files["docx"] = folder / "r.docx"
+    body = "".join(
+        (f"<h2>Hoofdstuk {i // 10 + 1}</h2>" if i % 10 == 0 else "") + f"<p>{para}</p>"
+        for i, para in enumerate(paras)
+    )
+    rows = "".join(f"<tr><td>Soort {r}</td><td>{paras[r]}</td></tr>" for r in range(1, 21))
+    (folder / "r.html").write_text(
+        "<html><head><title>Richtlijn</title></head><body><nav><a href='/'>Home</a> <a href='/c'>Contact</a></nav>"
+        f"<main><h1>Richtlijn</h1>{body}<table><tr><th>Gegevens</th><th>Termijn</th></tr>{rows}</table></main>"
+        "<footer>Alle rechten voorbehouden.</footer></body></html>",
+        encoding="utf-8",
+    )
+    files["html"] = folder / "r.html"
+    out = {}
+    for fmt, path in files.items():
+        start = time.perf_counter()
+        passages = split_document(load_document(path))
+        read = time.perf_counter() - start
+        out[fmt] = {
+            "passages": len(passages),
+            "read_s": read,
+            "bare_s": _bare(embedder, [p.embed_text for p in passages]),
+        }
+    return out

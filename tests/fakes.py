@@ -101,7 +101,7 @@ class RefuseWithoutHits:
     """The refusal seam without the tuned thresholds (they need e5's similarities; a bag of hashed
     words scores far lower): refuse only when retrieval finds nothing."""
 
-    def refuse(self, retrieval, question: str = "") -> bool:
+    def refuse(self, retrieval, question: str = "", asked: str | None = None) -> bool:
         return not retrieval.hits
 
 

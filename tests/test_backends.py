@@ -12,6 +12,7 @@ from assistant.backends.extractive import ExtractiveBackend
 from assistant.backends.fake import FakeBackend
 from assistant.backends.llm import LLMBackend
 from assistant.config import load_settings
+from assistant.corpus import Passage
 from assistant.errors import BackendError, ConfigError
 from assistant.services import build_assistant
 
@@ -207,6 +208,108 @@ def test_validation_rules():
     assert validate_llm_answer("Ze worden snel verwijderd [1].", p) == []
     assert validate_llm_answer("Ze worden snel verwijderd, zegt het beleid echt waar [2].", p)
     assert validate_llm_answer('Het beleid: "worden zo snel mogelijk verwijderd" [1].', p) == []
+
+
+def _passage(text: str, section: str = "3.2 Privacy-principes > Opslagbeperking") -> Passage:
+    return Passage(id="x", source="s", title="t", section=section, text=text)
+
+
+@pytest.mark.parametrize(
+    "answer, passage, language",
+    [
+        ("Ze worden na tien jaar verwijderd [1].", "Gegevens worden na 10 jaar verwijderd.", "nl"),
+        ("They are deleted after 10 years [1].", "Gegevens worden na tien jaar verwijderd.", "en"),
+        ("Bewaren mag tot 31-08-2027 [1].", "Bewaren mag tot 31 augustus 2027.", "nl"),
+        ("Er zijn vijf ethische waarden [1].", "De UU hanteert 5 ethische waarden.", "nl"),
+        ("Ask the data protection officer [1].", "Vraag het de functionaris gegevensbescherming.", "en"),
+        (
+            "Vraag de FETC om toestemming [1].",
+            "Zoals vereist door de Facultaire Ethische Toetsingscommissies.",
+            "nl",
+        ),
+        ("The AI officer is involved when AI is used [1].", "Bij AI wordt de AI-officer betrokken.", "en"),
+        (  # an English answer may quote the Dutch policy word for word
+            'The policy says: "worden ze zo snel mogelijk verwijderd of onherkenbaar gemaakt" [1].',
+            "Als de gegevens niet meer nodig zijn, worden ze zo snel mogelijk verwijderd of onherkenbaar gemaakt.",
+            "en",
+        ),
+    ],
+)
+def test_facts_in_another_form_or_language_are_supported(answer, passage, language):
+    assert validate_llm_answer(answer, [_passage(passage)], language) == []
+
+
+@pytest.mark.parametrize(
+    "answer, passage, language, problem",
+    [
+        ("Gegevens mogen maximaal tien jaar worden bewaard [1].", OPSLAG, "nl", "'10 year'"),
+        (
+            "Ze worden na 12 weken verwijderd [1].",
+            "Gegevens worden na 12 maanden verwijderd.",
+            "nl",
+            "12 week",
+        ),
+        ("Bewaren mag tot 31 juli 2027 [1].", "Bewaren mag tot 31-08-2027.", "nl", "month 7"),
+        (
+            "De privacy officer beoordeelt de risico's [1].",
+            "De AI-officer beoordeelt de risico's.",
+            "nl",
+            "privacy officer",
+        ),
+        (
+            "The ethics committee must approve it first [1].",
+            "A privacyscan is done for every project.",
+            "en",
+            "ethics",
+        ),
+        ("Volgens artikel 9 AVG is dat verboden [1].", "Gevoelige gegevens vallen buiten LA.", "nl", "'9'"),
+        ("Les données sont supprimées dès qu'elles ne sont plus nécessaires [1].", OPSLAG, "nl", "French"),
+        ("Gegevens worden zo snel mogelijk verwijderd als ze niet nodig zijn [1].", OPSLAG, "en", "in Dutch"),
+    ],
+)
+def test_unsupported_facts_and_other_languages_are_rejected(answer, passage, language, problem):
+    errors = validate_llm_answer(answer, [_passage(passage)], language)
+    assert errors and problem in " ".join(errors)
+
+
+def test_a_fact_must_be_in_the_passage_its_sentence_cites():
+    p = [_passage("Bewaren mag 2 jaar."), _passage("Een privacyscan is verplicht.")]
+    assert validate_llm_answer("Bewaren mag 2 jaar [1]. Een scan is verplicht [2].", p) == []
+    assert "passage [2]" in validate_llm_answer("Een scan is verplicht. Bewaren mag 2 jaar [2].", p)[0]
+
+
+def _stub_assistant(real_assistant, stub) -> Assistant:
+    s = load_settings(
+        home=real_assistant.settings.home,
+        model_dir=real_assistant.settings.models_dir,
+        llm="openai:stub-model",
+        llm_base_url=stub.base_url,
+    )
+    return build_assistant(s, index=real_assistant.index, retriever=real_assistant.retriever)
+
+
+@pytest.mark.parametrize(
+    "reply, reason",
+    [
+        ("Gegevens mogen maximaal tien jaar worden bewaard [{n}].", "10 year"),  # a period the passage lacks
+        ("Les données sont supprimées dès qu'elles ne sont plus nécessaires au projet [{n}].", "French"),
+    ],
+)
+def test_stub_llm_answers_the_policy_does_not_support_fall_back_with_the_warning(
+    real_assistant, reply, reason
+):
+    """Real HTTP to the stub server: the reply is rejected, retried once with the errors, rejected
+    again, and the extractive answer is shown with the warning naming the reason."""
+    probe = FakeBackend(["x"])
+    _assistant(real_assistant, probe).ask(QUESTION)
+    n = _marker_for(probe, OPSLAG)
+    with StubLLM() as stub:
+        stub.replies += [reply.format(n=n)] * 2
+        d = _stub_assistant(real_assistant, stub).ask(QUESTION).to_dict()
+        assert d["backend"] == "extractive" and d["language"] == "nl" and not d["refused"]
+        assert len(stub.requests) == 2 and reason in stub.requests[1]["messages"][-1]["content"]
+        assert any(reason in w and "letterlijke" in w for w in d["warnings"])
+        assert any(OPSLAG in c["text"] for c in d["citations"]) and "tien" not in d["answer"]
 
 
 def test_openai_compatible_server_end_to_end(real_assistant):

@@ -19,17 +19,9 @@ from assistant.calibration import Calibration, DrafterWeights, calibrated, load_
 from assistant.config import load_settings
 from assistant.drafting.drafter import rank_areas
 from assistant.errors import ConfigError
-from assistant.evals.calibrate import (
-    FIXED,
-    GRIDS,
-    HELDOUT_SHARE,
-    calibrate,
-    coordinate_search,
-    format_report,
-    stratified_split,
-    write_calibration,
-)
+from assistant.evals.calibrate import FIXED, GRIDS, calibrate, format_report, write_calibration
 from assistant.evals.datasets import QuestionCase
+from assistant.evals.search import HELDOUT_SHARE, coordinate_search, stratified_split
 from assistant.retrieve import Weights
 from assistant.services import build_assistant
 from tests.fakes import MemoryIndex
@@ -57,6 +49,7 @@ def test_the_shipped_file_is_valid_and_the_product_reads_it():
     assert isinstance(cal, Calibration)
     assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
     assert Weights() == Weights(**cal.fusion.model_dump())
+    assert ExtractiveBackend().params == cal.extractive
     for data in cal.provenance.data:  # the hashes name the data the constants were fitted on
         assert len(data.sha256) == 64 and data.rows == data.train + data.heldout
 
@@ -186,13 +179,14 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
         assert data.sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
     assert cal.provenance.data[2].train == 0  # the holdout file is never fitted on
     assert cal.provenance.date and cal.provenance.revision
-    assert set(cal.fit) == {"refusal", "fusion", "drafter"}
+    assert set(cal.fit) == {"refusal", "fusion", "drafter", "extractive"}
     assert set(cal.fit["refusal"].heldout) == {"questions", "holdout"} == set(cal.fit["fusion"].heldout)
     assert set(cal.fit["drafter"].heldout) == {"descriptions"}
     assert {"balanced_accuracy", "false_refusal_rate", "refusal_recall"} <= set(cal.fit["refusal"].train)
     assert {"mrr", "hit_at_1", "hit_at_3", "hit_at_5"} <= set(cal.fit["fusion"].train)
     assert {"first_right", "mean_jaccard"} <= set(cal.fit["drafter"].heldout["descriptions"])
-    for group in ("refusal", "fusion", "drafter"):
+    assert {"quote_hit", "quote_precision"} <= set(cal.fit["extractive"].heldout["holdout"])
+    for group in ("refusal", "fusion", "drafter", "extractive"):
         values = getattr(cal, group).model_dump()
         for name, grid in GRIDS[group].items():
             assert values[name] in grid or values[name] == getattr(getattr(previous, group), name)
@@ -201,13 +195,14 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
     assert {k: cal.fusion.model_dump()[k] for k in FIXED["fusion"]} == {
         k: v for k, (v, _) in FIXED["fusion"].items()
     }
-    assert set(before) == {"refusal", "fusion", "drafter"}
+    assert set(before) == {"refusal", "fusion", "drafter", "extractive"}
     assert "[refusal]" in format_report(cal, before, previous)
 
     # the product classes take their defaults from the file they are pointed at
     product_file(path)
     assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
     assert Weights() == Weights(**cal.fusion.model_dump())
+    assert ExtractiveBackend().params == cal.extractive
     text = json.loads(descriptions.read_text(encoding="utf-8").splitlines()[0])["description"]
     assert rank_areas(text) == rank_areas(text, weights=cal.drafter)
     odd = cal.model_copy(

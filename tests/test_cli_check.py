@@ -122,10 +122,49 @@ def test_check_unusable_input_exit_2_readable(app, files, key, fragments):
 
 
 def test_check_human_output(app, files):
-    result = _run(app, "check", files["pass"], files["fail"])
+    result = _run(app, "check", files["pass"], files["fail"], "--lang", "en")
     assert result.exit_code == 1
     assert "PASS" in result.stdout and "FAIL" in result.stdout and "storage_limitation" in result.stdout
     assert "fix:" in result.stdout and "policy:" in result.stdout
+
+
+def test_check_human_output_in_the_drafts_language(app, files):
+    result = _run(app, "check", files["pass"], files["fail"])
+    assert result.exit_code == 1
+    assert "VOLDOET NIET" in result.stdout and "oplossing:" in result.stdout and "beleid:" in result.stdout
+    assert "blokkerend" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        ([], "Het concept zegt niet wanneer"),  # the draft is Dutch
+        (["--lang", "nl"], "Het concept zegt niet wanneer"),
+        (["--lang", "en"], "The draft does not say when"),
+    ],
+)
+def test_check_lang_sets_the_language_of_findings_only(app, files, args, start):
+    result = _run(app, "check", files["fail"], "--json", *args)
+    (data,) = json.loads(result.stdout)
+    (retention,) = [f for f in data["findings"] if f["rule"] == "storage_limitation.missing"]
+    assert retention["message"].startswith(start)
+    assert list(retention) == ["rule", "principle", "severity", "field", "message", "citation", "fix"]
+    assert retention["severity"] == "major" and retention["principle"] == "storage_limitation"
+
+
+def test_check_lang_must_be_nl_or_en(app, files):
+    result = _run(app, "check", files["pass"], "--lang", "fr")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_check_retention_horizon_option_and_environment(app, files, tmp_path, monkeypatch):
+    far = tmp_path / "far.json"
+    far.write_text(json.dumps(PASSING | {"retention": "Verwijderd op 31-12-2060."}), encoding="utf-8")
+    assert _run(app, "check", str(far), "--json").exit_code == 1
+    assert _run(app, "check", str(far), "--json", "--retention-horizon", "50").exit_code == 0
+    monkeypatch.setenv("ASSISTANT_RETENTION_HORIZON_YEARS", "50")
+    assert _run(app, "check", str(far), "--json").exit_code == 0
+    assert _run(app, "check", str(far), "--json", "--retention-horizon", "5").exit_code == 1
 
 
 def test_draft_json_and_out_files(app, tmp_path, monkeypatch):

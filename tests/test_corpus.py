@@ -188,3 +188,91 @@ def test_pdf_pages_are_kept(tmp_path):
         w.write(fh)
     with pytest.raises(IngestError, match="no extractable text"):
         load_document(f)
+
+
+# --------------------------------------------------------------------------- readers per format (issue 17)
+
+
+def test_stored_text_is_clean_of_invisible_characters_and_ligatures(tmp_path):
+    f = tmp_path / "u.md"
+    f.write_text(
+        "# U\n\nDe bewaar\u00adtermijn is 18\u00a0maanden; de \ufb01nanciële staat \u201cbuiten\u201d.\n",
+        "utf-8",
+    )
+    [p] = split_document(load_document(f))
+    assert p.text == "De bewaartermijn is 18 maanden; de financiële staat \u201cbuiten\u201d."
+    assert p.section == "U"  # no heading above it: the document's title
+
+
+def test_pdf_hyphenation_follows_the_document(tmp_path):
+    from tests.docgen import Line, pdf
+
+    lines = [
+        Line(56, 750, 10, "Het e-mailadres van de privacy officer staat in de bewaar-"),
+        Line(56, 736, 10, "termijnenlijst; stuur een e-"),
+        Line(56, 722, 10, "mail bij vragen over het LA-"),
+        Line(56, 708, 10, "team."),
+    ]
+    [p] = split_document(load_document(pdf([lines], tmp_path / "h.pdf")))
+    assert p.text == (
+        "Het e-mailadres van de privacy officer staat in de bewaartermijnenlijst; stuur een e-mail bij "
+        "vragen over het LA-team."
+    )
+
+
+def test_pdf_bold_and_larger_headings_nest(tmp_path):
+    from tests.docgen import Line, pdf
+
+    lines = [
+        Line(56, 780, 18, "Handreiking dashboards", bold=True),
+        Line(56, 740, 14, "Toegang", bold=True),
+        Line(56, 720, 11, "Bijlage A", bold=True),
+        Line(56, 700, 10, "Docenten zien alleen hun eigen cursus."),
+        Line(56, 670, 14, "Bewaren", bold=True),
+        Line(56, 650, 10, "Gegevens worden na een jaar verwijderd."),
+    ]
+    doc = load_document(pdf([lines], tmp_path / "k.pdf"))
+    assert doc.title == "Handreiking dashboards"
+    assert [(p.section, p.page) for p in split_document(doc)] == [
+        ("Toegang > Bijlage A", 1),
+        ("Bewaren", 1),
+    ]
+
+
+def test_docx_lists_number_like_word_and_layout_tables_are_text(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Procedure", level=1)
+    for text in ("Eerste stap.", "Tweede stap."):
+        d.add_paragraph(text, style="List Number")
+    d.add_paragraph("Een opsomming.", style="List Bullet")
+    layout = d.add_table(rows=1, cols=2)
+    layout.cell(0, 0).text = "Links staat een toelichting."
+    layout.cell(0, 1).text = "Rechts staat een tweede toelichting."
+    d.save(tmp_path / "p.docx")
+    doc = load_document(tmp_path / "p.docx")
+    assert [p.text for p in split_document(doc)] == [
+        "1. Eerste stap.",
+        "2. Tweede stap.",
+        "Een opsomming.",
+        "Links staat een toelichting.",
+        "Rechts staat een tweede toelichting.",
+    ]
+    assert doc.tables == 0  # one row of text is not a table of data
+
+
+def test_html_layout_tables_and_bare_divs_are_read_as_content(tmp_path):
+    f = tmp_path / "l.html"
+    f.write_text(
+        "<html><body><nav><a href=/>Home</a> <a href=/x>Menu</a></nav><table><tr><td><div>Zoeken</div></td>"
+        "<td><h2>Regels voor dashboards</h2><div>Docenten zien alleen gegevens van hun eigen cursus.</div>"
+        "<div>Gegevens van studenten worden na 12 maanden verwijderd.</div></td></tr></table>"
+        "<div class='cookie'>We use cookies. Accept all cookies?</div></body></html>",
+        encoding="utf-8",
+    )
+    passages = split_document(load_document(f))
+    assert [(p.section, p.text) for p in passages] == [
+        ("Regels voor dashboards", "Docenten zien alleen gegevens van hun eigen cursus."),
+        ("Regels voor dashboards", "Gegevens van studenten worden na 12 maanden verwijderd."),
+    ]

@@ -116,3 +116,27 @@ def test_no_personal_data_in_eval_results_or_report(real_assistant, tmp_path):
     assert written
     for p in written:
         assert _clean(p.read_bytes().decode("utf-8", "replace")), p
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+@pytest.mark.parametrize("lang_text", ["nl", "en"])
+def test_personal_data_in_a_description_stays_out_of_the_draft(lang_text):
+    """Issue 16: student numbers, e-mail addresses and phone numbers in a project idea are not copied
+    into any field of the draft (nor its evidence); the draft warns instead, in the idea's language."""
+    from assistant.drafting.drafter import draft_from_description
+
+    text = {
+        "nl": f"Docenten zien tijdens de cursus de quizscores per student (bijv. student {STUDENT}) in "
+        f"Brightspace, zodat ze extra uitleg kunnen geven. Vragen: {EMAIL} of {PHONE}.",
+        "en": f"Teachers see the quiz scores of each student (e.g. student {STUDENT}) during the course, so "
+        f"that they can explain more. Questions: {EMAIL} or {PHONE}.",
+    }[lang_text]
+    result = draft_from_description(text)
+    dumped = json.dumps(result.to_dict(), ensure_ascii=False)
+    assert _clean(dumped), dumped[:2000]
+    assert result.draft.areas and result.draft.purposes  # the idea itself is still drafted
+    warning = result.warnings[0]
+    assert result.language == lang_text
+    assert ("persoonsgegevens" if lang_text == "nl" else "personal data") in warning

@@ -110,7 +110,9 @@ def test_empty_draft_and_defaults():
     draft = Draft.empty("research")
     assert draft.project_type == "research"
     assert draft.areas == [] and draft.data == [] and draft.legal_basis is None and draft.ai is None
-    assert parse_draft("{}").project_type == "implementation"
+    assert parse_draft("{}").project_type is None  # not given: never assumed
+    assert parse_draft({"project_type": None}).project_type is None
+    assert parse_draft({"project_type": "onbekend"}).project_type is None
 
 
 @pytest.mark.parametrize(
@@ -234,3 +236,137 @@ def test_exported_schema_file_is_current():
         "regenerate: python -c 'from assistant.proposal import write_schema; "
         'write_schema("evals/draft.schema.json")\''
     )
+
+
+# --------------------------------------------------------------------------- tolerant input (issue 16)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("ja", True),
+        ("Ja", True),
+        ("JA.", True),
+        ("yes", True),
+        ("true", True),
+        ("waar", True),
+        ("nee", False),
+        ("NEE", False),
+        ("no", False),
+        ("False", False),
+        ("onwaar", False),
+        ("n.v.t.", None),
+        ("onbekend", None),
+        ("unknown", None),
+    ],
+)
+def test_booleans_accept_dutch_and_english_words_alike(given, expected):
+    draft = parse_draft(
+        {"privacy_statement": given, "informed_consent": given, "ai": {"ai_officer_consulted": given}}
+    )
+    assert draft.privacy_statement is expected and draft.informed_consent is expected
+    assert draft.ai.ai_officer_consulted is bool(expected)
+
+
+def test_uses_ai_words():
+    assert parse_draft({"uses_ai": "Nee"}).uses_ai is False and parse_draft({"uses_ai": "ja"}).uses_ai is True
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "expected"),
+    [
+        ("areas", '["1b"]', ["1b"]),
+        ("areas", '["Area 1B", "4a"]', ["1b", "4a"]),
+        (
+            "security_measures",
+            '["Toegang via rollen", "Opslag op UU-servers"]',
+            ["Toegang via rollen", "Opslag op UU-servers"],
+        ),
+        ("purposes", '["Wekelijkse feedback voor studenten"]', ["Wekelijkse feedback voor studenten"]),
+        ("stakeholders", "[]", []),
+    ],
+)
+def test_lists_sent_as_json_text_are_normalised(field, given, expected):
+    assert getattr(parse_draft({field: given}), field) == expected
+
+
+def test_objects_sent_as_json_text_are_normalised():
+    draft = parse_draft(
+        {"ai": '{"models": "trees", "ai_officer_consulted": "ja"}', "data": '[{"name": "x"}]'}
+    )
+    assert draft.ai.models == "trees" and draft.ai.ai_officer_consulted is True
+    assert [item.name for item in draft.data] == ["x"]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ({"areas": '["1b"'}, "areas: looks like JSON but is not valid JSON"),
+        (
+            {"security_measures": "[Toegang, Opslag]"},
+            "security_measures: looks like JSON but is not valid JSON",
+        ),
+        ({"security_measures": '{"a": 1}'}, "security_measures: must be a list (got an object)"),
+        ({"ai": "[1]"}, "ai: must be an object (got a list)"),
+    ],
+)
+def test_json_text_that_cannot_be_used_is_an_error_naming_the_field(data, line):
+    with pytest.raises(InputError) as err:
+        parse_draft(data)
+    assert line in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "expected"),
+    [
+        ("project_type", "Implementation", "implementation"),
+        ("project_type", "RESEARCH", "research"),
+        ("privacy_scan", "DONE", "done"),
+        ("legal_basis", "Public Interest", "public_interest"),
+        ("legal_basis", "PUBLIC_INTEREST", "public_interest"),
+        ("legal_basis", "n.v.t.", None),
+    ],
+)
+def test_enum_values_in_another_case(field, given, expected):
+    assert getattr(parse_draft({field: given}), field) == expected
+    assert (
+        parse_draft({"areas": ["Area 1B"], "data": [{"name": "x", "category": "GENERAL"}]}).data[0].category
+        == "general"
+    )
+
+
+def test_keys_in_another_case_or_with_other_separators_are_read_and_listed():
+    draft = parse_draft(
+        {
+            "Retention": "zes weken na de cursus",
+            "privacyStatement": "ja",
+            "uses-AI": True,
+            "ai": {"TrainingData": "cohort 2023", "model": "trees"},
+            "data": [{"Name": "cijfers", "Category": "general"}],
+        }
+    )
+    assert draft.retention == "zes weken na de cursus" and draft.privacy_statement is True and draft.uses_ai
+    assert draft.renamed_keys == {
+        "Retention": "retention",
+        "privacyStatement": "privacy_statement",
+        "uses-AI": "uses_ai",
+    }
+    assert draft.ai.training_data == "cohort 2023" and draft.ai.renamed_keys == {
+        "TrainingData": "training_data"
+    }
+    assert draft.ai.models == "" and draft.ai.model_extra == {"model": "trees"}  # a near key is not guessed
+    assert draft.data[0].name == "cijfers" and draft.data[0].defaulted_fields == frozenset()
+
+
+def test_a_key_given_twice_keeps_the_fields_own_spelling():
+    draft = parse_draft({"retention": "zes weken", "Retention": "voor altijd"})
+    assert draft.retention == "zes weken" and draft.model_extra == {"Retention": "voor altijd"}
+    assert draft.renamed_keys == {}
+
+
+def test_a_data_item_without_category_is_read_as_general_and_listed():
+    draft = parse_draft(
+        {"data": [{"name": "a"}, {"name": "b", "category": None}, {"name": "c", "category": "general"}]}
+    )
+    assert [d.category for d in draft.data] == ["general"] * 3
+    assert [d.defaulted_fields for d in draft.data] == [frozenset({"category"})] * 2 + [frozenset()]

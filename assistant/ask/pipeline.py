@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from assistant.ask.condense import condense_deterministic, leans_on_history
+from assistant.ask.validate import quotes_for, validate_llm_answer
 from assistant.backends import AnswerRequest, Backend, BackendAnswer, SentenceInfo
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.calibration import calibrated
@@ -21,12 +23,12 @@ from assistant.pii import pii_warning, redact
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval, Retriever, concept_scores
 from assistant.text import split_sentences
+from assistant.translation import translation_for
 
 __all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
 
 log = logging.getLogger("assistant")
 MARKER = re.compile(r"\[(\d+)\]")
-_QUOTE = re.compile(r"[\"“„«]([^\"”“„«»]{12,})[\"”»]")
 
 
 @dataclass
@@ -40,6 +42,17 @@ class Citation:
     score: float
     quote: str
     authority: str = "official"
+    page: int | None = None
+    """PDF page the passage starts on; `page_end` its last page when it runs over a page break."""
+    page_end: int | None = None
+    row: int | None = None
+    """Table row (1-based, header row not counted) of a passage made from a table row."""
+    translation: str | None = None
+    """For an English question: the unofficial English rendering of the (official, Dutch) passage."""
+    translation_quote: str | None = None
+    """The rendering's sentences that render `quote` (same order), when the two align sentence by sentence."""
+    translation_section: str | None = None
+    """The section path in the rendering's language."""
 
 
 @dataclass
@@ -180,20 +193,22 @@ class RefusalPolicy:
         )
 
 
-_FOLLOW_UP = re.compile(
-    r"^(en|and|maar|but|ook|also|wat als|what if|what about|hoe zit het|how about|geldt dat|does that|is dat|"
-    r"is that|en bij|and for|en voor|and in|en in|en als|and if|dus|so)\b",
-    re.I,
-)
-
-
-def condense_deterministic(question: str, history: list[tuple[str, str]]) -> str:
-    """A follow-up ('En voor onderzoeksprojecten?') gets the previous question's words added."""
-    if not history:
-        return question
-    if len(re.findall(r"\w+", question)) > 4 and not _FOLLOW_UP.match(question.strip()):
-        return question
-    return f"{question} ({history[-1][0]})"
+def _rendering(
+    passage: Passage, quotes: list[str], language: str
+) -> tuple[str | None, str | None, str | None]:
+    """(translation, translation_quote, translation_section) of a cited passage for an English answer:
+    its unofficial rendering (`assistant.translation`), or Nones (Dutch answers, user documents)."""
+    rendering = translation_for(passage, language) if language != "nl" else None
+    if rendering is None:
+        return None, None, None
+    spans = split_sentences(passage.text)
+    quoted = [
+        rendering.sentence(en)
+        for a, b in spans
+        if any(q.strip() == passage.text[a:b].strip() for q in quotes)
+        and (en := rendering.span_for((a, b))) is not None
+    ]
+    return rendering.text, " … ".join(quoted) or None, rendering.section
 
 
 class Assistant:
@@ -279,7 +294,10 @@ class Assistant:
 
     # ------------------------------------------------------------------ steps
     def _condense(self, question: str, history: list[tuple[str, str]], lang: str, warnings: list[str]) -> str:
-        if not history:
+        """The standalone question retrieval runs on: `question` itself unless it leans on the previous
+        turn (`assistant.ask.condense.leans_on_history`); then the backend's rewrite when it can
+        condense, else the deterministic one."""
+        if not history or not leans_on_history(question):
             return question
         if self.backend.can_condense:
             try:
@@ -336,7 +354,7 @@ class Assistant:
                 break
             if answer.refused:
                 return answer, backend.name
-            errors = validate_llm_answer(answer.text, request.passages)
+            errors = validate_llm_answer(answer.text, request.passages, request.language)
             if not errors:
                 return answer, backend.name
             reason = "; ".join(errors[:3])
@@ -359,7 +377,7 @@ class Assistant:
         citations = []
         for old, _new in sorted(order.items(), key=lambda kv: kv[1]):
             p: Passage = request.passages[old - 1]
-            quotes = answer.quotes.get(old) or _quotes_for(answer.text, old, p)
+            quotes = answer.quotes.get(old) or quotes_for(answer.text, old, p)
             citations.append(
                 Citation(
                     p.id,
@@ -369,6 +387,10 @@ class Assistant:
                     round(request.scores[old - 1], 4) if request.scores else 0.0,
                     " … ".join(quotes),
                     p.authority,
+                    p.page,
+                    p.page_end,
+                    p.row,
+                    *_rendering(p, quotes, request.language),
                 )
             )
         return text, citations
@@ -386,50 +408,3 @@ class Assistant:
             retrieved,
             time.perf_counter() - started,
         )
-
-
-# ---------------------------------------------------------------------- validation of LLM answers
-
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?!\[)|\n+")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
-
-
-def validate_llm_answer(text: str, passages: list[Passage]) -> list[str]:
-    """Reasons an LLM answer cannot be trusted: bad or missing markers, invented quotes."""
-    errors = []
-    markers = [int(n) for n in MARKER.findall(text)]
-    if not markers:
-        errors.append("the answer cites no passage")
-    bad = sorted({n for n in markers if not 1 <= n <= len(passages)})
-    if bad:
-        errors.append(f"markers {bad} point at no given passage (valid: 1-{len(passages)})")
-    for sentence in (s.strip() for s in _SPLIT.split(text)):
-        words = re.findall(r"\w+", MARKER.sub("", sentence))
-        if len(words) >= 6 and not MARKER.search(sentence) and not sentence.endswith(":"):
-            errors.append(f"sentence without a citation marker: '{sentence[:80]}'")
-        for quote in _QUOTE.findall(sentence):
-            cited = [int(n) for n in MARKER.findall(sentence) if 1 <= int(n) <= len(passages)] or range(
-                1, len(passages) + 1
-            )
-            if not any(_norm(quote) in _norm(passages[n - 1].text) for n in cited):
-                errors.append(f"quoted text not found in the cited passage: '{quote[:60]}'")
-    return errors
-
-
-def _quotes_for(text: str, n: int, passage: Passage) -> list[str]:
-    """The passage sentence(s) an LLM answer relies on for marker [n]: its quotes, else best overlap."""
-    quoted = [q for q in _QUOTE.findall(text) if _norm(q) in _norm(passage.text)]
-    if quoted:
-        return quoted
-    citing = " ".join(s for s in _SPLIT.split(text) if f"[{n}]" in s)
-    words = {w[:6] for w in re.findall(r"\w{4,}", citing.lower())}
-    best, best_score = passage.text, -1.0
-    for a, b in split_sentences(passage.text):
-        sentence = passage.text[a:b]
-        score = len(words & {w[:6] for w in re.findall(r"\w{4,}", sentence.lower())})
-        if score > best_score:
-            best, best_score = sentence, score
-    return [best]

@@ -11,9 +11,10 @@ import re
 import numpy as np
 
 from assistant.backends.base import AnswerRequest, Backend, BackendAnswer
+from assistant.calibration import QuoteSelection, load_calibration
 from assistant.text import split_sentences
 
-__all__ = ["ExtractiveBackend", "FRAMING"]
+__all__ = ["ExtractiveBackend", "FRAMING", "choose_sentences", "sentence_score", "stems"]
 
 FRAMING = {
     "nl": "Dit zegt het learning-analyticsbeleid van de Universiteit Utrecht hierover:",
@@ -24,59 +25,99 @@ _SUPPLEMENTARY = {
     "nl": "(aanvullend document {}, niet het beleid) ",
     "en": "(supplementary document {}, not the policy) ",
 }
-_MAX_SENTENCES = 4
-_MAX_PASSAGES = 3
-_MIN_RELATIVE = 0.6  # a lower-ranked passage is quoted when its fused score is this close to the best
+_MAX_SENTENCES = 4  # an answer is a few quoted sentences, not a page: a product decision, not fitted
 _FOOTNOTE_REF = re.compile(r"\[\^\w+\]")
 _WORD = re.compile(r"\w{3,}")
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
+    """Six-letter stems of the words of three or more letters (a cheap, language-neutral overlap)."""
     return {w[:6] for w in _WORD.findall(text.lower())}
 
 
+def sentence_score(
+    similarity: float, question_stems: set[str], sentence: str, overlap_weight: float
+) -> float:
+    """A sentence's score: its cosine similarity with the question plus `overlap_weight` times the share
+    of the question's stems it contains."""
+    overlap = len(question_stems & stems(sentence)) / max(len(question_stems), 1)
+    return similarity + overlap_weight * overlap
+
+
+def choose_sentences(
+    scored: list[list[tuple[float, int]]], passage_scores: list[float], params: QuoteSelection
+) -> list[tuple[int, int]]:
+    """Which sentences to quote: `(passage index, sentence index)` pairs, best passage first.
+
+    `scored[i]` holds `(score, sentence index)` per sentence of passage i (passages in rank order);
+    `passage_scores` their fused retrieval scores. A passage after the first is quoted when its fused
+    score is at least `min_relative` of the best; from each passage its best sentence, and from the first
+    up to `first_passage_sentences` whose score is within `sentence_margin` of its best; a sentence is
+    quoted only when its score is within `answer_margin` of the best sentence of all the passages
+    considered (so a passage's off-point sentence does not pad the answer); at most `_MAX_SENTENCES` in
+    all. Pure: the calibration program replays it on the eval sets."""
+    top = max(passage_scores[0] if passage_scores else 1.0, 1e-6)
+    considered = [s for sentences in scored[: params.max_passages] for s in sentences]
+    floor = max((score for score, _ in considered), default=0.0) - params.answer_margin
+    chosen: list[tuple[int, int]] = []
+    for i, sentences in enumerate(scored[: params.max_passages]):
+        if not sentences:
+            continue
+        if i > 0 and passage_scores and passage_scores[i] / top < params.min_relative:
+            continue
+        best = max(score for score, _ in sentences)
+        limit = params.first_passage_sentences if i == 0 else 1
+        near = sorted(
+            (s for s in sentences if s[0] >= max(best - params.sentence_margin, floor)), key=lambda s: -s[0]
+        )
+        chosen += [(i, n) for _, n in near[:limit]]
+    return chosen[:_MAX_SENTENCES]
+
+
 class ExtractiveBackend(Backend):
-    """Select, never write: every sentence of the answer is a verbatim sentence of a cited passage."""
+    """Select, never write: every sentence of the answer is a verbatim sentence of a cited passage.
+
+    Which sentences: `choose_sentences` with `[extractive]` of `assistant/data/calibration.toml`."""
 
     name = "extractive"
     verbatim = True
+
+    def __init__(self, params: QuoteSelection | None = None) -> None:
+        self.params = params or load_calibration().extractive
 
     def generate(self, request: AnswerRequest) -> BackendAnswer:
         if not request.passages:
             return BackendAnswer(text="", refused=True)
         q = np.asarray(request.query_vec, np.float32) if request.query_vec is not None else None
-        q_stems = _stems(request.question)
-        top_score = max(request.scores[0] if request.scores else 1.0, 1e-6)
-        per_passage: list[list[tuple[float, int, int, str]]] = []
+        q_stems = stems(request.question)
+        spans_of: list[list[tuple[int, int]]] = []
+        scored: list[list[tuple[float, int]]] = []
         for i, passage in enumerate(request.passages):
             infos = request.sentences.get(i) or []
             spans = [(s.start, s.end, s.vector) for s in infos] or [
                 (a, b, None) for a, b in split_sentences(passage.text)
             ]
-            scored = []
-            for a, b, vec in spans:
-                sentence = passage.text[a:b]
-                sim = (
-                    float(np.dot(q, np.asarray(vec, np.float32)))
-                    if q is not None and vec is not None
-                    else 0.0
-                )
-                overlap = len(q_stems & _stems(sentence)) / max(len(q_stems), 1)
-                scored.append((sim + 0.15 * overlap, a, b, sentence))
-            per_passage.append(scored)
-
+            spans_of.append([(a, b) for a, b, _ in spans])
+            scored.append(
+                [
+                    (
+                        sentence_score(
+                            float(np.dot(q, np.asarray(vec, np.float32)))
+                            if q is not None and vec is not None
+                            else 0.0,
+                            q_stems,
+                            passage.text[a:b],
+                            self.params.overlap_weight,
+                        ),
+                        n,
+                    )
+                    for n, (a, b, vec) in enumerate(spans)
+                ]
+            )
         chosen: list[tuple[int, int, str]] = []  # (passage index, start, sentence)
-        for i, scored in enumerate(per_passage[:_MAX_PASSAGES]):
-            if not scored:
-                continue
-            rel = (request.scores[i] / top_score) if request.scores else 1.0
-            if i > 0 and rel < _MIN_RELATIVE:
-                continue
-            best = max(s[0] for s in scored)
-            limit = 2 if i == 0 else 1
-            picks = sorted((s for s in scored if s[0] >= best - 0.015), key=lambda s: -s[0])[:limit]
-            chosen += [(i, a, sentence) for _, a, _, sentence in picks]
-        chosen = chosen[:_MAX_SENTENCES]
+        for i, n in choose_sentences(scored, list(request.scores), self.params):
+            a, b = spans_of[i][n]
+            chosen.append((i, a, request.passages[i].text[a:b]))
         for i in [c[0] for c in chosen]:
             for j in request.children.get(i, []):  # a list intro is quoted with its items' lead sentences
                 spans = split_sentences(request.passages[j].text)

@@ -1,9 +1,10 @@
-"""`python -m assistant.checker`: regenerate docs/rules.md from the rules."""
+"""`python -m assistant.checker`: regenerate docs/rules.md and docs/rules.nl.md from the rules."""
 
-from assistant.checker.docs import rules_doc_markdown
+from assistant.checker.docs import DOC_FILES, rules_doc_markdown
 from assistant.config import PACKAGE_ROOT
 
-target = PACKAGE_ROOT / "docs" / "rules.md"
-target.parent.mkdir(exist_ok=True)
-target.write_text(rules_doc_markdown(), encoding="utf-8")
-print(f"wrote {target}")
+for lang, name in DOC_FILES.items():
+    target = PACKAGE_ROOT / "docs" / name
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(rules_doc_markdown(lang), encoding="utf-8")
+    print(f"wrote {target}")

@@ -6,22 +6,30 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Severity", "SEVERITIES", "SEVERITY_MEANING", "Citation", "Finding", "CheckResult"]
+from assistant.messages import message
+
+__all__ = [
+    "Severity",
+    "SEVERITIES",
+    "SEVERITY_MEANING",
+    "severity_meaning",
+    "Citation",
+    "Finding",
+    "CheckResult",
+]
 
 Severity = Literal["blocker", "major", "minor"]
 SEVERITIES: tuple[str, ...] = ("blocker", "major", "minor")
 
-SEVERITY_MEANING: dict[str, str] = {
-    "blocker": "the draft as written conflicts with the policy or lacks what makes processing lawful at all "
-    "(no area, special or sensitive data, no or the wrong lawful basis, research without informed consent, "
-    "a prohibited AI practice, students flagged by a model with nobody deciding). It cannot be approved as is.",
-    "major": "a required element of the policy is missing or too vague to assess (purpose, necessity, "
-    "retention, privacy statement, security, privacy scan, AI documentation and AI officer, human in the "
-    "loop, weighing of interests, validation, a responsible person), or a term list suggests a problem a "
-    "reviewer must confirm. It must be resolved, or explicitly accepted by a reviewer.",
-    "minor": "advice; it does not block approval.",
-}
-"""What each severity means: a product decision, the same for every rule of a kind (shown in docs/rules.md)."""
+
+def severity_meaning(lang: str = "en") -> dict[str, str]:
+    """What each severity means, in `lang` (catalogue keys `check.severity.<name>`): a product decision,
+    the same for every rule of a kind (shown in docs/rules.md)."""
+    return {name: message(f"check.severity.{name}", lang) for name in SEVERITIES}
+
+
+SEVERITY_MEANING: dict[str, str] = severity_meaning("en")
+"""What each severity means, in English (`severity_meaning` for another language)."""
 
 
 class Citation(BaseModel):
@@ -48,10 +56,10 @@ class Finding(BaseModel):
     field: str
     """The draft field the finding is about, dotted for nested fields (`data.0.name`)."""
     message: str
-    """What is wrong, in one sentence."""
+    """What is wrong, in one sentence, in the requested language."""
     citation: Citation
     fix: str
-    """What to add or change."""
+    """What to add or change, in the requested language."""
 
 
 class CheckResult(BaseModel):

@@ -1,36 +1,108 @@
 """What a rule is, how a rules module registers one, and what every rule may read (`Context`).
 
-A rule is a pure function `(Draft, Context) -> Iterable[(field, message, fix)]`; it reads nothing but
-the draft and the checker's term lists (`assistant/data/lexicons/checker.yaml`, see `checker_terms`).
+A rule is a pure function `(Draft, Context) -> Iterable[Hit]`; it reads nothing but the draft, the
+`Context` and the checker's term lists (`assistant/data/lexicons/checker.yaml`, see `checker_terms`).
+A `Hit` names the field and the message and fix as keys of the message catalogues (`[check."<rule
+id>"]` in `assistant/data/messages/{nl,en}.toml`), so the engine renders them in either language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from assistant.checker.models import Severity
 from assistant.lexicon import load_lexicon
+from assistant.messages import message
 from assistant.policy import PRINCIPLES, Ref
 from assistant.proposal import Draft
 from assistant.terms import describes_ai, is_blank, is_negated
 from assistant.text import fold
 
 __all__ = [
+    "BY_FIELD",
+    "FIELD_PRINCIPLES",
+    "Phrase",
     "Hit",
+    "hit",
     "Rule",
     "RuleFn",
     "Context",
     "registrar",
     "context",
     "ai_in_use",
+    "render",
     "checker_terms",
     "first_unnegated",
+    "principle_of",
 ]
 
-Hit = tuple[str, str, str]
-"""What a rule yields per gap: (field, message, fix)."""
+BY_FIELD = "(field)"
+"""The `principle` of a rule whose findings take the principle (and passage) of their field."""
+
+FIELD_PRINCIPLES: dict[str, str] = {
+    "title": "purpose_limitation",
+    "summary": "purpose_limitation",
+    "purposes": "purpose_limitation",
+    "project_type": "legal_basis",
+    "areas": "area",
+    "stakeholders": "transparency",
+    "data": "data_categories",
+    "necessity": "necessity",
+    "legal_basis": "legal_basis",
+    "informed_consent": "informed_consent",
+    "ethics_approval": "informed_consent",
+    "retention": "storage_limitation",
+    "privacy_statement": "transparency",
+    "security_measures": "security",
+    "uses_ai": "ai_documentation",
+    "ai": "ai_documentation",
+    "ai.ai_officer_consulted": "ai_officer",
+    "ai.prohibited_practices_checked": "prohibited_ai",
+    "human_in_the_loop": "human_in_the_loop",
+    "privacy_scan": "privacy_scan",
+    "interests_weighed": "fair_balancing",
+    "analysis_validation": "reliable_analyses",
+    "responsible": "accountability",
+}
+"""The principle each draft field serves (a nested field not listed takes its parent's)."""
+
+
+def principle_of(field_path: str) -> str:
+    """The principle of a dotted field ('ai.models' -> ai_documentation, 'data.2.name' -> data_categories);
+    unknown fields fall under accountability (the draft as a whole)."""
+    parts = field_path.split(".")
+    for n in range(len(parts), 0, -1):
+        if (key := ".".join(parts[:n])) in FIELD_PRINCIPLES:
+            return FIELD_PRINCIPLES[key]
+    return "accountability"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A piece of a message that is itself translated: catalogue key `check.<key>` with `params`."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule yields per gap: the field, and the catalogue keys (under `check."<rule id>".`) of
+    the message and the fix, with the parameters both are formatted with."""
+
+    field: str
+    message: str = "message"
+    fix: str = "fix"
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def hit(field_path: str, message: str = "message", fix: str = "fix", **params: Any) -> Hit:
+    """A `Hit` for `field_path` (keyword arguments are the message parameters)."""
+    return Hit(field_path, message, fix, params)
 
 
 @dataclass(frozen=True)
@@ -39,13 +111,24 @@ class Context:
 
     draft: Draft
     research: bool
-    """The project type is research."""
+    """The project type may be research: it is research, or it is not given (both types' rules run)."""
+    implementation: bool
+    """The project type may be implementation: it is implementation, or it is not given."""
     narrative: str
     """The draft's free text (title, summary, purposes, ...), folded (`text.fold`), parts joined by ' . '."""
     ai_used: bool
-    ai_reason: str
-    """Why AI counts as used (shown in findings), '' when it does not."""
+    ai_reason: Phrase | None
+    """Why AI counts as used (shown in findings), None when it does not."""
     area4b: bool
+    today: date
+    """The day the retention horizon counts from."""
+    horizon_years: int
+    """A retention end later than this many years from `today` is past the horizon."""
+
+    @property
+    def type_known(self) -> bool:
+        """The draft gives its project type."""
+        return self.draft.project_type is not None
 
 
 RuleFn = Callable[[Draft, Context], Iterable[Hit]]
@@ -53,14 +136,26 @@ RuleFn = Callable[[Draft, Context], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
-    """One check: a pure function from a draft to (field, message, fix) hits, and the passage it rests on."""
+    """One check: a pure function from a draft to hits, and the passage it rests on.
+
+    `principle` is a key of `assistant.policy.PRINCIPLES`, or `BY_FIELD` for a rule about the draft's
+    form (its findings take the principle and passage of the field they are about). What a rule flags,
+    in each language, is the catalogue text `check."<id>".flags` (`describe`)."""
 
     id: str
     principle: str
     severity: Severity
-    description: str
-    ref: Ref
+    ref: Ref | None
     fn: RuleFn
+
+    def describe(self, lang: str = "en") -> str:
+        """What the rule flags, in `lang` (the rule table's 'flags' column)."""
+        return message(f"check.{self.id}.flags", lang)
+
+    @property
+    def description(self) -> str:
+        """What the rule flags, in English."""
+        return self.describe("en")
 
 
 def registrar(rules: list[Rule]):
@@ -70,14 +165,14 @@ def registrar(rules: list[Rule]):
     raises `ValueError` on import.
     """
 
-    def rule(rule_id: str, principle: str, severity: Severity, description: str, ref: Ref | None = None):
-        if principle not in PRINCIPLES:
+    def rule(rule_id: str, principle: str, severity: Severity, ref: Ref | None = None):
+        if principle not in PRINCIPLES and principle != BY_FIELD:
             raise ValueError(f"rule {rule_id}: unknown principle {principle!r}")
+        if principle != BY_FIELD:
+            ref = ref or PRINCIPLES[principle].ref
 
         def register(fn: RuleFn) -> RuleFn:
-            rules.append(
-                Rule(rule_id, principle, severity, description, ref or PRINCIPLES[principle].ref, fn)
-            )
+            rules.append(Rule(rule_id, principle, severity, ref, fn))
             return fn
 
         return register
@@ -114,32 +209,44 @@ def _narrative(draft: Draft) -> str:
     return fold(" .\n".join(p for p in parts if p))
 
 
-def _ai_use(draft: Draft, narrative: str) -> tuple[bool, str]:
+def _ai_use(draft: Draft, narrative: str) -> tuple[bool, Phrase | None]:
     if draft.uses_ai:
-        return True, "uses_ai is true"
+        return True, Phrase("reason.uses_ai")
     if draft.ai is not None and not is_blank(draft.ai.models):
-        return True, "the ai block names a model"
+        return True, Phrase("reason.ai_block")
     terms = describes_ai(narrative, draft.areas)
     if terms:
-        return True, f"the text describes AI ('{terms[0]}')"
-    return False, ""
+        return True, Phrase("reason.text", {"term": terms[0]})
+    return False, None
 
 
-def ai_in_use(draft: Draft) -> tuple[bool, str]:
-    """(used, reason): AI counts as used when `uses_ai` is true, the ai block names a model, or the text
-    describes AI (`terms.describes_ai`; in an area-4 project a predictive model is enough)."""
-    return _ai_use(draft, _narrative(draft))
+def render(value: Any, lang: str) -> Any:
+    """`value` with a `Phrase` rendered in `lang` (catalogue key `check.<key>`); other values unchanged.
+    Raises KeyError for a key missing from the catalogue (a bug the catalogue tests catch)."""
+    if not isinstance(value, Phrase):
+        return value
+    return message(f"check.{value.key}", lang, **{k: render(v, lang) for k, v in value.params.items()})
 
 
-def context(draft: Draft) -> Context:
+def ai_in_use(draft: Draft, lang: str = "en") -> tuple[bool, str]:
+    """(used, reason in `lang`): AI counts as used when `uses_ai` is true, the ai block names a model, or
+    the text describes AI (`terms.describes_ai`; in an area-4 project a predictive model is enough)."""
+    used, reason = _ai_use(draft, _narrative(draft))
+    return used, render(reason, lang) if reason else ""
+
+
+def context(draft: Draft, *, today: date, horizon_years: int) -> Context:
     """The `Context` of one draft."""
     narrative = _narrative(draft)
     used, reason = _ai_use(draft, narrative)
     return Context(
         draft=draft,
-        research=draft.project_type == "research",
+        research=draft.project_type in ("research", None),
+        implementation=draft.project_type in ("implementation", None),
         narrative=narrative,
         ai_used=used,
         ai_reason=reason,
         area4b="4b" in draft.areas,
+        today=today,
+        horizon_years=horizon_years,
     )

@@ -1,10 +1,13 @@
-"""Rules on the lawful basis and informed consent (3.2 Privacy-principes > Rechtmatige grondslag)."""
+"""Rules on the project type, the lawful basis and informed consent (3.2 Privacy-principes >
+Rechtmatige grondslag). The basis depends on the type of project; when the draft does not give its
+type, it is asked for and the rules of both types run (nothing is assumed): a rule of one type then
+says it applies 'if this is' such a project, and research rules act on what the draft states."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, registrar
+from assistant.checker.registry import Context, Hit, Rule, checker_terms, hit, registrar
 from assistant.lexicon import compile_terms
 from assistant.policy import TOPICS
 from assistant.proposal import Draft
@@ -18,102 +21,65 @@ _IMPL_REF = TOPICS["legal_basis_implementation"].ref
 _RESEARCH_REF = TOPICS["legal_basis_research"].ref
 _CONSENT_REASON = compile_terms(checker_terms("consent reason"))
 
-# ---------------------------------------------------------------- lawful basis
+
+def _if(c: Context, message: str = "message") -> str:
+    """The message key: `message`, or `message_unknown_type` when the project type is not given."""
+    return message if c.type_known else f"{message}_unknown_type"
 
 
-@_rule("legal_basis.missing", "legal_basis", "blocker", "No lawful basis given.")
+# ---------------------------------------------------------------- project type and lawful basis
+
+
+@_rule("legal_basis.project_type", "legal_basis", "major")
+def _project_type(d: Draft, c: Context) -> Iterator[Hit]:
+    if not c.type_known:
+        yield hit("project_type")
+
+
+@_rule("legal_basis.missing", "legal_basis", "blocker")
 def _basis_missing(d: Draft, c: Context) -> Iterator[Hit]:
     if d.legal_basis is None:
-        advice = (
-            "public interest as a rule; consent only in exceptional cases"
-            if c.research
-            else "public interest for implementation projects"
-        )
-        yield ("legal_basis", "The draft names no lawful basis.", f"Set legal_basis: {advice}.")
+        fix = "fix_unknown_type" if not c.type_known else "fix_research" if c.research else "fix"
+        yield hit("legal_basis", fix=fix)
 
 
-@_rule(
-    "legal_basis.implementation_consent",
-    "legal_basis",
-    "blocker",
-    "An implementation project not on public interest (e.g. on consent).",
-    _IMPL_REF,
-)
+@_rule("legal_basis.implementation_consent", "legal_basis", "blocker", _IMPL_REF)
 def _basis_implementation(d: Draft, c: Context) -> Iterator[Hit]:
-    if not c.research and d.legal_basis not in (None, "public_interest"):
-        yield (
-            "legal_basis",
-            f"An implementation project rests on '{d.legal_basis}'; the policy's basis "
-            "for implementation projects is public interest.",
-            "Set legal_basis to public_interest, or describe the project as research if it is one.",
-        )
+    if c.implementation and d.legal_basis not in (None, "public_interest"):
+        yield hit("legal_basis", _if(c), basis=d.legal_basis)
 
 
-@_rule(
-    "legal_basis.consent_reason",
-    "legal_basis",
-    "minor",
-    "A research project on consent: the policy treats consent as an exception that needs a reason.",
-    _RESEARCH_REF,
-)
+@_rule("legal_basis.consent_reason", "legal_basis", "minor", _RESEARCH_REF)
 def _basis_consent(d: Draft, c: Context) -> Iterator[Hit]:
     if c.research and d.legal_basis == "consent" and not _CONSENT_REASON.search(c.narrative):
-        yield (
-            "legal_basis",
-            "Consent as lawful basis is exceptional for research; the draft gives no reason.",
-            "Explain why public interest does not apply, or use public_interest.",
-        )
+        yield hit("legal_basis")
 
 
 # ---------------------------------------------------------------- informed consent and ethics review
 
 
-@_rule(
-    "informed_consent.refused",
-    "informed_consent",
-    "blocker",
-    "A research project states it has no informed consent.",
-)
+@_rule("informed_consent.refused", "informed_consent", "blocker")
 def _consent_refused(d: Draft, c: Context) -> Iterator[Hit]:
     if c.research and d.informed_consent is False:
-        yield (
-            "informed_consent",
-            "Research is carried out only after participants are informed and gave "
-            "informed consent; the draft says they do not.",
-            "Ask every participant for informed consent before the research starts.",
-        )
+        yield hit("informed_consent", _if(c))
 
 
-@_rule(
-    "informed_consent.unknown",
-    "informed_consent",
-    "major",
-    "A research project does not say whether participants give informed consent.",
-)
+@_rule("informed_consent.unknown", "informed_consent", "major")
 def _consent_unknown(d: Draft, c: Context) -> Iterator[Hit]:
-    if c.research and d.informed_consent is None:
-        yield (
-            "informed_consent",
-            "The research draft does not say whether participants give informed consent.",
-            "Set informed_consent to true and describe how participants are informed.",
-        )
+    if d.project_type == "research" and d.informed_consent is None:
+        yield hit("informed_consent")
 
 
-@_rule(
-    "informed_consent.ethics",
-    "informed_consent",
-    "major",
-    "A research project without approval of the faculty ethics review committee (FETC).",
-)
+@_rule("informed_consent.ethics", "informed_consent", "major")
 def _ethics(d: Draft, c: Context) -> Iterator[Hit]:
-    if c.research and d.ethics_approval is not True:
-        message = (
-            "The research project has no approval of the faculty ethics review committee (FETC)."
-            if d.ethics_approval is False
-            else "The research draft does not mention ethics review (FETC)."
-        )
-        yield (
-            "ethics_approval",
-            message,
-            "Submit the study to the faculty ethics review committee and record the approval.",
-        )
+    if d.project_type == "research" and d.ethics_approval is not True:
+        yield hit("ethics_approval", "message_refused" if d.ethics_approval is False else "message")
+    elif not c.type_known and d.ethics_approval is False:
+        yield hit("ethics_approval", "message_unknown_type")
+
+
+@_rule("informed_consent.if_research", "informed_consent", "minor")
+def _if_research(d: Draft, c: Context) -> Iterator[Hit]:
+    """The type is not given and the draft leaves consent or ethics review open: what research needs."""
+    if not c.type_known and (d.informed_consent is None or d.ethics_approval is None):
+        yield hit("project_type")

@@ -1,15 +1,22 @@
-"""Rules on the ethical values of 3.1: human in the loop, fair balancing of interests, reliable and
-valid analyses, and accountability."""
+"""Rules on the ethical values of 3.1: human in the loop ('altijd een persoon betrokken bij de
+interpretatie van de resultaten en de beslissingen'), fair balancing of interests, reliable and
+valid analyses, and accountability.
+
+`human_in_the_loop` must name a person or role (`checker.yaml` 'person or role'); a clause in which
+a system (or 'automatically') decides, selects or assigns something about students is an automated
+decision and blocks. Answers that only say 'getest', 'me' or 'we' are thin.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, registrar
-from assistant.lexicon import compile_terms
+from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
+from assistant.lexicon import compile_terms, load_lexicon
 from assistant.proposal import Draft
-from assistant.terms import is_blank
+from assistant.terms import is_blank, is_negated, is_thin
 from assistant.text import fold
 
 __all__ = ["RULES"]
@@ -18,14 +25,20 @@ RULES: list[Rule] = []
 _rule = registrar(RULES)
 
 
+def _terms(group: str) -> re.Pattern:
+    return compile_terms(checker_terms(group))
+
+
 def _alternation(group: str) -> str:
-    return f"(?:{compile_terms(checker_terms(group)).pattern})"
+    return f"(?:{_terms(group).pattern})"
 
 
 # A human_in_the_loop answer that is only 'nobody', 'n/a', 'the system' ... (and punctuation).
 _NOBODY_ANSWER = re.compile(_alternation("nobody") + r"\W*")
-_NOBODY_INVOLVED = compile_terms(checker_terms("nobody involved"))
-_AUTOMATED = compile_terms(checker_terms("automated decision"))
+_NOBODY_INVOLVED = _terms("nobody involved")
+_ROLE = _terms("person or role")
+_STUDENT = _terms("student as reader")
+_AUTOMATED = _terms("automated decision")
 # 'automatisch ... e-mail' or 'bericht ... automatisch': an automatic word and a message word at most
 # six words apart in one sentence (no . ! ? ; between them): a message sent to students automatically.
 _WITHIN_SIX_WORDS = r"(?:[^\w.!?;]+\w+){0,6}?[^\w.!?;]+"
@@ -34,9 +47,23 @@ _AUTO_MESSAGE = re.compile(
     + "|"
     + _alternation("message") + _WITHIN_SIX_WORDS + _alternation("automatic")
 )  # fmt: skip
-_MODEL_PERFORMANCE = compile_terms(checker_terms("model performance"))
+# A system (or 'automatically') and a decision word at most four words apart, in one clause: found
+# from the decision word (one fast alternation), then looked for in the 60 characters around it.
+_DECISION = _terms("decision word")
+_GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
+_ACTOR_BEFORE = re.compile(f"(?:{_alternation('machine actor')}|{_alternation('automatic')}){_GAP}$")
+_AUTOMATIC_AFTER = re.compile(_GAP + _alternation("automatic"))
+_NEAR = 60  # characters
+_ABOUT_STUDENTS = _terms("about students")
+_NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
+_NEXT_WORD = re.compile(r"\W*([\w']+)")
+_CLAUSE = re.compile(r"[^.!?;:,\n]+")
+_MODEL_PERFORMANCE = _terms("model performance")
+_THIN_VALIDATION = _terms("thin validation")
+_THIN_RESPONSIBLE = _terms("thin responsible")
 
 
+@lru_cache(maxsize=1024)
 def _no_human(text: str) -> bool:
     norm = fold(text)
     return (
@@ -46,112 +73,104 @@ def _no_human(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
+def _no_role(text: str, students: bool = True) -> bool:
+    """No person or role in `text`; students count only when `students` (not in area 4b, where the
+    decision is about them)."""
+    norm = fold(text)
+    return not (_ROLE.search(norm) or (students and _STUDENT.search(norm)))
+
+
+def _machine_decision(norm: str) -> str | None:
+    """The words in which a system decides about students (in a clause that names students or what
+    happens to them), not negated; None when there are none."""
+    for m in _DECISION.finditer(norm):
+        before = _ACTOR_BEFORE.search(norm, max(0, m.start() - _NEAR), m.start())
+        after = None if before else _AUTOMATIC_AFTER.match(norm, m.end(), m.end() + _NEAR)
+        if not (before or after):
+            continue
+        start, end = (before.start(), m.end()) if before else (m.start(), after.end())
+        clause = _CLAUSE.match(norm, max(norm.rfind(ch, 0, start) for ch in ".!?;:,\n") + 1)
+        next_word = _NEXT_WORD.match(norm, end)
+        negated = (
+            _NEGATOR.search(norm, start, end)
+            or is_negated(norm, start)
+            or (next_word and _NEGATOR.fullmatch(next_word.group(1)))
+        )
+        if clause and _ABOUT_STUDENTS.search(clause.group(0)) and not negated:
+            return norm[start:end]
+    return None
+
+
 # ---------------------------------------------------------------- human in the loop
 
 
-@_rule(
-    "human_in_the_loop.missing",
-    "human_in_the_loop",
-    "major",
-    "Nobody named who interprets the results and takes decisions.",
-)
+@_rule("human_in_the_loop.missing", "human_in_the_loop", "major")
 def _human_missing(d: Draft, c: Context) -> Iterator[Hit]:
-    if not c.area4b and _no_human(d.human_in_the_loop):
-        yield (
-            "human_in_the_loop",
-            "The draft names nobody who interprets the results and takes decisions.",
-            "Name the person or role (e.g. the course teacher) who interprets the results and decides.",
-        )
+    if c.area4b:
+        return
+    if _no_human(d.human_in_the_loop):
+        yield hit("human_in_the_loop")
+    elif _no_role(d.human_in_the_loop):
+        yield hit("human_in_the_loop", "message_no_role", text=d.human_in_the_loop)
 
 
-@_rule(
-    "human_in_the_loop.area4b",
-    "human_in_the_loop",
-    "blocker",
-    "Area 4b (students identified by a model) without a person who decides.",
-)
+@_rule("human_in_the_loop.area4b", "human_in_the_loop", "blocker")
 def _human_4b(d: Draft, c: Context) -> Iterator[Hit]:
-    if c.area4b and _no_human(d.human_in_the_loop):
-        yield (
-            "human_in_the_loop",
-            "Students are identified with a predictive model, but nobody is named who "
-            "interprets the result and decides what happens.",
-            "Name the role (e.g. the study advisor) who reviews each signal and decides whether and how to "
-            "approach the student.",
-        )
+    if c.area4b and (_no_human(d.human_in_the_loop) or _no_role(d.human_in_the_loop, students=False)):
+        yield hit("human_in_the_loop")
 
 
-@_rule(
-    "human_in_the_loop.automated",
-    "human_in_the_loop",
-    "blocker",
-    "Decisions about students are taken automatically, without a person.",
-)
+@_rule("human_in_the_loop.automated", "human_in_the_loop", "blocker")
 def _automated(d: Draft, c: Context) -> Iterator[Hit]:
     m = first_unnegated(_AUTOMATED, c.narrative)
-    if m is None and (c.area4b or c.ai_used):
+    text = m.group(0) if m else _machine_decision(c.narrative)
+    if text is None and (c.area4b or c.ai_used):
         m = first_unnegated(_AUTO_MESSAGE, c.narrative)
-    if m:
-        yield (
-            "human_in_the_loop",
-            f"The draft describes automatic action on students ('{m.group(0)}').",
-            "Let a person interpret each result and take the decision; the system may only advise.",
-        )
+        text = m.group(0) if m else None
+    if text:
+        yield hit("human_in_the_loop", text=text)
 
 
 # ---------------------------------------------------------------- balancing, reliability, accountability
 
 
-@_rule(
-    "fair_balancing.missing",
-    "fair_balancing",
-    "major",
-    "The interests of the people involved are not weighed.",
-)
+@_rule("fair_balancing.missing", "fair_balancing", "major")
 def _balancing(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.interests_weighed):
-        yield (
-            "interests_weighed",
-            "The draft does not weigh the interests of the students and staff involved.",
-            "Describe the interests at stake (e.g. privacy, pressure of being monitored) and why the purpose "
-            "outweighs them.",
-        )
+        yield hit("interests_weighed")
 
 
-@_rule("reliable_analyses.missing", "reliable_analyses", "major", "No validation of the analyses.")
+@_rule("reliable_analyses.missing", "reliable_analyses", "major")
 def _validation(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.analysis_validation):
-        yield (
-            "analysis_validation",
-            "The draft does not say how the analyses are checked to be reliable and valid.",
-            "Describe how results are validated and who has the expertise to understand and improve them.",
-        )
+        yield hit("analysis_validation")
 
 
-@_rule(
-    "reliable_analyses.ai_performance",
-    "reliable_analyses",
-    "minor",
-    "AI used, but the validation says nothing about model performance or bias.",
-)
+@_rule("reliable_analyses.thin", "reliable_analyses", "major")
+def _validation_thin(d: Draft, c: Context) -> Iterator[Hit]:
+    if not is_blank(d.analysis_validation) and is_thin(d.analysis_validation, _THIN_VALIDATION):
+        yield hit("analysis_validation", text=d.analysis_validation)
+
+
+@_rule("reliable_analyses.ai_performance", "reliable_analyses", "minor")
 def _validation_ai(d: Draft, c: Context) -> Iterator[Hit]:
     if (
         c.ai_used
         and not is_blank(d.analysis_validation)
         and not _MODEL_PERFORMANCE.search(fold(d.analysis_validation))
     ):
-        yield (
-            "analysis_validation",
-            "The validation does not mention the model's accuracy or bias.",
-            "Add how the model's accuracy and bias are measured before and during use.",
-        )
+        yield hit("analysis_validation")
 
 
-@_rule("accountability.missing", "accountability", "major", "No responsible person or role.")
+@_rule("accountability.missing", "accountability", "major")
 def _responsible(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.responsible):
-        yield (
-            "responsible",
-            "The draft names nobody responsible for the processing.",
-            "Name the responsible role (e.g. programme director, project lead) who is accountable.",
-        )
+        yield hit("responsible")
+
+
+@_rule("accountability.thin", "accountability", "major")
+def _responsible_thin(d: Draft, c: Context) -> Iterator[Hit]:
+    """'me', 'wij', 'the university': nobody who can be held to account for this project."""
+    if not is_blank(d.responsible) and is_thin(d.responsible, _THIN_RESPONSIBLE):
+        yield hit("responsible", text=d.responsible)

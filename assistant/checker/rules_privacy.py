@@ -1,15 +1,23 @@
-"""Rules on the other privacy principles of 3.2: storage limitation (Opslagbeperking), transparency
-(a privacy statement), security measures and the privacy scan."""
+"""Rules on storage limitation (3.2 Privacy-principes > Opslagbeperking: data no longer needed are
+deleted or anonymised 'zo snel mogelijk'), transparency (the privacy statement), security measures
+and the privacy scan.
+
+A retention answer must name an end that 'zo snel mogelijk' can accept (`checker.retention`): not
+blank, not indefinite, not a date or period past the horizon (`Context.horizon_years`, default
+`engine.DEFAULT_RETENTION_HORIZON_YEARS`), and some end at all (a date, a period, a moment of the
+academic calendar or an event). An event alone, such as graduation, gets advice to name a moment.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, registrar
+from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
+from assistant.checker.retention import past_horizon, retention_end
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank
+from assistant.terms import is_blank, is_thin
 from assistant.text import fold
 
 __all__ = ["RULES"]
@@ -18,96 +26,86 @@ RULES: list[Rule] = []
 _rule = registrar(RULES)
 
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
-_MOMENT_WORD = compile_terms(checker_terms("retention moment"))
-_DIGIT = re.compile(r"\d")  # a date or a number of days, months, years: a moment
+_THIN_SECURITY = compile_terms(checker_terms("thin security"))
 
 
-def _names_moment(norm: str) -> bool:
-    return bool(_DIGIT.search(norm) or _MOMENT_WORD.search(norm))
+def _indefinite(d: Draft) -> str | None:
+    return None if is_blank(d.retention) else _indefinite_term(d.retention)
+
+
+@lru_cache(maxsize=512)
+def _indefinite_term(retention: str) -> str | None:
+    m = first_unnegated(_INDEFINITE, fold(retention))
+    return m.group(0) if m else None
 
 
 # ---------------------------------------------------------------- storage limitation
 
 
-@_rule("storage_limitation.missing", "storage_limitation", "major", "No retention period or deletion moment.")
+@_rule("storage_limitation.missing", "storage_limitation", "major")
 def _retention_missing(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.retention):
-        yield (
-            "retention",
-            "The draft does not say when the data is deleted or anonymised.",
-            "State when the data is deleted or anonymised, e.g. 'deleted at the end of the academic year'.",
-        )
+        yield hit("retention")
 
 
-@_rule("storage_limitation.indefinite", "storage_limitation", "major", "Data kept indefinitely.")
+@_rule("storage_limitation.indefinite", "storage_limitation", "major")
 def _retention_indefinite(d: Draft, c: Context) -> Iterator[Hit]:
-    m = None if is_blank(d.retention) else first_unnegated(_INDEFINITE, fold(d.retention))
-    if m:
-        yield (
-            "retention",
-            f"The data is kept without end ('{m.group(0)}').",
-            "Delete or anonymise the data as soon as the project no longer needs it, at a stated moment.",
-        )
+    if term := _indefinite(d):
+        yield hit("retention", term=term)
 
 
-@_rule(
-    "storage_limitation.no_moment",
-    "storage_limitation",
-    "major",
-    "Retention without a moment or period (e.g. 'as long as needed').",
-)
+@_rule("storage_limitation.beyond_horizon", "storage_limitation", "major")
+def _retention_far(d: Draft, c: Context) -> Iterator[Hit]:
+    if not is_blank(d.retention) and not _indefinite(d):
+        end = past_horizon(retention_end(d.retention), c.today, c.horizon_years)
+        if end:
+            yield hit("retention", end=end, years=c.horizon_years)
+
+
+@_rule("storage_limitation.no_moment", "storage_limitation", "major")
 def _retention_moment(d: Draft, c: Context) -> Iterator[Hit]:
-    norm = fold(d.retention)
-    if not is_blank(d.retention) and not first_unnegated(_INDEFINITE, norm) and not _names_moment(norm):
-        yield (
-            "retention",
-            f"'{d.retention}' names no moment or period of deletion.",
-            "Give a concrete moment, e.g. 'six months after the course ends' or 'at graduation'.",
-        )
+    if not is_blank(d.retention) and not _indefinite(d) and not retention_end(d.retention).anchored:
+        yield hit("retention", retention=d.retention)
+
+
+@_rule("storage_limitation.event_only", "storage_limitation", "minor")
+def _retention_event(d: Draft, c: Context) -> Iterator[Hit]:
+    if not is_blank(d.retention) and not _indefinite(d):
+        end = retention_end(d.retention)
+        if end.anchored and not end.concrete:
+            yield hit("retention", retention=d.retention)
 
 
 # ---------------------------------------------------------------- transparency, security, privacy scan
 
 
-@_rule(
-    "transparency.privacy_statement", "transparency", "major", "No privacy statement for the people involved."
-)
+@_rule("transparency.privacy_statement", "transparency", "major")
 def _privacy_statement(d: Draft, c: Context) -> Iterator[Hit]:
     if d.privacy_statement is not True:
-        state = "says there is no" if d.privacy_statement is False else "does not mention a"
-        yield (
-            "privacy_statement",
-            f"The draft {state} privacy statement.",
-            "Write a privacy statement telling students which data is collected and used, why and by whom.",
-        )
+        yield hit("privacy_statement", "message_no" if d.privacy_statement is False else "message")
 
 
-@_rule("transparency.stakeholders", "transparency", "minor", "No stakeholders named.")
+@_rule("transparency.stakeholders", "transparency", "minor")
 def _stakeholders(d: Draft, c: Context) -> Iterator[Hit]:
     if not d.stakeholders:
-        yield (
-            "stakeholders",
-            "The draft names no stakeholders.",
-            "List who is involved or affected (students, teachers, study advisors ...) so they can be informed.",
-        )
+        yield hit("stakeholders")
 
 
-@_rule("security.missing", "security", "major", "No technical or organisational security measures.")
+@_rule("security.missing", "security", "major")
 def _security(d: Draft, c: Context) -> Iterator[Hit]:
     if not any(not is_blank(m) for m in d.security_measures):
-        yield (
-            "security_measures",
-            "The draft lists no security measures.",
-            "List the measures: who has access (roles), where data is stored, pseudonymisation, encryption.",
-        )
+        yield hit("security_measures")
 
 
-@_rule("privacy_scan.missing", "privacy_scan", "major", "No privacy scan done or planned.")
+@_rule("security.thin", "security", "major")
+def _security_thin(d: Draft, c: Context) -> Iterator[Hit]:
+    """Measures that are all a bare word such as 'password', 'veilig' or 'AVG-proof' say nothing."""
+    given = [m for m in d.security_measures if not is_blank(m)]
+    if given and all(is_thin(m, _THIN_SECURITY) for m in given):
+        yield hit("security_measures", measures="; ".join(given))
+
+
+@_rule("privacy_scan.missing", "privacy_scan", "major")
 def _privacy_scan(d: Draft, c: Context) -> Iterator[Hit]:
     if d.privacy_scan not in ("done", "planned"):
-        state = "is not planned" if d.privacy_scan == "not_planned" else "is not mentioned"
-        yield (
-            "privacy_scan",
-            f"The privacy scan every LA proposal needs {state}.",
-            "Plan the privacy scan with the faculty's privacy officer before processing starts.",
-        )
+        yield hit("privacy_scan", "message_not_planned" if d.privacy_scan == "not_planned" else "message")

@@ -1,4 +1,4 @@
-"""CLI commands: ingest, ask, chat, search, eval."""
+"""CLI commands: ingest, remove, ask, chat, search, eval."""
 
 from __future__ import annotations
 
@@ -84,6 +84,21 @@ def _print_answer(answer, console) -> None:
     )
     for n, c in enumerate(answer.citations, start=1):
         console.print(f"[bold][{n}][/bold] {c.source} :: {c.section}  [dim](score {c.score:.2f})[/dim]")
+        if c.translation_quote:  # English answers: the unofficial rendering of the quoted sentences
+            console.print(f"    [dim]unofficial translation:[/dim] {c.translation_quote}", highlight=False)
+
+
+def _print_report(report, as_json: bool) -> None:
+    """An ingest or removal report: JSON, or one line per file and the summary."""
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return
+    for f in report.files:  # failures on stderr, as every command reports errors
+        if f.status == "failed":
+            typer.echo(f"failed {f.source}: {f.reason}", err=True)
+        else:
+            typer.echo(f.line())
+    typer.echo(report.summary())
 
 
 def register(app: typer.Typer) -> None:
@@ -95,7 +110,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ):
-        """Index documents incrementally (.md .txt .pdf .docx .html)."""
+        """Index documents incrementally (.md .txt .pdf .docx .html); prints a report per file."""
         from rich.console import Console
 
         from assistant.index import PolicyIndex
@@ -110,12 +125,20 @@ def register(app: typer.Typer) -> None:
             report = index.ingest(list(paths) if paths else None, progress=update, authority=authority)
         finally:
             bar.stop()
-        if as_json:
-            typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
-        else:
-            for name, reason in report.failed:
-                console.print(f"[red]failed[/red] {name}: {reason}")
-            typer.echo(report.summary())
+        _print_report(report, as_json)
+        if report.failed:
+            raise typer.Exit(1)
+
+    @app.command()
+    def remove(
+        targets: list[str] = typer.Argument(..., help="Files, folders, document ids or file names."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ):
+        """Remove documents from the index; they are never cited afterwards (exit 1: a target is not indexed)."""
+        from assistant.index import PolicyIndex
+
+        report = PolicyIndex(_settings()).remove(targets)
+        _print_report(report, as_json)
         if report.failed:
             raise typer.Exit(1)
 
@@ -255,12 +278,14 @@ def register(app: typer.Typer) -> None:
             previous = load_calibration()
         except ConfigError:
             previous = None
+        real = DEFAULT_SETS["descriptions"].with_name("descriptions_real.jsonl")  # published projects
         print("Collecting retrieval signals (one pass per question, then cached)…", file=sys.stderr)
         fitted, before = calibrate(
             open_assistant(settings),
             questions=questions or DEFAULT_SETS["questions"],
             descriptions=descriptions or DEFAULT_SETS["descriptions"],
             holdout=holdout or DEFAULT_SETS["holdout"],
+            real_descriptions=real if real.exists() else None,
             cache_dir=settings.home / "calibration",
             previous=previous,
         )

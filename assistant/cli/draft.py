@@ -1,8 +1,12 @@
 """CLI commands `draft` and `check` (registered on the `assistant` typer app).
 
-`check` imports only the draft model and the rule checker: no torch, no embedding model.
+`check` imports only the draft model and the rule checker: no torch, no embedding model, no
+language model (the draft's language is told by its function words).
 `check --json` always prints a JSON array with one object per file, in the order given:
 `{"file", "passed", "findings": [...]}`, plus `"error"` for a file that could not be used.
+Findings' `message` and `fix` are in `--lang` (default: each draft's own language).
+`--retention-horizon YEARS` (or `ASSISTANT_RETENTION_HORIZON_YEARS`, default 10) is how far ahead a
+retention end may lie.
 Exit codes: 0 all drafts pass, 1 any blocker/major finding, 2 unusable input.
 """
 
@@ -23,6 +27,11 @@ __all__ = ["register", "draft_command", "check_command"]
 class _Type(StrEnum):
     implementation = "implementation"
     research = "research"
+
+
+class _Lang(StrEnum):
+    nl = "nl"
+    en = "en"
 
 
 def _fail(exc: AssistantError) -> typer.Exit:
@@ -61,6 +70,7 @@ def _draft(text: str, project_type: str | None, settings):
 
 def _print_draft(result) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from assistant.checker import check_draft
@@ -68,22 +78,35 @@ def _print_draft(result) -> None:
 
     console = Console()
     draft = result.draft
-    console.print(
-        f"[bold]{draft.title or '(untitled)'}[/bold]  [dim]({draft.project_type}, {result.method})[/dim]"
-    )
+    evidence = result.evidence
+    kind = draft.project_type or f"{result.suggested.get('project_type', '?')}?"
+    console.print(f"[bold]{escape(draft.title or '(untitled)')}[/bold]  [dim]({kind}, {result.method})[/dim]")
     table = Table(title="Application areas (best first)", show_edge=False)
     table.add_column("area")
     table.add_column("confidence", justify="right")
     table.add_column("")
+    table.add_column("evidence", overflow="fold")
     for area_id, confidence in result.areas_ranked[:4]:
-        mark = "[green]chosen[/green]" if area_id in draft.areas else ""
-        table.add_row(f"{area_id} {AREAS[area_id].label_en}", f"{confidence:.2f}", mark)
+        chosen = area_id in draft.areas
+        table.add_row(
+            f"{area_id} {AREAS[area_id].label_en}",
+            f"{confidence:.2f}",
+            "[green]chosen[/green]" if chosen else "",
+            escape(evidence.get(area_id, "")) if chosen else "",
+        )
     console.print(table)
-    console.print("[bold]Purposes:[/bold] " + ("; ".join(draft.purposes) or "-"))
-    console.print("[bold]Data:[/bold] " + (", ".join(f"{d.name} ({d.category})" for d in draft.data) or "-"))
+    for label, items in (("Purposes", draft.purposes), ("Stakeholders", draft.stakeholders)):
+        console.print(f"[bold]{label}:[/bold] " + ("; ".join(escape(i) for i in items) or "-"))
+    data = [f"{d.name} ({d.category}{', ' + d.source if d.source else ''})" for d in draft.data]
+    console.print("[bold]Data:[/bold] " + (escape(", ".join(data)) or "-"))
     console.print(f"[bold]Uses AI:[/bold] {'yes' if draft.uses_ai else 'no'}")
+    for field, value in result.suggested.items():
+        why = "guessed from the text" if field == "project_type" else "the policy implies it"
+        console.print(f"[cyan]suggested[/cyan] {field}: {value} ({why}; confirm it in the draft)")
+    if result.open_fields:
+        console.print("[bold]Open:[/bold] " + ", ".join(result.open_fields))
     for warning in result.warnings:
-        console.print(f"[yellow]! {warning}[/yellow]")
+        console.print(f"[yellow]! {escape(warning)}[/yellow]")
     findings = check_draft(draft)
     counts = {s: sum(f.severity == s for f in findings) for s in ("blocker", "major", "minor")}
     console.print(
@@ -98,7 +121,11 @@ def draft_command(
     project_type: _Type = typer.Option(
         None, "--type", help="implementation or research (guessed if omitted)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON (exchange format v1)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="Print the draft as JSON (exchange format v1, with evidence, suggested and open_fields).",
+    ),
     out: Path = typer.Option(None, "--out", "-o", help="Write the draft: .json, .md or .docx by the suffix."),
     lang: str = typer.Option(
         None, "--lang", help="Language of a .md/.docx export: nl or en (default: the text's)."
@@ -136,13 +163,13 @@ def _write(path: Path, result, lang: str) -> None:
             from assistant.checker import check_draft
             from assistant.exports.draft import draft_to_docx
 
-            path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft), lang))
+            path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft, lang=lang), lang))
         elif suffix in (".md", ".markdown"):
             from assistant.checker import check_draft
             from assistant.exports.draft import draft_to_markdown
 
             path.write_text(
-                draft_to_markdown(result.draft, check_draft(result.draft), lang), encoding="utf-8"
+                draft_to_markdown(result.draft, check_draft(result.draft, lang=lang), lang), encoding="utf-8"
             )
         else:
             path.write_text(
@@ -157,19 +184,24 @@ def _write(path: Path, result, lang: str) -> None:
 _COLORS = {"blocker": "red", "major": "yellow", "minor": "cyan"}
 
 
-def _print_results(results: list[dict]) -> None:
+def _print_results(results: list[dict], langs: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from assistant.messages import message
+
     console = Console()
-    for res in results:
+    for res, lang in zip(results, langs, strict=True):
         if "error" in res:
             continue
         counts = {s: sum(f["severity"] == s for f in res["findings"]) for s in _COLORS}
-        verdict = "[green]PASS[/green]" if res["passed"] else "[red]FAIL[/red]"
+        verdict = (
+            f"[green]{message('check.cli.pass', lang)}[/green]"
+            if res["passed"]
+            else f"[red]{message('check.cli.fail', lang)}[/red]"
+        )
         console.print(
-            f"{verdict} [bold]{escape(res['file'])}[/bold]: {counts['blocker']} blocker, "
-            f"{counts['major']} major, {counts['minor']} minor"
+            f"{verdict} [bold]{escape(res['file'])}[/bold]: {escape(message('check.cli.counts', lang, **counts))}"
         )
         for f in res["findings"]:
             color = _COLORS[f["severity"]]
@@ -177,8 +209,10 @@ def _print_results(results: list[dict]) -> None:
                 f"  [{color}]{f['severity']:<7}[/{color}] {escape(f['principle'])} "
                 f"[dim]({escape(f['field'])}, {escape(f['rule'])})[/dim]: {escape(f['message'])}"
             )
-            console.print(f"          [dim]fix:[/dim] {escape(f['fix'])}")
-            console.print(f"          [dim]policy: {escape(f['citation']['section'])}[/dim]")
+            console.print(f"          [dim]{message('check.cli.fix', lang)}[/dim] {escape(f['fix'])}")
+            console.print(
+                f"          [dim]{message('check.cli.policy', lang)} {escape(f['citation']['section'])}[/dim]"
+            )
 
 
 def check_command(
@@ -186,24 +220,46 @@ def check_command(
     as_json: bool = typer.Option(
         False, "--json", help="Print a JSON array: one {file, passed, findings} per file."
     ),
+    lang: _Lang = typer.Option(
+        None, "--lang", help="Language of the findings: nl or en (default: each draft's own language)."
+    ),
+    horizon: int = typer.Option(
+        None,
+        "--retention-horizon",
+        min=1,
+        envvar="ASSISTANT_RETENTION_HORIZON_YEARS",
+        help="Years ahead a retention end may lie before it is flagged (default 10).",
+    ),
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
-    from assistant.checker import check_result
+    from assistant.checker import DEFAULT_RETENTION_HORIZON_YEARS, check_result, draft_language
+    from assistant.messages import DEFAULT_LANG
     from assistant.proposal import load_draft
 
     results: list[dict] = []
+    langs: list[str] = []
     unusable = False
     for path in files:
+        file_lang = lang.value if lang else DEFAULT_LANG
         try:
-            results.append(check_result(str(path), load_draft(path)).model_dump())
+            draft = load_draft(path)
+            file_lang = lang.value if lang else draft_language(draft)
+            result = check_result(
+                str(path),
+                draft,
+                lang=file_lang,
+                retention_horizon_years=horizon or DEFAULT_RETENTION_HORIZON_YEARS,
+            )
+            results.append(result.model_dump())
         except InputError as exc:
             unusable = True
             typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
             results.append({"file": str(path), "passed": False, "findings": [], "error": str(exc)})
+        langs.append(file_lang)
     if as_json:
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
-        _print_results(results)
+        _print_results(results, langs)
     sys.stdout.flush()
     code = 2 if unusable else 0 if all(r["passed"] for r in results) else 1
     if code:

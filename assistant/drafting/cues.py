@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from assistant.lexicon import Matcher, compile_terms, load_lexicon
+from assistant.terms import is_negated
 
 __all__ = [
     "ROLES",
@@ -26,7 +27,17 @@ __all__ = [
     "PURPOSE",
     "DECIDES",
     "FIELD_CUES",
+    "PURPOSE_MARKER",
+    "PURPOSE_LEAD",
+    "AI_TASKS",
+    "PROJECT_NAME",
+    "ARTIFACT",
+    "TITLE_STOP",
+    "PERCEIVE_NOUNS",
     "count_distinct",
+    "found",
+    "purpose_clauses",
+    "links",
     "receivers",
 ]
 
@@ -80,6 +91,21 @@ PURPOSE = _compiled("purpose")
 DECIDES = _compiled("decides")
 """A person interprets, decides or acts (human in the loop, policy 3.1)."""
 
+PURPOSE_MARKER = _compiled("purpose_marker")
+"""Where a purpose starts in a sentence (the skeleton's `purposes` items, policy 3.2 Doelbinding)."""
+PURPOSE_LEAD = _compiled("purpose_lead")
+"""Leading words of a purpose clause ('so that *they can* ...') that are left out of the item."""
+AI_TASKS = _compiled("ai_tasks")
+"""What an AI system does (AI Act Art. 3(1)): prediction, classification, clustering, generation."""
+PROJECT_NAME = _compiled("project_name")
+"""'called X', 'genaamd X': the words after it name the project."""
+ARTIFACT = _compiled("artifact")
+"""What a project builds to give insight (dashboard, overview, portfolio ...): the head of a title."""
+TITLE_STOP = _compiled("title_stop")
+"""A title ends before one of these words after its head ('dashboard | shows ...')."""
+PERCEIVE_NOUNS = _compiled("perceive_nouns")
+"""Perceive words that name a thing ('overview', 'lijst'): no 'what they see' follows them."""
+
 FIELD_CUES = Matcher(
     {g: _terms(g) for g in ("informed_consent", "consent_basis", "public_interest", "privacy_statement")}
 )
@@ -87,10 +113,41 @@ FIELD_CUES = Matcher(
 is informed consent, not consent as the legal basis."""
 
 
-def count_distinct(pattern: re.Pattern, folded: str, cap: int = 4) -> int:
+def found(pattern: re.Pattern, folded: str) -> list[re.Match]:
+    """The matches of `pattern` in `folded` text that no negator precedes (`assistant.terms.is_negated`:
+    'geen voorspellend model', 'no predictions' are not a cue)."""
+    return [m for m in pattern.finditer(folded) if not is_negated(folded, m.start())]
+
+
+_PURPOSE_END = re.compile(r"[;:()]|,\s(?:and|en|but|maar|while|terwijl)\s|\.(?:\s|$)")
+
+
+def purpose_clauses(folded: str) -> list[tuple[int, int]]:
+    """The spans of `folded` text that state a purpose: from the end of a purpose marker ('zodat', 'om ...
+    te', 'so that', 'in order to', 'the aim is to' ...; the verb of 'to improve' included) to the end of
+    its clause or the next marker."""
+    out = []
+    for m in PURPOSE_MARKER.finditer(folded):
+        rest = folded[m.end() :]
+        end = _PURPOSE_END.search(rest)
+        clause = rest[: end.start()] if end else rest
+        nxt = PURPOSE_MARKER.search(clause)
+        if nxt and nxt.start() > 0:
+            clause = clause[: nxt.start()]
+        if m.group(0) == "om" and " te " not in f" {clause} ":
+            continue  # 'het gaat om ...' is no purpose; 'om ... te <verb>' is
+        # 'to <verb>' markers ('to improve'): the verb belongs to the purpose
+        start = m.start() + 3 if m.group(0).startswith("to ") else m.end()
+        if clause.strip():
+            out.append((start, m.end() + len(clause)))
+    return out
+
+
+def count_distinct(pattern: re.Pattern, folded: str, cap: int = 4, *, negation: bool = True) -> int:
     """How many different strings `pattern` finds in `folded`, at most `cap` (repeating a cue, or
-    naming many of one kind, adds little evidence)."""
-    return min(len(set(pattern.findall(folded))), cap)
+    naming many of one kind, adds little evidence); with `negation`, negated mentions are left out."""
+    hits = found(pattern, folded) if negation else list(pattern.finditer(folded))
+    return min(len({m.group(0) for m in hits}), cap)
 
 
 # --------------------------------------------------------------------------- receivers
@@ -106,8 +163,11 @@ _NOT_SUBJECT = re.compile(rf"(?:^|\s)(?:{_compiled('not_subject_before').pattern
 _CLAUSE = re.compile(
     rf"[.;:!?,()]|\s(?:{_compiled('clause_joiners').pattern})\s(?!{_DETERMINER}?(?:{_ROLE_AHEAD}))"
 )
-# The word after a perceive word, past a determiner ('zien de docenten').
-_AFTER_VERB = re.compile(rf"^\s{_DETERMINER}?(\S+)")
+# The words after a perceive word, past a determiner ('zien de docenten', 'went back to the course
+# teachers'): the first of at most three that names a role is the receiver.
+_AFTER_VERB = re.compile(rf"^\s{_DETERMINER}?(\S+)(?:\s(\S+))?(?:\s(\S+))?")
+# A word after a perceive word that ends the search for its receiver ('see where students stop').
+_NOT_RECEIVER_AFTER = _compiled("not_receiver_after")
 # 'als / as (a) <word>': the role the writer speaks as.
 _SPEAKER_ROLE = re.compile(rf"(?:{_compiled('as_role').pattern})\s{_DETERMINER}?(\S+)")
 
@@ -117,17 +177,23 @@ def _role_of(word: str, roles: tuple[str, ...]) -> str | None:
     return next((role for role in roles if ROLE_WORDS[role].fullmatch(word)), None)
 
 
-def receivers(folded: str) -> dict[str, float]:
-    """Per role of `ROLES`, how often it is the one who sees / gets / knows something in `folded` text.
+def _clauses(folded: str) -> list[tuple[int, str]]:
+    """The clauses of `folded` text with their start offsets (split at `_CLAUSE` boundaries)."""
+    out, start = [], 0
+    for m in _CLAUSE.finditer(folded):
+        out.append((start, folded[start : m.start()]))
+        start = m.end()
+    out.append((start, folded[start:]))
+    return [(n, c) for n, c in out if c]
 
-    Per clause, the nearest role word before a perceive word counts 1 (after it only in Dutch
-    inversion: 'zien studenten', 'ziet de docent'). A text written as 'ik' adds 0.5 to the role named
-    after 'als / as' ('als onderwijsdirecteur wil ik ...'), else to teachers.
-    """
-    out = dict.fromkeys(ROLE_WORDS, 0.0)  # the speaker takes part: 'ik zie' is nobody else's view
-    for clause in _CLAUSE.split(folded):
-        if not clause:
-            continue
+
+def links(folded: str) -> list[tuple[str, int, int]]:
+    """Who sees what: per perceive word of `folded` text that has a receiver, (role, start, end of the
+    perceive word). Per clause, the nearest role word before the perceive word is its receiver; with
+    none before it, a role word among the three words after it (Dutch inversion 'zien studenten',
+    'ziet de docent'; 'fed back to the course team'). Roles are those of `ROLE_WORDS`, 'speaker' too."""
+    out = []
+    for offset, clause in _clauses(folded):
         roles = sorted(
             (m.start(), m.end(), role)
             for role, words in ROLE_WORDS.items()
@@ -138,13 +204,26 @@ def receivers(folded: str) -> dict[str, float]:
             continue
         for verb in PERCEIVE.finditer(clause):
             before = [r for r in roles if r[1] <= verb.start()]
-            if before:
-                out[before[-1][2]] += 1
-                continue
-            nxt = _AFTER_VERB.match(clause[verb.end() :])
-            role = _role_of(nxt.group(1), tuple(ROLE_WORDS)) if nxt else None
+            role = before[-1][2] if before else None
+            if role is None:
+                nxt = _AFTER_VERB.match(clause[verb.end() :])
+                for word in [w for w in (nxt.groups() if nxt else ()) if w]:
+                    if _NOT_RECEIVER_AFTER.fullmatch(word.strip(",.")):
+                        break
+                    if role := _role_of(word, tuple(ROLE_WORDS)):
+                        break
             if role:
-                out[role] += 1
+                out.append((role, offset + verb.start(), offset + verb.end()))
+    return out
+
+
+def receivers(folded: str) -> dict[str, float]:
+    """Per role of `ROLES`, how often it is the one who sees / gets / knows something in `folded` text
+    (`links`). A text written as 'ik' adds 0.5 to the role named after 'als / as' ('als
+    onderwijsdirecteur wil ik ...'), else to teachers; the speaker's own links count for nobody else."""
+    out = dict.fromkeys(ROLE_WORDS, 0.0)
+    for role, _, _ in links(folded):
+        out[role] += 1
     out.pop("speaker")
     if ROLE_WORDS["speaker"].search(folded):
         named = next(

@@ -1,9 +1,10 @@
 """Drafters: turn a project idea (Dutch or English) into a `Draft` mapped to the policy.
 
 `draft_from_description` is deterministic and offline: cue words (`cues.py`, from
-`assistant/data/lexicons/drafting.yaml`) place the idea in the policy's structure (group 1-4 x who gets
-the insight), optionally fused with an embedder's similarity to each area's description (`rank_areas`,
-here); `fields.py` fills only what the text says and leaves the rest empty for the checker.
+`assistant/data/lexicons/drafting.yaml`) place the idea in the grid of the policy's section 2 (who gets
+the insight x when and for what, `areas.py`), optionally fused with an embedder's similarity to each
+area's passage; `fields.py` fills only what the text says, with the span it rests on, lists the rest
+as open and offers what the policy implies as suggestions.
 `draft_with_llm` asks a LangChain chat model for the same schema (`with_structured_output`),
 validates, retries once with the errors, and falls back to the deterministic draft with a warning.
 Both return a `DraftResult` (`result.py`).
@@ -11,29 +12,19 @@ Both return a `DraftResult` (`result.py`).
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.calibration import DrafterWeights, load_calibration
-from assistant.drafting.cues import (
-    AUDIENCE_CUES,
-    FACTORS,
-    GROUP_CUES,
-    INDIVIDUALS,
-    Tiers,
-    count_distinct,
-    receivers,
-)
-from assistant.drafting.fields import fill_draft
+from assistant.drafting.areas import map_areas, rank_areas, sentence_spans
+from assistant.drafting.fields import build_skeleton
 from assistant.drafting.result import FIELD_PRINCIPLES, DraftResult, FieldCitation, citations, field_citation
 from assistant.errors import InputError
 from assistant.language import detect_language
-from assistant.policy import AREA_IDS, AREAS, passage_for
+from assistant.messages import message
+from assistant.pii import redact
+from assistant.policy import AREAS
 from assistant.proposal import Draft, ProjectType, parse_draft
-from assistant.terms import is_negated
-from assistant.text import fold
 
 __all__ = [
     "FieldCitation",
@@ -46,119 +37,43 @@ __all__ = [
     "field_citation",
 ]
 
-# --------------------------------------------------------------------------- lexical scores
-
-_GROUP_OF = {area_id: area.group for area_id, area in AREAS.items()}
-
-
-def _tiered(cues: Tiers, folded: str, cap: float) -> float:
-    return min(cap, 2.0 * count_distinct(cues.strong, folded) + count_distinct(cues.weak, folded))
-
-
-def _lexical_scores(folded: str) -> dict[str, float]:
-    """Per area, the cue score of a `fold`ed text: group cues x (base + who receives the insight)."""
-    g = {k: _tiered(p, folded, cap=6.0) for k, p in GROUP_CUES.items()}
-    links = receivers(folded)
-    a = {
-        k: min(1.5, count_distinct(p.strong, folded) + links[k] + 0.5 * count_distinct(p.weak, folded))
-        for k, p in AUDIENCE_CUES.items()
-    }
-    f = min(count_distinct(FACTORS, folded), 3)
-    i = min(len({m.group(0) for m in INDIVIDUALS.finditer(folded) if not is_negated(folded, m.start())}), 3)
-    raw = {
-        "1a": g[1] * (0.3 + a["students"]),
-        "1b": g[1] * (0.3 + a["teachers"] + 0.5 * a["advisors"]),
-        "2a": g[2] * (0.3 + a["teachers"]),
-        "2b": g[2] * (0.3 + a["directors"]),
-        "3a": g[3] * (0.3 + a["students"]),
-        "3b": g[3] * (0.3 + a["teachers"] + a["advisors"]),
-        "3c": g[3] * (0.3 + a["directors"]),
-        "4a": g[4] * (0.3 + 0.5 * f),
-        "4b": g[4] * (0.3 + 0.5 * i + 0.5 * a["advisors"]),
-    }
-    # The policy's own words for each area (policy.AREAS terms, then the broader cues) break ties.
-    for area_id, area in AREAS.items():
-        terms = len(area.terms_in(folded))
-        cues = len(area.cues_in(folded))
-        raw[area_id] += 0.3 * terms + 0.05 * cues
-    return raw
-
-
-# --------------------------------------------------------------------------- embedder fusion
-
-_AREA_VECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _area_texts() -> list[str]:
-    return [f"{a.label_nl}. {passage_for(a.ref).text} {a.label_en}. {a.summary_en}" for a in AREAS.values()]
-
-
-def _embedding_scores(text: str, embedder: Any) -> dict[str, float]:
-    try:
-        matrix = _AREA_VECTORS[embedder]
-    except (KeyError, TypeError):
-        matrix = embedder.encode_passages(_area_texts())
-        try:
-            _AREA_VECTORS[embedder] = matrix
-        except TypeError:
-            pass
-    query = embedder.encode_queries([text])[0]
-    sims = [float(x) for x in (matrix @ query)]
-    return dict(zip(AREA_IDS, sims, strict=True))
-
-
-def rank_areas(
-    text: str, *, embedder: Any = None, weights: DrafterWeights | None = None
-) -> tuple[list[tuple[str, float]], list[str]]:
-    """All areas ranked best first with a confidence (summing to 1), and the chosen set.
-
-    The chosen set holds every area of the best area's group scoring at least `same_group` x the best
-    score (1a and 1b, 4a and 4b often go together) and areas of another group scoring at least
-    `cross_group` x the best, so a description that spans two areas gets both. With an embedder, the
-    min-max scaled cosine similarity of the description to each area's policy text is mixed in (weight
-    `embed_weight`); without one, or when no cue word matches at all, the other signal decides alone.
-    The three `weights` default to `[drafter]` of `assistant/data/calibration.toml`, fitted by
-    `assistant eval calibrate` on the train split of `evals/descriptions.jsonl`.
-    """
-    w = weights or load_calibration().drafter
-    lexical = _lexical_scores(fold(text))
-    top = max(lexical.values())
-    fused = {a: (s / top if top > 0 else 0.0) for a, s in lexical.items()}
-    if embedder is not None:
-        sims = _embedding_scores(text, embedder)
-        lo, hi = min(sims.values()), max(sims.values())
-        scaled = {a: (s - lo) / (hi - lo) if hi > lo else 0.0 for a, s in sims.items()}
-        weight = w.embed_weight if top > 0 else 1.0
-        fused = {a: (1 - weight) * fused[a] + weight * scaled[a] for a in AREA_IDS}
-    order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
-    total = sum(fused.values())
-    ranked = [(a, fused[a] / total if total > 0 else 0.0) for a in order]
-    best = fused[order[0]]
-    group = _GROUP_OF[order[0]]
-    chosen = [
-        a
-        for a in order
-        if best > 0 and fused[a] >= (w.same_group if _GROUP_OF[a] == group else w.cross_group) * best
-    ][:3]
-    return ranked, chosen
-
 
 def draft_from_description(
     text: str, project_type: ProjectType | None = None, *, embedder: Any = None
 ) -> DraftResult:
-    """The deterministic drafter: areas, AI use, data items and purposes from the text; the rest left empty."""
+    """The deterministic drafter: the areas of the grid (`areas.map_areas`) and the skeleton of
+    `fields.build_skeleton`, each with its evidence; the rest left empty and listed as open.
+
+    Personal data in the description (e-mail addresses, student numbers, phone numbers, BSNs, IBANs:
+    `assistant.pii`) is redacted first, so it reaches no field, and the result warns about it.
+    Warnings are in the description's language. Raises InputError for an empty description."""
     if not text or not text.strip():
-        raise InputError("The description is empty: describe the project idea in a few sentences.")
-    warnings: list[str] = []
-    ranked, chosen = rank_areas(text, embedder=embedder)
-    draft = fill_draft(text, project_type, ranked, chosen, warnings)
+        raise InputError(message("draft.warn.empty", "en"))
+    lang = detect_language(text)
+    clean, personal = redact(text, lang)
+    spans = sentence_spans(clean)
+    mapping = map_areas(clean, embedder=embedder)
+    sk = build_skeleton(clean, project_type, mapping, spans, lang)
+    warnings = list(sk.warnings)
+    if note := _personal_data_warning(personal, lang):
+        warnings.insert(0, note)
     return DraftResult(
-        draft=draft,
-        areas_ranked=ranked,
-        citations=citations(draft),
+        draft=sk.draft,
+        areas_ranked=mapping.ranked,
+        citations=citations(sk.draft),
         warnings=warnings,
-        language=detect_language(text),
+        language=lang,
+        evidence=sk.evidence,
+        suggested=sk.suggested,
+        open_fields=sk.open_fields,
     )
+
+
+def _personal_data_warning(matches: list, lang: str) -> str | None:
+    if not matches:
+        return None
+    kinds = ", ".join(message(f"draft.pii.{k}", lang) for k in sorted({m.kind for m in matches}))
+    return message("draft.warn.personal_data", lang, kinds=kinds)
 
 
 # --------------------------------------------------------------------------- LLM drafter
@@ -213,6 +128,9 @@ def _llm_result(draft: Draft, fallback: DraftResult) -> DraftResult:
         warnings=warnings,
         language=fallback.language,
         method="llm",
+        # the text's evidence for the areas both drafters chose; the policy's suggestions for what is empty
+        evidence={a: span for a, span in fallback.evidence.items() if a in draft.areas},
+        suggested={k: v for k, v in fallback.suggested.items() if getattr(draft, k, None) in (None, "")},
     )
 
 
@@ -223,8 +141,9 @@ def draft_with_llm(
     from langchain_core.messages import HumanMessage, SystemMessage
 
     if not text or not text.strip():
-        raise InputError("The description is empty: describe the project idea in a few sentences.")
+        raise InputError(message("draft.warn.empty", "en"))
     fallback = draft_from_description(text, project_type, embedder=embedder)
+    text, _ = redact(text, fallback.language)  # no personal data leaves the machine
     hint = f" The project type is '{project_type}'." if project_type else ""
     messages: list = [SystemMessage(_SYSTEM + hint), HumanMessage(text)]
     try:

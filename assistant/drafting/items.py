@@ -48,20 +48,27 @@ class Labelled(TermGroup):
 class DataItemTerms(Labelled):
     """A kind of general personal data, found by its terms."""
 
-    system: Literal["lms", "sis", ""] = ""
+    system: Literal["lms", "sis", "survey", ""] = ""
     """Where it comes from: the learning environment ('lms'), the student information system ('sis'),
-    or not said; the item's source is then the system of that kind the text names, if any."""
+    a survey tool ('survey'), or not said; the item's source is then the system of that kind the text
+    names, if any."""
 
 
 class Systems(BaseModel):
-    """Names of the systems data items come from, per kind; an item takes the first one the text names."""
+    """Names of the systems data items come from, per kind; an item takes the one named in its own
+    sentence, else the first one the text names."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     lms: TermGroup
     """Learning environments and assessment platforms (Brightspace, ...)."""
     sis: TermGroup
-    """The student information system (Osiris)."""
+    """The student information system (OSIRIS, ...)."""
+    survey: TermGroup
+    """Survey and questionnaire tools (Qualtrics, ...)."""
+    names: dict[str, str] = {}
+    """How a system is written in a draft, by its folded name ('osiris' -> 'OSIRIS'); others are
+    capitalised."""
 
 
 class RoleNames(BaseModel):
@@ -98,35 +105,60 @@ def load_items() -> DraftingItems:
         raise ConfigError(f"the drafter's item lists ({path}) are invalid: {exc}") from exc
 
 
+_KINDS = ("lms", "sis", "survey")
+
+
 @cache
 def _patterns(kind: Literal["systems", "data", "security"]) -> tuple[re.Pattern, ...]:
     items = load_items()
     groups = {
-        "systems": (items.systems.lms, items.systems.sis),
+        "systems": tuple(getattr(items.systems, k) for k in _KINDS),
         "data": items.data_items,
         "security": items.security_measures,
     }
     return tuple(compile_terms(g.terms) for g in groups[kind])
 
 
-def data_items(text: str, lang: str) -> list[DataItem]:
-    """The data items `text` mentions, labelled in `lang`: the general ones of the item list first (in
-    list order, with the system the text names as source), then each special or sensitive term that
-    `assistant.terms.find_category_terms` finds (not negated), once, with its category."""
-    folded = fold(text)
-    lms_names, sis_names = _patterns("systems")
-    lms, sis = lms_names.search(folded), sis_names.search(folded)
-    source = {"lms": lms.group(0) if lms else "", "sis": sis.group(0) if sis else "", "": ""}
-    items = [
-        DataItem(name=item.name(lang), category="general", source=source[item.system].capitalize())
-        for item, pattern in zip(load_items().data_items, _patterns("data"), strict=True)
-        if pattern.search(folded)
-    ]
+def _system_name(folded_name: str) -> str:
+    names = load_items().systems.names
+    return names.get(folded_name) or folded_name[:1].upper() + folded_name[1:]
+
+
+def _systems_in(folded: str) -> dict[str, str]:
+    """Per kind of system, the first one `folded` text names (as written in a draft)."""
+    out = {}
+    for kind, pattern in zip(_KINDS, _patterns("systems"), strict=True):
+        if m := pattern.search(folded):
+            out[kind] = _system_name(m.group(0))
+    return out
+
+
+def data_items(
+    text: str, lang: str, sentences: list[tuple[int, int]] | None = None
+) -> list[tuple[DataItem, int]]:
+    """The data items `text` mentions, labelled in `lang`, each with the index of the sentence (of
+    `sentences`, spans into `text`; default the whole text as one) that first names it.
+
+    The general items of the item list come first (in list order); an item's source is the system of
+    its kind named in that same sentence, else the first one the text names. Then each special or
+    sensitive term that `assistant.terms.find_category_terms` finds (not negated), once, with its
+    category and no source."""
+    sentences = sentences or [(0, len(text))]
+    folded_parts = [fold(text[a:b]) for a, b in sentences]
+    anywhere = _systems_in(fold(text))
+    items: list[tuple[DataItem, int]] = []
+    for item, pattern in zip(load_items().data_items, _patterns("data"), strict=True):
+        where = next((n for n, part in enumerate(folded_parts) if pattern.search(part)), None)
+        if where is None:
+            continue
+        source = _systems_in(folded_parts[where]).get(item.system) or anywhere.get(item.system, "")
+        items.append((DataItem(name=item.name(lang), category="general", source=source), where))
     seen: set[str] = set()
-    for hit in find_category_terms(text):
-        if hit.term not in seen:
-            seen.add(hit.term)
-            items.append(DataItem(name=hit.term, category=hit.category, source=""))
+    for n, (a, b) in enumerate(sentences):
+        for hit in find_category_terms(text[a:b]):
+            if hit.term not in seen:
+                seen.add(hit.term)
+                items.append((DataItem(name=hit.term, category=hit.category, source=""), n))
     return items
 
 

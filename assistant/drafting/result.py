@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from assistant.policy import AREAS, PRINCIPLES, passage_for
@@ -63,10 +65,20 @@ class DraftResult(BaseModel):
     """Language of the description: 'nl' or 'en'."""
     method: str = "deterministic"
     """Which drafter made the draft: 'deterministic' or 'llm'."""
+    evidence: dict[str, str] = Field(default_factory=dict)
+    """Area id, field or item path ('purposes.0') -> the span of the description it rests on, verbatim."""
+    suggested: dict[str, Any] = Field(default_factory=dict)
+    """Field -> a value the policy implies, for the author to confirm (not filled in)."""
+    open_fields: list[str] = Field(default_factory=list)
+    """Fields the description does not address, left empty for the author."""
 
     def to_dict(self) -> dict:
-        """Exchange format v1 plus the extra fields `areas_ranked`, `citations`, `warnings`."""
+        """Exchange format v1 plus the extra fields `evidence`, `suggested`, `open_fields`,
+        `areas_ranked`, `citations`, `warnings`."""
         data = self.draft.model_dump(mode="json")
+        data["evidence"] = dict(self.evidence)
+        data["suggested"] = dict(self.suggested)
+        data["open_fields"] = list(self.open_fields)
         data["areas_ranked"] = [{"id": a, "confidence": round(c, 3)} for a, c in self.areas_ranked]
         data["citations"] = {k: v.model_dump() for k, v in self.citations.items()}
         data["warnings"] = list(self.warnings)

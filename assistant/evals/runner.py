@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.config import PACKAGE_ROOT
+from assistant.errors import AssistantError
 
 __all__ = ["run_eval", "EVALS_DIR", "DEFAULT_SETS"]
 
@@ -79,9 +80,22 @@ def run_eval(
             assistant = build_assistant()
         embedder = assistant.index.embedder
 
+    asked: dict[tuple[str, ...], tuple[str, str]] = {}  # earlier questions of a chat -> the last one's turn
+
     def ask_fn(question: str, history: list[str]) -> dict:
-        answer = assistant.ask(question, history=[(q, "") for q in history])
-        return answer.to_dict(debug=True)
+        """Asks the earlier questions of the chat in order, each with the turns before it, then `question`
+        with all their (question, answer) turns, as `assistant chat` does (DESIGN.md: `history`)."""
+        turns: list[tuple[str, str]] = []
+        for n, earlier in enumerate(history):
+            key = tuple(history[: n + 1])
+            if key not in asked:
+                try:
+                    reply = assistant.ask(earlier, history=list(turns))
+                    asked[key] = (reply.question, reply.answer)
+                except AssistantError:  # an unaskable earlier turn still gives its words
+                    asked[key] = (earlier, "")
+            turns.append(asked[key])
+        return assistant.ask(question, history=turns).to_dict(debug=True)
 
     for name in ("questions", "holdout"):
         if name not in chosen:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.backends.extractive import stems
 from assistant.config import PACKAGE_ROOT
 from assistant.corpus import Passage
 from assistant.evals.common import contains_phrase
@@ -28,7 +29,7 @@ from assistant.retrieve import Hit, Retrieval, Weights, fuse
 
 __all__ = ["QuestionSignals", "SignalSet", "CachingEmbedder", "collect_signals"]
 
-SIGNALS_VERSION = "2"  # bump when what is stored changes
+SIGNALS_VERSION = "3"  # bump when what is stored changes
 _PROBE = "calibration probe: hoe lang mogen studentgegevens bewaard worden?"
 
 
@@ -47,6 +48,12 @@ class QuestionSignals:
     top_dense: float
     lexical_top: float
     concept_strength: float
+    # per sentence of the index (`SignalSet.sentences`): cosine similarity with the standalone question,
+    # share of the asked question's stems it holds (`extractive.stems`), and whether it holds an
+    # expected phrase
+    sentence_sim: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    sentence_overlap: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    sentence_relevant: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,12 @@ class SignalSet:
     official: np.ndarray
     questions: list[QuestionSignals]
     k: int
+    sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))
+    """One row per stored sentence of the index: (passage position, start, end), in passage order."""
+
+    def sentences_of(self, position: int) -> np.ndarray:
+        """Row numbers (into `sentences` and the per-question sentence arrays) of one passage's sentences."""
+        return np.flatnonzero(self.sentences[:, 0] == position)
 
     def ranking(self, q: QuestionSignals, weights: Weights) -> np.ndarray:
         """Passage positions of the top k under `weights`, best first (the product's stable order)."""
@@ -132,6 +145,18 @@ def _cache_key(assistant: Any, passages: list[Passage], data_digests: Iterable[s
     return h.hexdigest()
 
 
+def sentence_table(assistant: Any, passages: list[Passage]) -> tuple[np.ndarray, np.ndarray]:
+    """The index's stored sentences of `passages`: rows (passage position, start, end) and their vectors."""
+    stored = assistant.index.sentences(passages)
+    rows, vectors = [], []
+    for i, p in enumerate(passages):
+        for a, b, vec in stored.get(f"{p.doc_hash}:{p.id}") or []:
+            rows.append((i, a, b))
+            vectors.append(np.asarray(vec, np.float32))
+    dim = len(vectors[0]) if vectors else 0
+    return np.array(rows, np.int64).reshape(-1, 3), np.array(vectors, np.float32).reshape(-1, dim)
+
+
 def _gather(
     assistant: Any,
     passages: list[Passage],
@@ -147,6 +172,9 @@ def _gather(
         if progress:
             progress(done, len(cases))
     vectors = assistant.index.embedder.encode_queries(standalones)  # one batch: far faster than one by one
+    rows, sentence_vectors = sentence_table(assistant, passages)
+    texts = [passages[i].text[a:b] for i, a, b in rows]
+    sentence_stems = [stems(t) for t in texts]
     out = []
     for case, standalone, vector in zip(cases, standalones, vectors, strict=True):
         r = assistant.retriever.search(standalone, k=len(passages), query_vec=vector)
@@ -160,6 +188,10 @@ def _gather(
         relevant = np.array(
             [bool(case.expected) and contains_phrase(p.text, case.expected) for p in passages]
         )
+        asked = stems(case.question)
+        sims = sentence_vectors @ np.asarray(vector, np.float32) if len(rows) else np.zeros(0, np.float32)
+        overlap = np.array([len(asked & st) / max(len(asked), 1) for st in sentence_stems], np.float32)
+        holds = np.array([bool(case.expected) and contains_phrase(t, case.expected) for t in texts], bool)
         out.append(
             QuestionSignals(
                 case.id,
@@ -171,6 +203,9 @@ def _gather(
                 r.top_dense,
                 r.lexical_top,
                 r.concept_strength,
+                sims.astype(np.float32),
+                overlap,
+                holds,
             )
         )
     return out
@@ -189,6 +224,9 @@ def _save(path: Path, key: str, questions: list[QuestionSignals]) -> None:
         arrays=np.stack([np.stack([q.dense, q.lexical, q.concept]) for q in questions]),
         relevant=np.stack([q.relevant for q in questions]),
         scalars=np.array([[q.top_dense, q.lexical_top, q.concept_strength] for q in questions], np.float64),
+        sentence_sim=np.stack([q.sentence_sim for q in questions]),
+        sentence_overlap=np.stack([q.sentence_overlap for q in questions]),
+        sentence_relevant=np.stack([q.sentence_relevant for q in questions]),
     )
     tmp.replace(path)
 
@@ -206,11 +244,16 @@ def _load(path: Path, key: str) -> list[QuestionSignals] | None:
                 f["arrays"],
                 f["relevant"],
                 f["scalars"],
+                f["sentence_sim"],
+                f["sentence_overlap"],
+                f["sentence_relevant"],
                 strict=True,
             )
             return [
-                QuestionSignals(str(i), bool(a), str(s), str(asked), *arr, rel, *(float(x) for x in sc))
-                for i, a, s, asked, arr, rel, sc in rows
+                QuestionSignals(
+                    str(i), bool(a), str(s), str(asked), *arr, rel, *(float(x) for x in sc), ssim, sover, srel
+                )
+                for i, a, s, asked, arr, rel, sc, ssim, sover, srel in rows
             ]
     except (OSError, KeyError, ValueError):
         return None
@@ -241,5 +284,7 @@ def collect_signals(
             questions = _gather(assistant, passages, cases, report)
             if path:
                 _save(path, key, questions)
-        out[name] = SignalSet(passages, official, questions, assistant.k)
+        out[name] = SignalSet(
+            passages, official, questions, assistant.k, sentence_table(assistant, passages)[0]
+        )
     return out

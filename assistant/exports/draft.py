@@ -172,7 +172,7 @@ def draft_sections(
             rows=[
                 (t["title"], _text(draft.title, t)),
                 (t["summary"], _text(draft.summary, t)),
-                (t["type"], t[draft.project_type]),
+                (t["type"], t[draft.project_type] if draft.project_type else t["gap"]),
                 (t["stakeholders"], ", ".join(draft.stakeholders) or t["gap"]),
                 (t["responsible"], _text(draft.responsible, t)),
             ],

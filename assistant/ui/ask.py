@@ -30,7 +30,16 @@ def citation_card(n: int, c: Citation) -> None:
             f"{t('ask.card_source')}: {escape_md(c.source)} · {t('ask.card_authority')}: {level} · "
             f"{t('ask.card_score')}: {c.score:.2f}"
         )
-        st.caption(f"{t('ask.card_section')}: {escape_md(c.section)}")
+        where = [f"{t('ask.card_section')}: {escape_md(c.section)}"]
+        if c.page:  # where in the document: PDF page(s), table row
+            where.append(
+                t("ask.card_pages", page=c.page, end=c.page_end)
+                if c.page_end
+                else t("ask.card_page", page=c.page)
+            )
+        if c.row:
+            where.append(t("ask.card_row", row=c.row))
+        st.caption(" · ".join(where))
         body, missing = highlight_passage(c.text, c.quote)
         st.markdown(body)
         if missing:
@@ -39,6 +48,11 @@ def citation_card(n: int, c: Citation) -> None:
                 st.markdown("> " + escape_md(q))
         else:
             st.caption(t("ask.highlight_note"))
+        if c.translation:  # English answers: the unofficial rendering beside the official Dutch text
+            st.markdown(f"**{t('ask.card_translation')}** · {escape_md(c.translation_section or '')}")
+            body, _ = highlight_passage(c.translation, c.translation_quote or "")
+            st.markdown(body)
+            st.caption(t("ask.card_translation_note"))
 
 
 def show_answer(answer: Answer) -> None:

@@ -1,7 +1,9 @@
-"""Documents: what is indexed (version, authority, passages); upload a document and re-index.
+"""Documents: what is indexed (id, version, authority, passages, tables, pages, what was left out),
+upload a document and re-index with a report per file, and remove documents (reviewers only).
 
-Uploads are stored under ASSISTANT_HOME/uploads and indexed as `supplementary`. Run by
-`st.navigation` as a page script.
+Uploads are stored under ASSISTANT_HOME/uploads and indexed as `supplementary`; removing an uploaded
+document deletes its file too. Ingest and removal go through the same index switch
+(`assistant.index`). Run by `st.navigation` as a page script.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import streamlit as st
 
 from assistant.corpus import SUPPORTED_SUFFIXES
 from assistant.errors import AssistantError
+from assistant.index import FileReport
+from assistant.messages import message
 from assistant.ui import state
 from assistant.ui.render import escape_md
 from assistant.ui.state import t
@@ -30,11 +34,19 @@ def upload_path(folder: Path, name: str) -> Path:
     return target
 
 
+def _left_out(skipped: dict) -> str:
+    return (
+        "; ".join(message(f"ingest.skip.{k}", state.lang(), n=n) for k, n in sorted(skipped.items()) if n)
+        or "–"
+    )
+
+
 def _table(docs: list[dict]) -> list[dict]:
     rows = []
     for d in docs:
         rows.append(
             {
+                t("docs.col.id"): str(d.get("hash", ""))[:10],
                 t("docs.col.source"): d.get("source"),
                 t("docs.col.title"): d.get("title"),
                 t("docs.col.version"): d.get("version") or "–",
@@ -48,9 +60,26 @@ def _table(docs: list[dict]) -> list[dict]:
                 if d.get("authority") in ("official", "supplementary")
                 else d.get("authority"),
                 t("docs.col.passages"): d.get("passages"),
+                t("docs.col.tables"): d.get("tables", 0),
+                t("docs.col.pages"): d.get("pages") or None,
+                t("docs.col.skipped"): _left_out(d.get("skipped") or {}),
             }
         )
     return rows
+
+
+def _files(files: list[FileReport]) -> list[dict]:
+    return [
+        {
+            t("docs.col.source"): f.source,
+            t("docs.col.status"): f.status,
+            t("docs.col.passages"): f.passages,
+            t("docs.col.tables"): f.tables,
+            t("docs.col.pages"): f.pages or None,
+            t("docs.col.skipped"): "; ".join(f.notes(state.lang())) or "–",
+        }
+        for f in files
+    ]
 
 
 def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = False) -> None:
@@ -68,8 +97,33 @@ def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = Fal
             for p in paths:
                 if p.name == name:
                     p.unlink(missing_ok=True)
+    if uploaded:  # a duplicate is not indexed: its upload is not kept either
+        for name, _of in report.duplicates:
+            (paths[0].parent / name).unlink(missing_ok=True)
     if not report.failed:
         st.success(t("docs.report", summary=report.summary()), icon=":material/task_alt:")
+    if report.files:
+        st.caption(t("docs.files"))
+        st.dataframe(_files(report.files), hide_index=True, width="stretch")
+
+
+def _remove(s, docs: list[dict], uploads: Path) -> None:
+    """The remove action (reviewers only): pick documents, remove them, delete their uploaded files."""
+    st.subheader(t("docs.remove"))
+    if not state.identity(s).reviewer:
+        st.caption(t("docs.reviewers_only"))
+        return
+    st.caption(t("docs.remove_help"))
+    labels = {f"{d['source']} ({str(d['hash'])[:10]})": d for d in docs}
+    picked = st.multiselect(t("docs.remove_pick"), list(labels), key="docs_remove_pick")
+    if st.button(t("docs.remove"), icon=":material/delete:", disabled=not picked, key="docs_remove"):
+        chosen = [labels[p] for p in picked]
+        report = state.assistant(s).index.remove([d["key"] for d in chosen])
+        for d in chosen:
+            path = Path(d["key"])
+            if uploads.is_dir() and path.is_relative_to(uploads.resolve()):
+                path.unlink(missing_ok=True)
+        st.success(t("docs.removed", names=escape_md(", ".join(report.removed))), icon=":material/delete:")
 
 
 def render() -> None:
@@ -115,10 +169,10 @@ def render() -> None:
             st.session_state["docs_rev"] = rev + 1
         elif reindex:
             _ingest(s, [*s.corpus, *([uploads] if uploads.is_dir() else [])], None)
+        _remove(s, docs, uploads)
     except AssistantError as exc:
         state.show_error(exc)
-    if add or reindex:
-        docs = state.assistant(s).index.documents()
+    docs = state.assistant(s).index.documents()
     table.dataframe(_table(docs), hide_index=True, width="stretch")
 
 

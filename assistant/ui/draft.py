@@ -14,7 +14,7 @@ from assistant.exports.draft import draft_to_docx, draft_to_markdown
 from assistant.policy import AREAS, passage_for
 from assistant.proposal import DRAFT_FIELDS, Draft, parse_draft
 from assistant.ui import state
-from assistant.ui.draft_form import DRAFT, META, REV, form, load_draft_into_form
+from assistant.ui.draft_form import DRAFT, META, REV, apply_suggestion, form, load_draft_into_form
 from assistant.ui.render import escape_md, slug
 from assistant.ui.state import t
 from assistant.ui.widgets import findings_by_severity, severity_counts
@@ -38,6 +38,9 @@ def _make_draft(description: str, project_type: str | None) -> None:
             "areas_ranked": list(result.areas_ranked),
             "warnings": list(result.warnings),
             "method": result.method,
+            "evidence": dict(result.evidence),
+            "suggested": dict(result.suggested),
+            "open_fields": list(result.open_fields),
         },
     )
 
@@ -86,6 +89,7 @@ def _areas(meta: dict) -> None:
         return
     shown = [(a, c) for a, c in ranked if c >= 0.05][:4] or ranked[:1]
     lang = state.lang()
+    evidence = meta.get("evidence") or {}
     st.markdown(f"**{t('draft.areas')}**")
     cols = st.columns(len(shown))
     for col, (a, c) in zip(cols, shown, strict=True):
@@ -94,12 +98,32 @@ def _areas(meta: dict) -> None:
             st.progress(
                 min(max(c, 0.0), 1.0), text=t("draft.confidence", id=a, label=area.label(lang), conf=c)
             )
+            if evidence.get(a):
+                st.caption(escape_md(t("draft.evidence", span=evidence[a])))
             with st.popover(t("draft.definition"), icon=":material/menu_book:"):
                 if lang == "en" and area.summary_en:
                     st.write(area.summary_en)
                 passage = passage_for(area.ref)
                 st.caption(escape_md(passage.section))
                 st.markdown("> " + escape_md(passage.text))
+
+
+def _suggestions(meta: dict) -> None:
+    """Values the policy implies (draft format v1 `suggested`), each with a button that moves it into the
+    form, and the fields the description left open."""
+    ss = st.session_state
+    for field, value in (meta.get("suggested") or {}).items():
+        shown = t(f"value.{value}") if isinstance(value, str) else str(value)
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        key = "draft.guessed" if field == "project_type" else "draft.suggested"
+        left.caption(":material/lightbulb: " + escape_md(t(key, field=t(f"field.{field}"), value=shown)))
+        if right.button(t("draft.use_suggestion"), key=f"suggest_{field}_{ss.get(REV, 0)}"):
+            if apply_suggestion(field, value):
+                meta["suggested"] = {k: v for k, v in meta["suggested"].items() if k != field}
+                st.rerun()
+    open_fields = [f for f in meta.get("open_fields") or [] if f not in (meta.get("suggested") or {})]
+    if open_fields:
+        st.caption(escape_md(t("draft.open", fields=", ".join(t(f"field.{f}") for f in open_fields))))
 
 
 def _actions(draft: Draft, findings: list) -> None:
@@ -194,6 +218,7 @@ def render() -> None:
     for w in meta.get("warnings") or []:
         st.caption(":material/info: " + escape_md(w))
     _areas(meta)
+    _suggestions(meta)
     st.divider()
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -17,7 +17,7 @@ from assistant.proposal import DRAFT_FIELDS, AIInfo, DataItem, Draft
 from assistant.ui import state
 from assistant.ui.state import t
 
-__all__ = ["DRAFT", "META", "REV", "load_draft_into_form", "draft_from_form", "form"]
+__all__ = ["DRAFT", "META", "REV", "load_draft_into_form", "draft_from_form", "apply_suggestion", "form"]
 
 DRAFT, META, REV, _DATA_BASE = "draft", "draft_meta", "draft_rev", "draft_data_base"
 _P = "d."  # widget key prefix
@@ -25,7 +25,7 @@ _LINES = ("purposes", "stakeholders", "security_measures")
 _LONG = ("summary", "necessity", "retention", "human_in_the_loop", "interests_weighed", "analysis_validation")
 _SHORT = ("title", "responsible")
 _CHOICES = {
-    "project_type": ("implementation", "research"),
+    "project_type": ("", "implementation", "research"),  # "" = not given (never assumed)
     "legal_basis": ("", "public_interest", "consent"),
     "privacy_scan": ("", "done", "planned", "not_planned"),
 }
@@ -77,6 +77,18 @@ def load_draft_into_form(draft: Draft, meta: dict | None = None) -> None:
     ss.pop("draft_submitted", None)
     ss.pop("draft_proposal", None)
     ss.update(_widget_values(data))
+
+
+def apply_suggestion(field: str, value: Any) -> bool:
+    """Move a suggested value (draft format v1 `suggested`) into its form widget; False when the field
+    has no widget that can hold it. The author confirms it by doing this; the checker never counts a
+    suggestion that stays a suggestion."""
+    widgets = _widget_values({field: value})
+    key = _P + field
+    if key not in widgets or (field in _CHOICES and value not in _CHOICES[field]):
+        return False
+    st.session_state[key] = widgets[key]
+    return True
 
 
 def draft_from_form(base: dict, data_rows: list[dict]) -> dict:

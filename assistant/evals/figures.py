@@ -1,0 +1,138 @@
+"""What the calibration program measures for one set of constants: refusal, ranking, quoting and
+drafting figures over recorded signals, each with the standard error the one-standard-error rule uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.ask.pipeline import RefusalPolicy
+from assistant.backends.extractive import choose_sentences
+from assistant.calibration import DrafterWeights, QuoteSelection, RefusalThresholds
+from assistant.drafting.drafter import rank_areas
+from assistant.evals.check import evaluate_descriptions
+from assistant.evals.datasets import DescriptionCase
+from assistant.evals.signals import SignalSet
+from assistant.retrieve import Weights, fuse
+
+__all__ = ["refusal_figures", "fusion_figures", "quote_figures", "drafter_figures"]
+
+
+def refusal_figures(signals: SignalSet, thresholds: RefusalThresholds, weights: Weights) -> dict[str, float]:
+    """Balanced accuracy, false-refusal rate (answerable refused) and refusal recall (not-answerable
+    refused) of `RefusalPolicy(thresholds)` on `signals`; the retrieval decisions alone, no backend."""
+    policy = RefusalPolicy(**thresholds.model_dump())
+    refused = [
+        (q.answerable, policy.refuse(signals.retrieval(q, weights), q.standalone, asked=q.asked))
+        for q in signals.questions
+    ]
+    ans = [r for a, r in refused if a]
+    out_of_scope = [r for a, r in refused if not a]
+    frr = sum(ans) / len(ans) if ans else 0.0
+    recall = sum(out_of_scope) / len(out_of_scope) if out_of_scope else 1.0
+    return {
+        "balanced_accuracy": round((recall + 1 - frr) / 2, 4),
+        # SE of a mean of two independent proportions: 0.5 * sqrt(SE_recall^2 + SE_frr^2)
+        "balanced_accuracy_se": round(
+            0.5
+            * (_se_proportion(recall, len(out_of_scope)) ** 2 + _se_proportion(frr, len(ans)) ** 2) ** 0.5,
+            4,
+        ),
+        "false_refusal_rate": round(frr, 4),
+        "refusal_recall": round(recall, 4),
+        "n": len(refused),
+    }
+
+
+def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
+    """hit@1/3/5 and MRR of the first passage holding an expected phrase among the k the pipeline
+    retrieves (answerable questions; a miss counts 0, as in `assistant eval`)."""
+    ranks = []
+    for q in signals.questions:
+        if q.answerable:
+            hits = [n for n, i in enumerate(signals.ranking(q, weights), 1) if q.relevant[i]]
+            ranks.append(hits[0] if hits else None)
+    n = len(ranks) or 1
+    reciprocal = [1 / r if r else 0.0 for r in ranks]
+    return {
+        "mrr": round(sum(reciprocal) / n, 4),
+        "mrr_se": round(_se_mean(reciprocal), 4),
+        **{f"hit_at_{k}": round(sum(1 for r in ranks if r and r <= k) / n, 4) for k in (1, 3, 5)},
+        "n": len(ranks),
+    }
+
+
+def quote_figures(
+    signals: SignalSet, thresholds: RefusalThresholds, weights: Weights, params: QuoteSelection
+) -> dict[str, float]:
+    """quote_hit (a quoted sentence holds an expected phrase) and quote_precision (share of quoted
+    sentences that do) of `choose_sentences(params)` over the answerable questions the pipeline answers
+    with `thresholds` and `weights`; as `assistant eval` scores them, but without list items, which the
+    backend adds after the choice."""
+    policy = RefusalPolicy(**thresholds.model_dump())
+    per_question = []
+    for q in signals.questions:
+        if not q.answerable or not len(q.sentence_sim):
+            continue
+        r = signals.retrieval(q, weights)
+        if policy.refuse(r, q.standalone, asked=q.asked):
+            continue
+        fused = fuse(q.dense, q.lexical, q.concept, signals.official, weights)
+        top = signals.ranking(q, weights)
+        rows = [signals.sentences_of(int(i)) for i in top]
+        scored = [
+            [
+                (float(q.sentence_sim[n] + params.overlap_weight * q.sentence_overlap[n]), m)
+                for m, n in enumerate(rs)
+            ]
+            for rs in rows
+        ]
+        chosen = [rows[i][m] for i, m in choose_sentences(scored, [float(fused[i]) for i in top], params)]
+        held = [bool(q.sentence_relevant[n]) for n in chosen]
+        hit = float(any(held))
+        precision = sum(held) / len(held) if held else 0.0
+        per_question.append((hit, precision))
+    n = len(per_question) or 1
+    hits = [h for h, _ in per_question]
+    precisions = [p for _, p in per_question]
+    return {
+        "quote_hit": round(sum(hits) / n, 4),
+        "quote_hit_se": round(_se_mean(hits), 4),
+        "quote_precision": round(sum(precisions) / n, 4),
+        "n": len(per_question),
+    }
+
+
+def drafter_figures(cases: list[DescriptionCase], embedder: Any, weights: DrafterWeights) -> dict[str, float]:
+    """First-area accuracy and mean Jaccard of the chosen areas (`evaluate_descriptions`), as `assistant
+    eval` scores `draft_from_description`, whose areas are `rank_areas`' chosen set; `score` is the mean
+    over cases of (first area right + Jaccard) / 2, the drafter's objective (both are the issue's targets)."""
+
+    def drafter(text: str) -> dict:
+        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights)
+        return {"areas_ranked": ranked, "areas": chosen}
+
+    report = evaluate_descriptions(cases, drafter)
+    m = report["metrics"]
+    per_case = [(float(r["first_right"]) + r["jaccard"]) / 2 for r in report["results"]]
+    return {
+        "score": round(sum(per_case) / len(per_case), 4) if per_case else 0.0,
+        "score_se": round(_se_mean(per_case), 4),
+        "first_right": m["first_right"],
+        "first_right_se": round(_se_proportion(m["first_right"], m["n"]), 4),
+        "mean_jaccard": m["mean_jaccard"],
+        "n": m["n"],
+    }
+
+
+def _se_proportion(p: float, n: int) -> float:
+    """Standard error of a proportion `p` measured on `n` cases (0 for no cases)."""
+    return (p * (1 - p) / n) ** 0.5 if n else 0.0
+
+
+def _se_mean(values: list[float]) -> float:
+    """Standard error of the mean of `values` (sample standard deviation / sqrt(n))."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean = sum(values) / n
+    return (sum((v - mean) ** 2 for v in values) / (n - 1) / n) ** 0.5

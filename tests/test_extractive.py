@@ -1,0 +1,53 @@
+"""The extractive backend's sentence choice (`choose_sentences`): pure, replayed by the calibration."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.backends.extractive import choose_sentences, sentence_score, stems
+from assistant.calibration import QuoteSelection
+
+PARAMS = QuoteSelection(
+    overlap_weight=0.15,
+    sentence_margin=0.02,
+    min_relative=0.6,
+    answer_margin=1.0,
+    first_passage_sentences=2,
+    max_passages=3,
+)
+# passage 0: sentences 0 (0.80), 1 (0.79), 2 (0.50); passage 1: 0 (0.70); passage 2: 0 (0.90)
+SCORED = [[(0.80, 0), (0.79, 1), (0.50, 2)], [(0.70, 0)], [(0.90, 0)]]
+
+
+@pytest.mark.parametrize(
+    "changes, passage_scores, expected",
+    [
+        ({}, [1.0, 0.9, 0.5], [(0, 0), (0, 1), (1, 0)]),  # passage 2 is below min_relative
+        ({"min_relative": 0.4}, [1.0, 0.9, 0.5], [(0, 0), (0, 1), (1, 0), (2, 0)]),
+        ({"first_passage_sentences": 1}, [1.0, 0.9, 0.5], [(0, 0), (1, 0)]),
+        ({"sentence_margin": 0.0}, [1.0, 0.9, 0.5], [(0, 0), (1, 0)]),  # 0.79 is not within 0 of 0.80
+        ({"max_passages": 1}, [1.0, 0.9, 0.9], [(0, 0), (0, 1)]),
+        # only sentences within 0.15 of the best considered (0.90 of passage 2) are quoted
+        ({"answer_margin": 0.15, "min_relative": 0.4}, [1.0, 0.9, 0.5], [(0, 0), (0, 1), (2, 0)]),
+        (
+            {"first_passage_sentences": 3, "sentence_margin": 0.5, "min_relative": 0.0},
+            [1, 1, 1],
+            [(0, 0), (0, 1), (0, 2), (1, 0)],
+        ),
+    ],
+)
+def test_choose_sentences(changes, passage_scores, expected):
+    params = PARAMS.model_copy(update=changes)
+    assert choose_sentences(SCORED, passage_scores, params) == expected
+
+
+def test_empty_passages_are_skipped_and_nothing_in_nothing_out():
+    assert choose_sentences([[], [(0.5, 0)]], [1.0, 1.0], PARAMS) == [(1, 0)]
+    assert choose_sentences([], [], PARAMS) == []
+
+
+def test_sentence_score_adds_the_weighted_share_of_question_stems():
+    q = stems("Hoe lang mogen gegevens bewaard worden?")
+    assert sentence_score(0.5, q, "Gegevens worden bewaard tot het einde.", 0.0) == 0.5
+    with_overlap = sentence_score(0.5, q, "Gegevens worden bewaard tot het einde.", 0.2)
+    assert with_overlap == pytest.approx(0.5 + 0.2 * len(q & stems("Gegevens worden bewaard")) / len(q))
