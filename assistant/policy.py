@@ -31,6 +31,7 @@ from assistant.text import fold
 __all__ = [
     "SOURCE",
     "Ref",
+    "Citation",
     "Concept",
     "Area",
     "PolicyFile",
@@ -79,6 +80,21 @@ def _flatten(groups: dict[str, TermGroup]) -> tuple[str, ...]:
 def _present(terms: tuple[str, ...], text: str) -> list[str]:
     folded = fold(text)
     return [t for t in terms if _term_pattern(t).search(folded)]
+
+
+class Citation(BaseModel):
+    """A policy passage as cited by a finding, a review or a draft field: the one citation type of the
+    checker, the review workflow and the drafter (`check --json`'s `citation`). Empty strings mean no
+    passage (a finding stored without one)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = ""
+    """The corpus file, e.g. `uu-learning-analytics-beleid.md`."""
+    section: str = ""
+    """The section path of the passage, e.g. `3.2 Privacy-principes > Opslagbeperking`."""
+    text: str = ""
+    """The passage, verbatim."""
 
 
 class Concept(BaseModel):

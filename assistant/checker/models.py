@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from assistant.messages import message
+from assistant.policy import Citation
 
 __all__ = [
     "Severity",
@@ -30,19 +31,6 @@ def severity_meaning(lang: str = "en") -> dict[str, str]:
 
 SEVERITY_MEANING: dict[str, str] = severity_meaning("en")
 """What each severity means, in English (`severity_meaning` for another language)."""
-
-
-class Citation(BaseModel):
-    """The policy passage a finding rests on, as stored in the corpus."""
-
-    model_config = ConfigDict(frozen=True)
-
-    source: str
-    """The corpus file, e.g. `uu-learning-analytics-beleid.md`."""
-    section: str
-    """The section path of the passage, e.g. `3.2 Privacy-principes > Opslagbeperking`."""
-    text: str
-    """The passage, verbatim."""
 
 
 class Finding(BaseModel):

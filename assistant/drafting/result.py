@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.policy import AREAS, PRINCIPLES, passage_for
+from assistant.policy import AREAS, PRINCIPLES, Citation, passage_for
 from assistant.proposal import Draft
 
 __all__ = ["FIELD_PRINCIPLES", "FieldCitation", "DraftResult", "field_citation", "citations"]
@@ -34,19 +34,13 @@ FIELD_PRINCIPLES: dict[str, str] = {
 """Which principle of `assistant.policy.PRINCIPLES` (and so which policy passage) asks for each field."""
 
 
-class FieldCitation(BaseModel):
-    """The policy passage that asks for a field."""
+class FieldCitation(Citation):
+    """The policy passage that asks for a field: a `Citation` with the principle and the sentence(s)."""
 
     principle: str
     """Key of the principle in `assistant.policy.PRINCIPLES` ('area' for an area's own passage)."""
-    source: str
-    """The corpus file of the passage."""
-    section: str
-    """The passage's section path ('3.2 Privacy-principes > Doelbinding')."""
     quote: str
     """The sentence(s) of the passage the field rests on, verbatim (the whole passage if none is named)."""
-    text: str
-    """The whole passage, verbatim."""
 
 
 class DraftResult(BaseModel):

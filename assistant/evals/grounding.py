@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from assistant.evals.common import _text_of, fold
-from assistant.text import MARKER
+from assistant.text import MARKER, split_sentences
 
 __all__ = ["NEAR_VERBATIM", "check_citations", "answer_claims", "citation_support"]
 
 NEAR_VERBATIM = 0.9  # share of a sentence's words found in order in its passage
 
-_SENT_END = re.compile(r"[.!?…][\"”’)]*(?:\[\^\w+\])*(?:\s*\[\d+\])*(?=\s+[\"“‘(]?[A-ZÀ-Ý0-9]|\s*$)")
-_ABBREVIATIONS = tuple("d.w.z. bijv. o.a. e.g. i.e. nr. art. ca. m.b.t. t.a.v. vs. etc.".split())
 _LEAD_IN = re.compile(r"^[^“\"„‘:\[]{1,160}:\s*(?=[“\"„‘])")
 _BULLET = re.compile(r"^(?:[-*•>]|\d+[.)])\s+")
 _WORD = re.compile(r"\w+")
@@ -58,18 +56,8 @@ def check_citations(ask: dict, corpus_texts: Iterable[str]) -> dict:
 
 
 def _sentences(line: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENT_END.finditer(line):
-        if (
-            line[: m.start() + 1].casefold().endswith(_ABBREVIATIONS)
-            or len(line[start : m.end()].strip()) <= 3
-        ):
-            continue  # an abbreviation, or a list label such as "a." (the corpus splitter agrees)
-        out.append(line[start : m.end()].strip())
-        start = m.end()
-    if line[start:].strip():
-        out.append(line[start:].strip())
-    return out
+    """The sentences of one line of an answer or quote, stripped (`assistant.text.split_sentences`)."""
+    return [line[a:b].strip() for a, b in split_sentences(line)]
 
 
 def answer_claims(answer: str) -> list[tuple[str, list[int]]]:

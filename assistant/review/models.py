@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.policy import Citation
+
 __all__ = [
     "STATUSES",
     "VERDICTS",
@@ -32,14 +34,6 @@ VERDICTS = ("acceptable", "improvable", "to_fix")
 """A reviewer's verdict on one finding."""
 DECISIONS = ("approved", "changes_requested", "rejected")
 """A reviewer's decision on one version (the statuses a decision leads to)."""
-
-
-class Citation(BaseModel):
-    """The policy passage a finding rests on."""
-
-    source: str = ""
-    section: str = ""
-    text: str = ""
 
 
 class Evaluation(BaseModel):
