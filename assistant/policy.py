@@ -43,6 +43,7 @@ __all__ = [
     "TOPICS",
     "ALL_CONCEPTS",
     "PRINCIPLE_KEYS",
+    "FIELD_PRINCIPLES",
     "passage_for",
     "match_concepts",
 ]
@@ -166,6 +167,15 @@ class PolicyFile(BaseModel):
     values: dict[str, Concept]
     principles: dict[str, Concept]
     topics: dict[str, Concept]
+    draft_fields: dict[str, str] = {}
+    """Draft field (dotted for nested ones) -> the key of the principle that asks for it ('area' too)."""
+
+    @model_validator(mode="after")
+    def _field_principles_exist(self) -> PolicyFile:
+        unknown = {f: p for f, p in self.draft_fields.items() if p != "area" and p not in self.principles}
+        if unknown:
+            raise ValueError(f"draft_fields name unknown principles: {unknown}")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -220,6 +230,9 @@ AREA_IDS: tuple[str, ...] = tuple(AREAS)
 VALUES: dict[str, Concept] = dict(_POLICY.values)
 PRINCIPLES: dict[str, Concept] = dict(_POLICY.principles)
 PRINCIPLE_KEYS: tuple[str, ...] = tuple(PRINCIPLES)
+FIELD_PRINCIPLES: dict[str, str] = dict(_POLICY.draft_fields)
+"""The principle each draft field serves (`draft_fields` of policy.yaml); a nested field not listed
+takes its parent's."""
 TOPICS: dict[str, Concept] = dict(_POLICY.topics)
 ALL_CONCEPTS: tuple[Concept, ...] = (
     *AREAS.values(),

@@ -272,3 +272,16 @@ def test_area_cues_are_read_with_the_same_syntax():
     area = policy.AREAS["1a"]
     assert "zelf" in area.cues_in("Studenten sturen zelf bij.")
     assert "zelf" not in area.cues_in("Zelfs docenten kijken mee.")  # 'zelf' is a whole word
+
+
+def test_every_draft_field_points_at_a_principle_of_the_policy():
+    from assistant.proposal import DRAFT_FIELDS
+
+    assert set(policy.FIELD_PRINCIPLES) - {
+        "ai.ai_officer_consulted",
+        "ai.prohibited_practices_checked",
+    } <= set(DRAFT_FIELDS)
+    for field, principle in policy.FIELD_PRINCIPLES.items():
+        assert principle == "area" or principle in policy.PRINCIPLES, field
+        if principle != "area":
+            assert policy.passage_for(policy.PRINCIPLES[principle].ref)

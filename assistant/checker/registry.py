@@ -17,7 +17,7 @@ from typing import Any
 from assistant.checker.models import Severity
 from assistant.lexicon import load_lexicon
 from assistant.messages import message
-from assistant.policy import PRINCIPLES, Ref
+from assistant.policy import FIELD_PRINCIPLES, PRINCIPLES, Ref
 from assistant.proposal import Draft
 from assistant.terms import describes_ai, is_blank, is_negated
 from assistant.text import fold
@@ -42,33 +42,6 @@ __all__ = [
 
 BY_FIELD = "(field)"
 """The `principle` of a rule whose findings take the principle (and passage) of their field."""
-
-FIELD_PRINCIPLES: dict[str, str] = {
-    "title": "purpose_limitation",
-    "summary": "purpose_limitation",
-    "purposes": "purpose_limitation",
-    "project_type": "legal_basis",
-    "areas": "area",
-    "stakeholders": "transparency",
-    "data": "data_categories",
-    "necessity": "necessity",
-    "legal_basis": "legal_basis",
-    "informed_consent": "informed_consent",
-    "ethics_approval": "informed_consent",
-    "retention": "storage_limitation",
-    "privacy_statement": "transparency",
-    "security_measures": "security",
-    "uses_ai": "ai_documentation",
-    "ai": "ai_documentation",
-    "ai.ai_officer_consulted": "ai_officer",
-    "ai.prohibited_practices_checked": "prohibited_ai",
-    "human_in_the_loop": "human_in_the_loop",
-    "privacy_scan": "privacy_scan",
-    "interests_weighed": "fair_balancing",
-    "analysis_validation": "reliable_analyses",
-    "responsible": "accountability",
-}
-"""The principle each draft field serves (a nested field not listed takes its parent's)."""
 
 
 def principle_of(field_path: str) -> str:

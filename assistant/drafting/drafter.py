@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from assistant.drafting.areas import map_areas, rank_areas, sentence_spans
 from assistant.drafting.fields import build_skeleton
-from assistant.drafting.result import FIELD_PRINCIPLES, DraftResult, FieldCitation, citations, field_citation
+from assistant.drafting.result import CITED_FIELDS, DraftResult, FieldCitation, citations, field_citation
 from assistant.errors import InputError
 from assistant.language import detect_language
 from assistant.messages import message
@@ -29,7 +29,7 @@ from assistant.proposal import Draft, ProjectType, parse_draft
 __all__ = [
     "FieldCitation",
     "DraftResult",
-    "FIELD_PRINCIPLES",
+    "CITED_FIELDS",
     "detect_language",
     "rank_areas",
     "draft_from_description",

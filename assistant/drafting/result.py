@@ -6,32 +6,33 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.policy import AREAS, PRINCIPLES, Citation, passage_for
+from assistant.policy import AREAS, FIELD_PRINCIPLES, PRINCIPLES, Citation, passage_for
 from assistant.proposal import Draft
 
-__all__ = ["FIELD_PRINCIPLES", "FieldCitation", "DraftResult", "field_citation", "citations"]
+__all__ = ["CITED_FIELDS", "FieldCitation", "DraftResult", "field_citation", "citations"]
 
-FIELD_PRINCIPLES: dict[str, str] = {
-    "areas": "area",
-    "purposes": "purpose_limitation",
-    "stakeholders": "transparency",
-    "data": "data_categories",
-    "necessity": "necessity",
-    "legal_basis": "legal_basis",
-    "informed_consent": "informed_consent",
-    "ethics_approval": "informed_consent",
-    "retention": "storage_limitation",
-    "privacy_statement": "transparency",
-    "security_measures": "security",
-    "uses_ai": "ai_documentation",
-    "ai": "ai_documentation",
-    "human_in_the_loop": "human_in_the_loop",
-    "privacy_scan": "privacy_scan",
-    "interests_weighed": "fair_balancing",
-    "analysis_validation": "reliable_analyses",
-    "responsible": "accountability",
-}
-"""Which principle of `assistant.policy.PRINCIPLES` (and so which policy passage) asks for each field."""
+CITED_FIELDS: tuple[str, ...] = (
+    "areas",
+    "purposes",
+    "stakeholders",
+    "data",
+    "necessity",
+    "legal_basis",
+    "informed_consent",
+    "ethics_approval",
+    "retention",
+    "privacy_statement",
+    "security_measures",
+    "uses_ai",
+    "ai",
+    "human_in_the_loop",
+    "privacy_scan",
+    "interests_weighed",
+    "analysis_validation",
+    "responsible",
+)
+"""The fields a draft cites a passage for when filled (title, summary and project type are not cited);
+which principle (and so which passage) asks for each: `assistant.policy.FIELD_PRINCIPLES`."""
 
 
 class FieldCitation(Citation):
@@ -86,7 +87,7 @@ def field_citation(field: str) -> FieldCitation | None:
         if area is None:
             return None
         principle, ref = "area", area.ref
-    elif field in FIELD_PRINCIPLES:
+    elif field in CITED_FIELDS:
         principle = FIELD_PRINCIPLES[field]
         ref = PRINCIPLES[principle].ref
     else:
@@ -106,10 +107,10 @@ def citations(draft: Draft) -> dict[str, FieldCitation]:
     out: dict[str, FieldCitation] = {}
     filled = {
         name
-        for name in FIELD_PRINCIPLES
+        for name in CITED_FIELDS
         if getattr(draft, name) not in (None, "", [], False) or name == "uses_ai"
     }
-    for name in FIELD_PRINCIPLES:
+    for name in CITED_FIELDS:
         if name in filled:
             cite = field_citation(name)
             if cite:
