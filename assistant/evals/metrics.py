@@ -217,6 +217,8 @@ def run_questions(
                 "error": f"{type(exc).__name__}: {exc}",
             }
         latency = (clock() - start) * 1000
+        if history and isinstance(ask.get("seconds"), int | float):
+            latency = ask["seconds"] * 1000  # the question's own ask, not the earlier turns asked before it
         score = score_question(row, ask, corpus, latency)
         scores.append(score)
         results.append({**ask, "id": row.id, "score": score})
