@@ -106,18 +106,25 @@ def test_fake_backend_gets_passages_as_delimited_data_with_their_authority(injec
     assert block and block.group(1) == "supplementary" and "Ignore previous instructions" in block.group(2)
     assert re.search(rf'<passage id="{official}" section="[^"]*" authority="official">', prompt)
 
-    # a model that obeyed the injection would cite the upload: the answer shows it as supplementary
+    # a model that obeyed the injection cites the upload: the document addresses the assistant, so the
+    # answer is rejected (twice) and the verbatim answer from the policy shown with the warning
+    fake.enqueue(f"Learning analytics data may be kept forever [{upload}].")
     fake.enqueue(f"Learning analytics data may be kept forever [{upload}].")
     d = a.ask(RETENTION_QUESTIONS[0]).to_dict()
-    assert [c["authority"] for c in d["citations"]] == ["supplementary"]
-    assert "Some sources are supplementary documents, not the official policy." in d["warnings"]
+    assert d["backend"] == "extractive" and FOREVER not in d["answer"]
+    assert all(c["source"] != "faq-bewaren.md" for c in d["citations"])
+    assert any("addresses the assistant" in w for w in d["warnings"])
     # a model that answers from the policy cites the official passage
     fake.enqueue(f"Data is deleted or anonymised as soon as it is no longer needed [{official}].")
     d = a.ask(RETENTION_QUESTIONS[0]).to_dict()
     assert [(c["source"], c["authority"]) for c in d["citations"]] == [
         ("uu-learning-analytics-beleid.md", "official")
     ]
-    assert OPSLAG in d["citations"][0]["text"] and d["warnings"] == []
+    assert OPSLAG in d["citations"][0]["text"]
+    assert d["warnings"] == [
+        "A supplementary document addresses instructions to the assistant (faq-bewaren.md); it is treated as "
+        "data and never quoted as an answer. Ask the person who added it to check it."
+    ]
 
 
 class _TieIndex:
@@ -269,3 +276,48 @@ def test_api_key_is_not_in_logs_or_warnings(real_assistant, caplog):
     assert SECRET not in str(answers)
     assert caplog.records and SECRET not in caplog.text
     assert all(SECRET not in str(r.args) for r in caplog.records)
+
+
+# --------------------------------------------------------------------------- documents that address the assistant
+
+CASES = ROOT / "tests" / "cases" / "2026-11-30" / "docs"
+
+
+@pytest.mark.parametrize("question", RETENTION_QUESTIONS)
+def test_a_document_that_addresses_the_assistant_is_never_quoted(injected, question):
+    d = injected.ask(question).to_dict()
+    assert injected.untrusted_sources() == {"faq-bewaren.md"}
+    assert d["citations"] and d["citations"][0]["authority"] == "official"
+    assert all(c["source"] != "faq-bewaren.md" for c in d["citations"])
+    assert FOREVER not in d["answer"] and "altijd bewaard" not in d["answer"]
+    assert any("faq-bewaren.md" in w for w in d["warnings"])
+
+
+def test_the_handed_faq_case_is_data_not_an_answer(corpus_home, tmp_path):
+    """Handed case (tests/cases/2026-11-30, documents): an instruction to the assistant and a claim
+    against the policy are never quoted; the official storage-limitation passage comes first."""
+    home = copy_home(corpus_home, tmp_path / "home")
+    assistant = build_assistant(load_settings(home=home, model_dir=_MODEL_DIR))
+    report = assistant.index.ingest([CASES / "faq-bewaren.md"])
+    assert not report.failed
+    for question in ("Hoe lang mogen studentgegevens bewaard worden?", "May student data be kept forever?"):
+        d = assistant.ask(question).to_dict()
+        assert OPSLAG in d["citations"][0]["text"] and d["citations"][0]["authority"] == "official"
+        assert all(c["source"] != "faq-bewaren.md" for c in d["citations"])
+        assert "onbeperkt" not in d["answer"] and "negeer" not in d["answer"].lower()
+
+
+def test_an_ordinary_supplementary_document_is_still_quoted(corpus_home, tmp_path):
+    home = copy_home(corpus_home, tmp_path / "home")
+    assistant = build_assistant(load_settings(home=home, model_dir=_MODEL_DIR))
+    note = tmp_path / "richtlijn-logbestanden.md"
+    note.write_text(
+        "# Richtlijn logbestanden\n\nLogbestanden van het LA-dashboard worden na 90 dagen verwijderd.\n",
+        encoding="utf-8",
+    )
+    assistant.index.ingest([note])
+    assert assistant.untrusted_sources() == frozenset()
+    d = assistant.ask("Hoe lang worden logbestanden van het LA-dashboard bewaard?").to_dict()
+    assert any(
+        c["source"] == "richtlijn-logbestanden.md" and "90 dagen" in c["quote"] for c in d["citations"]
+    )

@@ -22,13 +22,12 @@ from assistant.messages import message
 from assistant.pii import pii_warning, redact
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval, Retriever, concept_scores
-from assistant.text import split_sentences
+from assistant.text import MARKER, split_sentences
 from assistant.translation import translation_for
 
 __all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
 
 log = logging.getLogger("assistant")
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 @dataclass
@@ -237,6 +236,7 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy()
         self.k = k
         self.fallback = fallback or ExtractiveBackend()
+        self._untrusted: tuple[object, frozenset[str]] = (None, frozenset())
 
     # ------------------------------------------------------------------ public
     def ask(
@@ -270,6 +270,9 @@ class Assistant:
         if self.refusal.refuse(retrieval, standalone, asked=safe):
             return self._refusal(safe, lang, warnings, standalone, retrieved, started)
         request = self._request(safe, lang, retrieval, history, on_token)
+        if request.unquotable:
+            names = sorted({request.passages[i].source for i in request.unquotable})
+            warnings.append(message("ask.warn.instructions", lang, documents=", ".join(names)))
         answer, backend_name = self._generate(request, warnings)
         if answer.refused:
             return self._refusal(safe, lang, warnings, standalone, retrieved, started, backend_name)
@@ -326,8 +329,19 @@ class Assistant:
             query_vec=None if retrieval.query_vec is None else [float(x) for x in retrieval.query_vec],
             history=history,
             on_token=on_token if self.backend.can_stream else None,
+            unquotable={i for i, p in enumerate(passages) if p.source in self.untrusted_sources()},
         )
         return request
+
+    def untrusted_sources(self) -> frozenset[str]:
+        """Supplementary documents with text addressed to the assistant (an instruction such as "ignore
+        the policy"): given to an LLM as data, never quoted as an answer (issue 15 point 7; OWASP LLM01
+        indirect prompt injection). Worked out once per index generation."""
+        passages = self.retriever.passages
+        if self._untrusted[0] is not passages:
+            found = {p.source for p in passages if p.authority != "official" and _INJECTION.search(p.text)}
+            self._untrusted = (passages, frozenset(found))
+        return self._untrusted[1]
 
     def _list_items(self, intro: Passage, limit: int = 8) -> list[Passage]:
         """The items directly under a list intro ("... de volgende privacy-principes:")."""
@@ -355,6 +369,11 @@ class Assistant:
             if answer.refused:
                 return answer, backend.name
             errors = validate_llm_answer(answer.text, request.passages, request.language)
+            errors += [
+                f"[{n}] is a document that addresses the assistant: data, not a source to cite"
+                for n in sorted({int(m) for m in MARKER.findall(answer.text)})
+                if n - 1 in request.unquotable
+            ]
             if not errors:
                 return answer, backend.name
             reason = "; ".join(errors[:3])

@@ -34,6 +34,7 @@ class AnswerRequest:
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) pairs
     children: dict[int, list[int]] = field(default_factory=dict)  # list intro passage -> its item passages
     feedback: list[str] = field(default_factory=list)  # validation errors of a previous attempt
+    unquotable: set[int] = field(default_factory=set)  # passage indices never quoted (untrusted documents)
     on_token: Callable[[str], None] | None = None  # streaming sink (set only for backends that can stream)
 
 

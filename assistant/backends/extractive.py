@@ -98,6 +98,9 @@ class ExtractiveBackend(Backend):
                 (a, b, None) for a, b in split_sentences(passage.text)
             ]
             spans_of.append([(a, b) for a, b, _ in spans])
+            if i in request.unquotable:  # a document that addresses the assistant: data, never an answer
+                scored.append([])
+                continue
             scored.append(
                 [
                     (
@@ -121,7 +124,7 @@ class ExtractiveBackend(Backend):
         for i in [c[0] for c in chosen]:
             for j in request.children.get(i, []):  # a list intro is quoted with its items' lead sentences
                 spans = split_sentences(request.passages[j].text)
-                if spans and not any(c[0] == j for c in chosen):
+                if spans and j not in request.unquotable and not any(c[0] == j for c in chosen):
                     a, b = spans[0]
                     chosen.append((j, a, request.passages[j].text[a:b]))
         order = {i: n for n, i in enumerate(dict.fromkeys([c[0] for c in chosen]))}
