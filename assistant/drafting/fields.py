@@ -32,35 +32,13 @@ from assistant.drafting.cues import (
 from assistant.drafting.items import data_items, security_measures, stakeholder_name
 from assistant.drafting.phrases import purposes_of, seen_by, title_of
 from assistant.messages import message
-from assistant.proposal import AIInfo, Draft, ProjectType
+from assistant.proposal import DRAFT_FIELDS, AIInfo, Draft, ProjectType
 from assistant.terms import describes_ai
 from assistant.text import fold
 
 __all__ = ["Skeleton", "FIELD_ORDER", "build_skeleton", "guess_project_type"]
 
-FIELD_ORDER: tuple[str, ...] = (
-    "title",
-    "summary",
-    "project_type",
-    "areas",
-    "purposes",
-    "stakeholders",
-    "data",
-    "necessity",
-    "legal_basis",
-    "informed_consent",
-    "ethics_approval",
-    "retention",
-    "privacy_statement",
-    "security_measures",
-    "uses_ai",
-    "ai",
-    "human_in_the_loop",
-    "privacy_scan",
-    "interests_weighed",
-    "analysis_validation",
-    "responsible",
-)
+FIELD_ORDER: tuple[str, ...] = DRAFT_FIELDS
 """The fields of draft format v1 in the order a reader fills them (the order of `open_fields`)."""
 
 _RESEARCH_ONLY = ("informed_consent", "ethics_approval")

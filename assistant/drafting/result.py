@@ -7,29 +7,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.policy import AREAS, FIELD_PRINCIPLES, PRINCIPLES, Citation, passage_for
-from assistant.proposal import Draft
+from assistant.proposal import DRAFT_FIELDS, Draft
 
 __all__ = ["CITED_FIELDS", "FieldCitation", "DraftResult", "field_citation", "citations"]
 
-CITED_FIELDS: tuple[str, ...] = (
-    "areas",
-    "purposes",
-    "stakeholders",
-    "data",
-    "necessity",
-    "legal_basis",
-    "informed_consent",
-    "ethics_approval",
-    "retention",
-    "privacy_statement",
-    "security_measures",
-    "uses_ai",
-    "ai",
-    "human_in_the_loop",
-    "privacy_scan",
-    "interests_weighed",
-    "analysis_validation",
-    "responsible",
+CITED_FIELDS: tuple[str, ...] = tuple(
+    f for f in DRAFT_FIELDS if f not in ("title", "summary", "project_type")
 )
 """The fields a draft cites a passage for when filled (title, summary and project type are not cited);
 which principle (and so which passage) asks for each: `assistant.policy.FIELD_PRINCIPLES`."""
