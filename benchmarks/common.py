@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from assistant.embeddings.fake import HashEmbedder
 
 __all__ = [
     "ROOT",
@@ -298,39 +299,8 @@ class ChromaServer:
 
 # --------------------------------------------------------------------------- embedders
 
-
-class HashEmbedder:
-    """A fast, deterministic stand-in for e5 (bag of hashed words, 384 dimensions, L2-normalised).
-
-    For the scale benchmarks only: index and search costs do not depend on what the vectors mean,
-    and 50k real e5 vectors would take most of an hour on 2 cores."""
-
-    def __init__(self, dim: int = 384) -> None:
-        self.dim = dim
-        self._vocab: dict[str, np.ndarray] = {}
-
-    def _word(self, word: str) -> np.ndarray:
-        vec = self._vocab.get(word)
-        if vec is None:
-            vec = (
-                np.random.default_rng(zlib.crc32(word.encode())).standard_normal(self.dim).astype(np.float32)
-            )
-            self._vocab[word] = vec
-        return vec
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                out[i] += self._word(word.strip(".,:;()"))
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-        return out
-
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts))
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts))
+# HashEmbedder: the package's fake (`assistant/embeddings/fake.py`), a fast deterministic stand-in for
+# e5 in the scale benchmarks (index and search costs do not depend on what the vectors mean).
 
 
 class TimedEmbedder:
