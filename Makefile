@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench eval audit lock browser-deps clean
+.PHONY: run test test-fast lint bench eval audit lock browser-deps postgres-deps clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
 # Whole suite: unit, integration, AppTest and headless-Chromium tests (not the slow load tests).
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps postgres-deps
 	$(VENV)/bin/ruff check assistant tests benchmarks streamlit_app.py
 	$(VENV)/bin/pytest -m "not slow"
 
@@ -30,6 +30,14 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium chromium-driver' for the browser tests"; fi; \
+	fi
+
+# Debian's PostgreSQL server binaries for the review-store tests (tests/pg.py starts a throwaway server
+# from them, as `nobody` under root); needs root. Without them those tests skip and say why.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql missing: run 'sudo apt-get install postgresql' for the PostgreSQL review-store tests"; fi; \
 	fi
 
 lint: $(STAMP)

@@ -14,6 +14,7 @@ PAGES = Path(__file__).resolve().parent / "assistant" / "ui"
 # (page module and url path, icon); the first is the landing page
 NAVIGATION = [
     ("ask", ":material/forum:"),
+    ("policy", ":material/menu_book:"),
     ("draft", ":material/edit_document:"),
     ("review", ":material/fact_check:"),
     ("evaluation", ":material/monitoring:"),

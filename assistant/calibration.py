@@ -3,7 +3,7 @@
 The file is written by the calibration program (`assistant eval calibrate`,
 `assistant.evals.calibrate`), which fits every constant on a train split of the shipped eval sets and
 records the held-out figures it measured; nobody types these numbers by hand. Product classes take
-their defaults from here: `RefusalPolicy` (`[refusal]`), the retrieval fusion `Weights` (`[fusion]`),
+their defaults from here: `ScopePolicy` (`[scope]`), the retrieval fusion `Weights` (`[fusion]`),
 the drafter's area ranking (`[drafter]`) and the extractive backend's sentence choice (`[extractive]`), so a recalibration changes behaviour without a code edit.
 """
 
@@ -15,14 +15,14 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import ConfigError
 
 __all__ = [
     "CALIBRATION_FILE",
     "Calibration",
-    "RefusalThresholds",
+    "ScopeModel",
     "FusionWeights",
     "DrafterWeights",
     "QuoteSelection",
@@ -40,21 +40,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RefusalThresholds(_Strict):
-    """When the Ask pipeline refuses (`assistant.ask.pipeline.RefusalPolicy`); signals of `Retrieval`."""
+class ScopeModel(_Strict):
+    """The Ask pipeline's coverage decision (`assistant.ask.scope.ScopePolicy`): a logistic model of
+    p(answerable) over three signals, and two cut-offs on it."""
 
-    min_dense_with_concept: float = Field(
-        description="Least top cosine similarity (e5, -1..1) to answer a question that names a policy concept."
+    sentence: float = Field(description="Coefficient of the best question-sentence cosine (e5, -1..1).")
+    concept: float = Field(description="Coefficient of log(1 + policy-concept routing strength).")
+    vote: float = Field(
+        description="Coefficient of the example vote (mean cosine of the nearest answerable minus "
+        "not-answerable example questions)."
     )
-    min_dense_without_concept: float = Field(
-        description="Least top cosine similarity to answer a question that names no policy concept."
+    intercept: float = Field(description="Intercept of the logistic model (log-odds).")
+    none_below: float = Field(description="p(answerable) below which the answer is a refusal (`none`).")
+    direct_from: float = Field(
+        description="p(answerable) from which the answer is `direct`; between the cut-offs `partial`."
     )
-    min_lexical_without_concept: float = Field(
-        description="Least top BM25 score (unnormalised) to answer a question that names no policy concept."
-    )
-    strong_concept: float = Field(
-        description="Least concept-routing score that overrides an off-topic or injection cue."
-    )
+    vote_k: int = Field(5, description="Nearest examples per side in the vote.")
 
 
 class FusionWeights(_Strict):
@@ -163,13 +164,31 @@ class Calibration(_Strict):
     """The whole file: constants per consumer, provenance, and the fit report per group."""
 
     provenance: Provenance
-    refusal: RefusalThresholds
+    scope: ScopeModel | None = Field(
+        None, description="None only in a file written before the coverage model (run the calibration)."
+    )
     fusion: FusionWeights
     drafter: DrafterWeights
     extractive: QuoteSelection
     fit: dict[str, Fit] = Field(
-        default_factory=dict, description="Keyed by group: refusal, fusion, drafter, extractive."
+        default_factory=dict, description="Keyed by group: scope, fusion, drafter, extractive."
     )
+    scope_examples: list[dict] = Field(
+        default_factory=list,
+        exclude=True,
+        description="The example questions of the scope vote ({id, question, answerable}); written by "
+        "`write_calibration` to `scope_examples.jsonl` beside the file, not into it.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        """A file from before the coverage model has a `[refusal]` table and no `[scope]`: read it
+        (its other groups are the incumbent constants of the next calibration) without the table."""
+        if isinstance(data, dict) and "refusal" in data:
+            data = {k: v for k, v in data.items() if k != "refusal"}
+            data["fit"] = {k: v for k, v in data.get("fit", {}).items() if k != "refusal"}
+        return data
 
 
 @functools.cache
@@ -195,7 +214,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {
-    "refusal": RefusalThresholds,
+    "scope": ScopeModel,
     "fusion": FusionWeights,
     "drafter": DrafterWeights,
     "extractive": QuoteSelection,
@@ -209,4 +228,11 @@ def calibrated(section: str, name: str) -> Any:
     model = _SECTIONS.get(section)
     if model is None or name not in model.model_fields:
         raise ValueError(f"calibration.toml has no [{section}] {name}")
-    return field(default_factory=lambda: getattr(getattr(load_calibration(), section), name))
+    return field(default_factory=lambda: getattr(_section(section), name))
+
+
+def _section(section: str) -> BaseModel:
+    value = getattr(load_calibration(), section)
+    if value is None:
+        raise ConfigError(f"{CALIBRATION_FILE} has no [{section}]: run `assistant eval calibrate`")
+    return value

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         default_factory=list, description="ASSISTANT_REVIEWERS: comma-separated names."
     )
     roles_file: Path | None = Field(None, description="ASSISTANT_ROLES_FILE: TOML with reviewers = [...].")
+    allow_local_mode: bool = Field(
+        False,
+        description="ASSISTANT_ALLOW_LOCAL_MODE: let the web app run in local mode (no login; anyone who "
+        "types a reviewer's name acts as that reviewer) while it listens beyond the loopback address. "
+        "Only for a trusted network; otherwise configure OIDC (docs/scale-out.md).",
+    )
     log_questions: bool = Field(False, description="ASSISTANT_LOG_QUESTIONS: log questions (redacted).")
     max_question_chars: int = Field(2000, description="ASSISTANT_MAX_QUESTION_CHARS")
     max_file_mb: float = Field(50.0, description="ASSISTANT_MAX_FILE_MB: larger files are not ingested.")

@@ -104,6 +104,17 @@ def redact(text: str, lang: str = "en") -> tuple[str, list[PiiMatch]]:
     return "".join(out), matches
 
 
+_PLACEHOLDER = re.compile(
+    r"\s*\(?\[(?:" + "|".join(sorted({re.escape(v) for d in _LABELS.values() for v in d.values()})) + r")\]\)?,?"
+)
+
+
+def without_placeholders(text: str) -> str:
+    """`text` (a `redact`ed question) without its labels ('[STUDENTNUMMER]', '([PHONE], [IBAN])'): they
+    carry nothing retrieval can match, and only blur the question's vector."""
+    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+
+
 def pii_warning(matches: list[PiiMatch], lang: str) -> str | None:
     """The user-facing warning, in the user's language, or None when there is nothing to warn about."""
     if not matches:

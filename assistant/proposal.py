@@ -42,6 +42,7 @@ from pydantic import (
 )
 
 from assistant.errors import InputError
+from assistant.extras import SCAN_FIELDS, add_to_schema
 from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import AREA_IDS
 from assistant.terms import is_blank
@@ -473,7 +474,7 @@ def format_validation_error(exc: ValidationError) -> list[str]:
     return lines
 
 
-_KNOWN_EXTRA = {"areas_ranked", "citations", "warnings", "format", "version", "language", "id"}
+_KNOWN_EXTRA = {"areas_ranked", "citations", "warnings", "format", "version", "language", "id", *SCAN_FIELDS}
 
 
 def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool = False) -> Draft:
@@ -532,7 +533,7 @@ def load_draft(path: str | Path) -> Draft:
 
 def draft_json_schema() -> dict:
     """JSON Schema of draft format v1 (for the LLM, the UI and external tools)."""
-    schema = Draft.model_json_schema()
+    schema = add_to_schema(Draft.model_json_schema())  # + the optional privacy-scan fields
     schema["$id"] = "https://uu.nl/la-policy-assistant/draft.schema.json"
     schema["title"] = "LA project proposal draft (exchange format v1)"
     return schema

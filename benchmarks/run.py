@@ -21,10 +21,13 @@ __all__ = ["BENCHMARKS", "main", "run_benchmarks"]
 # name -> module; the order is the order of a full run (cheap ones first)
 BENCHMARKS = {
     "checker": "benchmarks.checker",
+    "scan": "benchmarks.scan",
     "ask": "benchmarks.ask_latency",
     "ingest": "benchmarks.ingest",
     "scale": "benchmarks.scale",
     "cold_start": "benchmarks.cold_start",
+    "engines": "benchmarks.engines",
+    "review_db": "benchmarks.review_db",
 }
 
 

@@ -167,3 +167,36 @@ def memory_assistant(memory_index):
     from assistant.services import build_assistant
 
     return build_assistant(load_settings(), index=memory_index)
+
+
+# --------------------------------------------------------------------------- PostgreSQL (tests/pg.py)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL per session (unix socket in a temp dir; as `nobody` under root), stopped at
+    the end. Skips with the reason when the binaries or psycopg are missing (`make postgres-deps`)."""
+    from .pg import PostgresServer, find_bindir, unavailable
+
+    if reason := unavailable():
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    server = PostgresServer(find_bindir()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server) -> str:
+    """A SQLAlchemy URL on the session's server whose tables live in a fresh, empty schema of the
+    database `tests` (search_path; dropped afterwards): the store sees an empty database."""
+    name = postgres_server.create_schema()
+    yield postgres_server.url("tests", schema=name)
+    postgres_server.drop_schema(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_db_url(request, tmp_path) -> str:
+    """The review store's URL on each backend in turn: a SQLite file in tmp_path, or `pg_url`."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    return request.getfixturevalue("pg_url")

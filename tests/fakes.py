@@ -98,13 +98,13 @@ class MemoryIndex:
 
 
 class RefuseWithoutHits:
-    """The refusal seam without the tuned thresholds (they need e5's similarities; a bag of hashed
-    words scores far lower): refuse only when retrieval finds nothing."""
+    """The coverage seam without the fitted model (it needs e5's similarities; a bag of hashed words
+    scores far lower): `none` only when retrieval finds nothing, else `direct`."""
 
-    def refuse(self, retrieval, question: str = "", asked: str | None = None) -> bool:
-        return not retrieval.hits
+    def coverage(self, retrieval, asked: str, sentence_vectors, embedder=None, cache_dir=None) -> str:
+        return "direct" if retrieval.hits else "none"
 
 
 def answering_assistant(index, backend: Backend | None = None) -> Assistant:
     """An Assistant over `index` (extractive unless `backend` is given) that answers whatever it finds."""
-    return Assistant(load_settings(), index, backend or ExtractiveBackend(), refusal=RefuseWithoutHits())
+    return Assistant(load_settings(), index, backend or ExtractiveBackend(), scope=RefuseWithoutHits())

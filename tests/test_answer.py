@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ask.pipeline import Assistant, RefusalPolicy, clean_question
+from assistant.ask.pipeline import Assistant, clean_question
+from assistant.ask.scope import ScopePolicy
 from assistant.backends.fake import FakeBackend
 from assistant.config import load_settings
 from assistant.errors import InputError
@@ -55,12 +56,24 @@ def test_answers_cite_the_right_passage(real_assistant, question, lang, phrase):
     assert any(phrase in c["text"] for c in d["citations"])
 
 
-def test_english_answer_says_it_quotes_the_dutch_policy(real_assistant):
+def test_english_answer_gives_the_translation_first_and_the_dutch_beside_it(real_assistant):
+    """Issue 15 point 4: each quote in the unofficial English rendering, then the official Dutch
+    sentence it renders; the citation (and its quote) stays the official Dutch passage."""
+    from assistant.backends.extractive import ORIGINAL
+
     d = real_assistant.ask("Is a human always involved in decisions?").to_dict()
     first = d["answer"].splitlines()[0]
-    assert "Dutch" in first and "own words" in first
+    assert "Dutch" in first and "unofficial English translation" in first
     body = [ln for ln in d["answer"].splitlines()[1:] if ln.strip()]
-    assert body and all(ln.startswith("- ") and re.search(r"\[\d+\]$", ln) for ln in body)
+    quotes, originals = body[0::2], body[1::2]
+    assert quotes and len(quotes) == len(originals)
+    for quote, original in zip(quotes, originals, strict=True):
+        n = int(re.search(r"\[(\d+)\]$", quote).group(1))
+        c = d["citations"][n - 1]
+        assert quote.startswith("- ") and quote[2:].rsplit(" [", 1)[0] in c["translation"]
+        dutch = original.strip().removeprefix(ORIGINAL).strip("“”)")
+        assert dutch in c["text"] and dutch in c["quote"]
+    assert "persoon betrokken" in d["answer"]  # the Dutch wording is there too
 
 
 @pytest.mark.parametrize(
@@ -175,7 +188,7 @@ def test_fake_index_unverifiable_llm_answer_falls_back_to_quotes(memory_index):
 
 def test_empty_index_refuses_without_calling_the_backend():
     fake = FakeBackend(["never used [1]."])
-    a = Assistant(load_settings(), MemoryIndex(), fake)  # the shipped RefusalPolicy
+    a = Assistant(load_settings(), MemoryIndex(), fake)  # the shipped ScopePolicy
     d = a.ask("Hoe lang mogen studentgegevens bewaard worden?").to_dict()
     assert d["refused"] and d["citations"] == [] and fake.requests == []
     assert "privacy officer" in d["answer"]
@@ -183,7 +196,7 @@ def test_empty_index_refuses_without_calling_the_backend():
 
 def test_requests_to_act_are_refused_by_the_shipped_policy(memory_index):
     fake = FakeBackend(["never used [1]."])
-    a = Assistant(load_settings(), memory_index, fake, refusal=RefusalPolicy())
+    a = Assistant(load_settings(), memory_index, fake, scope=ScopePolicy())
     d = a.ask("Zoek de cijfers op van student 1234567.").to_dict()
     assert d["refused"] and d["citations"] == [] and fake.requests == []
     assert "1234567" not in d["question"]  # redacted before anything else sees it

@@ -168,7 +168,9 @@ def test_llm_answers_stream_and_fallbacks_warn(app_env, monkeypatch):
     assert not at.exception, at.exception
     assert fake.requests[-1].on_token is not None  # streamed into the chat
     answer = at.chat_message[1]
-    assert "only general personal data may be processed **\\[1\\]**" in texts(answer.markdown)
+    # the marker links to the cited passage on the Policy page (issue 19, point 9)
+    linked = "only general personal data may be processed [**\\[1\\]**](policy?lang=en#p-"
+    assert linked in texts(answer.markdown)
     assert "fake" in texts(answer.caption) and answer.expander
     fake.enqueue("no markers at all in this rather long answer", "still no markers in this long answer")
     at.chat_input[0].set_value("How long may learning-analytics data be kept?").run()
@@ -190,8 +192,9 @@ def mini_corpus(monkeypatch, tmp_path, model_dir):
     return corpus
 
 
-def test_first_start_indexes_the_corpus_then_a_document_is_added(mini_corpus):
-    at = make_app("en").run()
+def test_first_start_indexes_the_corpus_then_a_document_is_added(mini_corpus, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_REVIEWERS", "Rita")  # adding documents is for reviewers (issue 19)
+    at = make_app("en", name="Rita").run()
     assert not at.exception, at.exception
     assert at.status and at.status[0].label.startswith("Ready: added 1"), at.status
     assert at.status[0].get("progress")  # the progress bar of the first-start ingest
@@ -307,7 +310,8 @@ def test_non_reviewer_sees_no_review_controls(app_env):
     at = make_app("en", name="Alice").run()
     open_page(at, "review")
     assert translate("review.not_reviewer", "en") in texts(at.info)
-    assert [b.label for b in at.button] == [translate("side.new_chat", "en")]  # sidebar only
+    # no review controls: only her own "Revise" and the sidebar's button
+    assert [b.label for b in at.button] == [translate("loop.revise", "en"), translate("side.new_chat", "en")]
     assert [r.key for r in at.radio] == ["lang"]
     assert not at.text_area and not at.date_input
     assert f"{pid}" in str(at.dataframe[0].value)  # her own proposal, read only

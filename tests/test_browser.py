@@ -177,3 +177,88 @@ def test_ask_draft_submit_review_in_a_browser(page):
     _go(page, "Documents")
     expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame")).to_be_visible()
     _shot(page, "5-documents")
+
+
+def _review_service(url: str):
+    from assistant.review.service import ReviewService
+    from assistant.review.store import Store
+
+    return ReviewService(Store(url), ["Rita"])
+
+
+def test_author_reviewer_author_loop_in_a_browser(page, tmp_path):
+    """Issue 19: changes requested -> the author reads the comment and revises -> version 2 with its
+    field diff -> a blocker accepted with a reason and the explicit risk step -> a double-clicked
+    Approve records one decision and no conflict."""
+    from playwright.sync_api import expect
+
+    db = f"sqlite:///{tmp_path / 'review.db'}"  # the app_url fixture's database
+    # the first page run must finish opening the index (its sidebar names the policy): a rerun that
+    # interrupts it leaves the next run with Chroma's "Could not connect to tenant" (reported)
+    expect(
+        page.get_by_test_id("stSidebar").get_by_text("Policy: uu-learning-analytics-beleid.md")
+    ).to_be_visible()
+    _set_name(page, "Alice")
+    _go(page, "Draft & check")
+    idea = page.get_by_role("textbox", name="Project idea")
+    idea.fill(DESCRIPTION + " Questions to jan.jansen@uu.nl.")
+    idea.press("Control+Enter")
+    _idle(page)
+    expect(page.get_by_text("holds personal data (e-mail address)")).to_be_visible()
+    page.get_by_role("button", name="Make draft").click()
+    _idle(page)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Submitted as proposal #1")).to_be_visible()
+
+    _set_name(page, "Rita")
+    _go(page, "Review")
+    comment = page.get_by_role("textbox", name="Comment on the decision")
+    comment.fill("Please name the lawful basis and a retention period.")
+    comment.press("Control+Enter")
+    _idle(page)
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_text("Decision recorded: changes requested.").first).to_be_visible()
+
+    _set_name(page, "Alice")
+    _go(page, "Review")
+    expect(page.get_by_text("Comment of the reviewer: Please name the lawful basis")).to_be_visible()
+    expect(page.get_by_text("Rita decided: changes requested", exact=False)).to_be_visible()  # history
+    _shot(page, "6-author-reads-review")
+    page.get_by_role("button", name="Revise").click()
+    _idle(page)
+    expect(page.get_by_text("You are revising proposal #1")).to_be_visible()
+    retention = page.get_by_role("textbox", name="Retention")
+    retention.fill("Deleted at the end of the academic year.")
+    retention.press("Control+Enter")
+    _idle(page)
+    page.get_by_role("button", name="Submit a new version (#1)").click()
+    expect(page.get_by_text("Version 2 of proposal #1 submitted")).to_be_visible()
+
+    with _review_service(db) as svc:  # the majors judged outside the page, to keep the test short
+        for f in svc.show(1).findings:
+            if f.severity == "major":
+                svc.evaluate(1, f.id, "acceptable", "Rita")
+    _set_name(page, "Rita")
+    _go(page, "Review")
+    diff = page.get_by_test_id("stExpander").filter(has_text="What changed between versions")
+    expect(diff.get_by_test_id("stDataFrame")).to_be_visible()  # its rows: tests/test_ui_review_loop.py
+    blocker = page.get_by_test_id("stExpander").filter(has_text="Verdict").first
+    blocker.locator("summary").click()
+    blocker.get_by_text("acceptable", exact=True).click()
+    blocker.get_by_role("textbox", name="Comment").fill(
+        "Public interest task; the faculty privacy officer confirmed the basis in writing."
+    )
+    blocker.get_by_text("I accept the remaining risk of this blocker").click()
+    blocker.get_by_role("button", name="Save verdict").click()
+    expect(page.get_by_text("Verdict saved.").first).to_be_visible()
+    _idle(page)
+    _shot(page, "7-reviewer-diff-and-risk")
+    page.get_by_role("button", name="Approve").dblclick()
+    expect(page.get_by_text("Decision recorded: approved.").first).to_be_visible()
+    _idle(page)
+    expect(page.get_by_text("Somebody else changed this proposal")).to_have_count(0)
+    with _review_service(db) as svc:
+        view = svc.show(1)
+    assert (view.status, view.version, len(view.decisions)) == ("approved", 2, 2)
+    assert any(h.details.get("risk_accepted") for h in view.history)
+    assert "jan.jansen@uu.nl" not in str(view.model_dump())

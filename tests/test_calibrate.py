@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant import calibration
-from assistant.ask.pipeline import RefusalPolicy
+from assistant.ask.scope import ScopePolicy
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.calibration import Calibration, DrafterWeights, calibrated, load_calibration
 from assistant.config import load_settings
@@ -47,16 +47,19 @@ def product_file(monkeypatch, tmp_path):
 def test_the_shipped_file_is_valid_and_the_product_reads_it():
     cal = load_calibration()
     assert isinstance(cal, Calibration)
-    assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
+    assert ScopePolicy().model == cal.scope
     assert Weights() == Weights(**cal.fusion.model_dump())
     assert ExtractiveBackend().params == cal.extractive
+    examples = ScopePolicy().examples  # the vote's examples are the scope fit's train questions
+    assert len(examples.questions) == cal.fit["scope"].train["n"]
+    assert examples.answerable.any() and not examples.answerable.all()
     for data in cal.provenance.data:  # the hashes name the data the constants were fitted on
         assert len(data.sha256) == 64 and data.rows == data.train + data.heldout
 
 
 def test_calibrated_fields_name_the_schema():
-    with pytest.raises(ValueError, match=r"no \[refusal\] nonsense"):
-        calibrated("refusal", "nonsense")
+    with pytest.raises(ValueError, match=r"no \[scope\] nonsense"):
+        calibrated("scope", "nonsense")
     with pytest.raises(ValueError, match=r"no \[other\] lexical"):
         calibrated("other", "lexical")
 
@@ -64,7 +67,7 @@ def test_calibrated_fields_name_the_schema():
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("[refusal\n", "invalid TOML"),
+        ("[scope\n", "invalid TOML"),
         ('[provenance]\ndate = "x"\n', r"provenance\.revision: Field required"),
     ],
 )
@@ -136,7 +139,11 @@ def test_coordinate_search_keeps_the_incumbent_within_one_standard_error(gain, s
 
 
 def _slice(src: Path, dest: Path, n: int) -> Path:
+    """The first `n` cases of `src`, a quarter of them (for question files) not answerable."""
     lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if '"answerable"' in lines[0]:
+        no = [ln for ln in lines if '"answerable": false' in ln][: n // 4]
+        lines = [ln for ln in lines if ln not in no][: n - len(no)] + no
     dest.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
     return dest
 
@@ -169,7 +176,7 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
 
     # the schema, read back through the product's loader
     cal = load_calibration(path)
-    assert cal == fitted
+    assert cal == fitted.model_copy(update={"scope_examples": []})  # the examples go to their own file
     assert [(d.path, d.rows, d.train + d.heldout) for d in cal.provenance.data] == [
         ("questions.jsonl", 30, 30),
         ("descriptions.jsonl", 12, 12),
@@ -179,14 +186,16 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
         assert data.sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
     assert cal.provenance.data[2].train == 0  # the holdout file is never fitted on
     assert cal.provenance.date and cal.provenance.revision
-    assert set(cal.fit) == {"refusal", "fusion", "drafter", "extractive"}
-    assert set(cal.fit["refusal"].heldout) == {"questions", "holdout"} == set(cal.fit["fusion"].heldout)
+    assert set(cal.fit) == {"scope", "fusion", "drafter", "extractive"}
+    assert set(cal.fit["scope"].heldout) == {"questions", "holdout"} == set(cal.fit["fusion"].heldout)
     assert set(cal.fit["drafter"].heldout) == {"descriptions"}
-    assert {"balanced_accuracy", "false_refusal_rate", "refusal_recall"} <= set(cal.fit["refusal"].train)
+    assert {"balanced_accuracy", "false_none_rate", "flagged_rate", "direct_rate"} <= set(cal.fit["scope"].train)
+    assert 0 < cal.scope.none_below <= cal.scope.direct_from < 1
+    assert (tmp_path / "scope_examples.jsonl").exists()  # written beside the calibration file
     assert {"mrr", "hit_at_1", "hit_at_3", "hit_at_5"} <= set(cal.fit["fusion"].train)
     assert {"first_right", "mean_jaccard"} <= set(cal.fit["drafter"].heldout["descriptions"])
     assert {"quote_hit", "quote_precision"} <= set(cal.fit["extractive"].heldout["holdout"])
-    for group in ("refusal", "fusion", "drafter", "extractive"):
+    for group in ("fusion", "drafter", "extractive"):
         values = getattr(cal, group).model_dump()
         for name, grid in GRIDS[group].items():
             assert values[name] in grid or values[name] == getattr(getattr(previous, group), name)
@@ -195,32 +204,32 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
     assert {k: cal.fusion.model_dump()[k] for k in FIXED["fusion"]} == {
         k: v for k, (v, _) in FIXED["fusion"].items()
     }
-    assert set(before) == {"refusal", "fusion", "drafter", "extractive"}
-    assert "[refusal]" in format_report(cal, before, previous)
+    assert set(before) == {"scope", "fusion", "drafter", "extractive"}
+    assert "[scope]" in format_report(cal, before, previous)
 
     # the product classes take their defaults from the file they are pointed at
     product_file(path)
-    assert RefusalPolicy() == RefusalPolicy(**cal.refusal.model_dump())
+    assert ScopePolicy().model == cal.scope
     assert Weights() == Weights(**cal.fusion.model_dump())
     assert ExtractiveBackend().params == cal.extractive
     text = json.loads(descriptions.read_text(encoding="utf-8").splitlines()[0])["description"]
     assert rank_areas(text) == rank_areas(text, weights=cal.drafter)
     odd = cal.model_copy(
         update={
-            "refusal": cal.refusal.model_copy(update={"strong_concept": 5.5}),
+            "scope": cal.scope.model_copy(update={"none_below": 0.05}),
             "fusion": cal.fusion.model_copy(update={"lexical": 0.123}),
             "drafter": DrafterWeights(embed_weight=0.0, same_group=0.0, cross_group=0.0),
         }
     )
     product_file(write_calibration(odd, tmp_path / "odd.toml"))
-    assert RefusalPolicy().strong_concept == 5.5 and Weights().lexical == 0.123
+    assert ScopePolicy().model.none_below == 0.05 and Weights().lexical == 0.123
     assert len(rank_areas(text)[1]) == 3  # every area with a score, capped at three
 
     # a second run reads the signals back from the cache: the pipeline is not asked again
     def no_ask(*args, **kwargs):
         raise AssertionError("signals should come from the cache")
 
-    monkeypatch.setattr(assistant, "ask", no_ask)
+    monkeypatch.setattr(assistant, "standalone", no_ask)
     again, _ = calibrate(
         assistant,
         questions=questions,

@@ -55,10 +55,21 @@ def drafts(tmp_path):
     return paths
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_env(request) -> dict[str, str]:
+    """The review database of a run: the default (SQLite in ASSISTANT_HOME, no setting) or a fresh
+    database on the session's real PostgreSQL through ASSISTANT_DB_URL (conftest.pg_url)."""
+    if request.param == "sqlite":
+        return {}
+    return {"ASSISTANT_DB_URL": request.getfixturevalue("pg_url")}
+
+
 @pytest.fixture
-def run(monkeypatch):
+def run(monkeypatch, db_env):
     """Invoke `review ...` on a fresh app in-process; AssistantErrors come back as exit code 2 + message."""
     monkeypatch.setenv("ASSISTANT_REVIEWERS", "Bob,Carol,Alice")
+    for key, value in db_env.items():
+        monkeypatch.setenv(key, value)
     app = typer.Typer()
     cli_review.register(app)
 
@@ -278,12 +289,13 @@ def _cli(*args, env, flags=()):
     )
 
 
-def test_end_to_end_through_the_assistant_cli(drafts, tmp_path):
+def test_end_to_end_through_the_assistant_cli(drafts, tmp_path, db_env):
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "ASSISTANT_REVIEWERS": "bob, carol, alice",
         "ASSISTANT_HOME": str(tmp_path / "home"),
+        **db_env,
     }
     proc = _cli("submit", drafts["v1"], "--author", "alice", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
@@ -304,6 +316,7 @@ def test_end_to_end_through_the_assistant_cli(drafts, tmp_path):
         "bob",
         "--comment",
         "Public interest, confirmed by the privacy officer.",
+        "--accept-risk",
         env=env,
     )
     assert proc.returncode == 0, proc.stderr
@@ -343,4 +356,4 @@ def test_end_to_end_through_the_assistant_cli(drafts, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| Set a retention period | alice | 2027-02-01 |" in text
     assert "Public interest, confirmed by the privacy officer." in text
-    assert (tmp_path / "home" / "assistant.db").exists()
+    assert (tmp_path / "home" / "assistant.db").exists() == (not db_env)  # PostgreSQL: no SQLite file

@@ -368,6 +368,21 @@ def test_skeleton_in_the_projects_own_words():
         assert result.evidence[key] in text
 
 
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        (
+            "A weekly dashboard of quiz scores for the lecturers of Calculus 1, so the teaching team can "
+            "adjust the next lectures.",
+            ["The teaching team can adjust the next lectures"],
+        ),
+        ("A dashboard of quiz scores. It is not so hard to build.", []),  # 'so' as an adverb
+    ],
+)
+def test_so_with_any_subject_states_a_purpose(text, purposes):
+    assert draft_from_description(text, "implementation").draft.purposes == purposes
+
+
 def test_nothing_invented_open_fields_and_suggestions():
     result = draft_from_description(CASES[1][0], "implementation")
     draft = result.draft

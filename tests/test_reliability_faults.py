@@ -429,8 +429,11 @@ def test_a_briefly_locked_database_is_waited_for(db):
         locker.close()
 
 
-def test_concurrent_writes_are_serialised_and_none_is_lost(db):
-    url, _ = db
+def test_concurrent_writes_are_serialised_and_none_is_lost(review_db_url):
+    """On SQLite and on a real PostgreSQL (conftest.review_db_url); the locked-database tests above are
+    SQLite's file lock, PostgreSQL's write lock is tested in test_store.py."""
+    url = review_db_url
+    Store(url).close()
     with ReviewService(Store(url), ["bob", "carol"]) as svc:
         errors: list[BaseException] = []
         submitted: list[int] = []

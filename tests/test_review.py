@@ -67,8 +67,26 @@ class Clock:
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'review.db'}"
+def db_url(review_db_url) -> str:
+    """Every test of the workflow runs on SQLite and on a real PostgreSQL (conftest.review_db_url)."""
+    return review_db_url
+
+
+def assert_database_sound(store: Store) -> None:
+    """SQLite: the file passes `PRAGMA integrity_check`. PostgreSQL: the killed client's transaction
+    was rolled back by the server, so no session holds the write lock any more (waited for up to 10 s)."""
+    if store.is_sqlite:
+        with store.read() as s:
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        return
+    deadline = time.monotonic() + 10
+    while True:
+        with store.read() as s:
+            held = s.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"))
+        if held == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert held == 0, "a killed writer's transaction still holds the write lock"
 
 
 @pytest.fixture
@@ -79,7 +97,14 @@ def svc(db_url):
 
 
 def ready_for_approval(svc, pid):
-    svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment="Public interest, see faculty memo.")
+    svc.evaluate(
+        pid,
+        "legal_basis",
+        "acceptable",
+        "bob",
+        comment="Public interest task; see the faculty privacy memo.",
+        accept_risk=True,
+    )
     svc.evaluate(
         pid,
         "retention",
@@ -187,6 +212,7 @@ REFUSED = [
     (status, action)
     for status in ("approved", "rejected", "changes_requested")
     for action in ("evaluate", "approved", "changes_requested", "rejected")
+    if action != status  # the same decision by the same reviewer again is a no-op (issue 19)
 ] + [("in_review", "resubmit"), ("approved", "resubmit"), ("rejected", "resubmit")]
 
 
@@ -223,6 +249,24 @@ def test_refused_transition_leaves_state_unchanged(svc, start, action):
         before.row_version,
         len(before.history),
     )
+
+
+@pytest.mark.parametrize("decision", ["approved", "rejected", "changes_requested"])
+def test_a_repeated_identical_decision_is_a_no_op(svc, decision):
+    """A double-clicked decision button: the second, identical decision changes nothing and is no
+    conflict, even from the stale view; another decision or another reviewer is still refused."""
+    pid = bring_to(svc, decision)
+    before = svc.show(pid)
+    again = svc.decide(pid, "carol", decision, expected_row_version=before.row_version - 1)
+    assert (again.status, again.row_version, len(again.history)) == (
+        decision,
+        before.row_version,
+        len(before.history),
+    )
+    with pytest.raises(ReviewError, match=f"is already {decision}"):
+        svc.decide(pid, "bob", decision)
+    with pytest.raises(ConflictError):
+        svc.decide(pid, "carol", decision, comment="A different comment.", expected_row_version=1)
 
 
 def test_clean_draft_can_be_approved_straight_from_submitted(svc):
@@ -342,8 +386,9 @@ def test_blocker_acceptable_needs_a_reason(svc):
         svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment="   ")
     assert info.value.field == "comment" and "(--comment)" in error_text(info.value)
     svc.evaluate(pid, "retention", "acceptable", "bob")  # a major needs none
-    view = svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment="Accepted risk: pilot only.")
-    assert view.findings[0].evaluation.comment == "Accepted risk: pilot only."
+    reason = "Accepted risk: a pilot only, the privacy officer agreed."
+    view = svc.evaluate(pid, "legal_basis", "acceptable", "bob", comment=reason, accept_risk=True)
+    assert view.findings[0].evaluation.comment == reason
 
 
 @pytest.mark.parametrize(
@@ -539,10 +584,12 @@ def test_process_killed_inside_a_write_leaves_previous_state(svc, db_url):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL, err
     with ReviewService(Store(db_url), REVIEWERS) as fresh:
+        assert_database_sound(fresh.store)
         assert fresh.show(pid).model_dump() == before.model_dump()
         with fresh.store.read() as s:
-            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
             assert s.scalar(select(func.count()).select_from(Decision)) == 0
+        fresh.decide(pid, "bob", "rejected")  # and the next writer is not blocked by the dead one
+        assert fresh.show(pid).status == "rejected"
 
 
 _WRITE_LOOP = r"""
@@ -579,8 +626,9 @@ def test_sigkill_during_a_write_loop_loses_no_committed_change(db_url):
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     assert len(committed) >= 25, proc.stderr.read() if proc.stderr else ""
+    with Store(db_url) as store:
+        assert_database_sound(store)
     with Store(db_url) as store, store.read() as s:
-        assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         for action, pid in committed:  # every change the writer saw committed is there
             p = s.get(Proposal, pid)
             assert p is not None
@@ -626,7 +674,7 @@ def test_markdown_export_reads_well(reviewed):
         "Policy: *3.2 Privacy-principes* (uu-learning-analytics-beleid.md)",
         "> Passage about legal_basis.",
         "acceptable by bob",
-        "reason: Public interest, see faculty memo.",
+        "reason: Public interest task; see the faculty privacy memo.",
         "| What | Owner | Due | Finding | Reviewer |",
         "| Set a retention period | Alice | 2027-01-31 |",
         "approved by carol",

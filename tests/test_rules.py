@@ -620,6 +620,10 @@ def test_category_groups_follow_their_article():
         ("Een voorspelmodel schat de kans op uitval", ["1a"], ["voorspelmodel"]),
         ("Het model schat de kans op uitval", ["4b"], ["model", "kans op"]),
         ("Het model schat de kans op uitval", ["2a"], []),
+        # a predictor is a variable of an analysis, not a predictive model (area 4a research)
+        ("Onderzoek naar voorspellers van uitval", ["4a"], []),
+        ("Which predictors go with delay, and which predictive factors matter?", ["4a"], []),
+        ("Voorspellers van uitval, daarna een voorspelmodel", ["4a"], ["voorspelmodel", "voorspelmodel"]),
     ],
 )
 def test_ai_terms(text, areas, found):
@@ -646,6 +650,24 @@ def test_more_placeholders(text, blank):
 def test_automatic_messages_in_ai_projects(text, automated):
     draft = _variant(EN_RESEARCH_AI, summary=text)
     assert ("human_in_the_loop.automated" in _rules(draft)) is automated
+
+
+@pytest.mark.parametrize(
+    ("text", "automated"),
+    [
+        # an action with a significant effect on students, taken by the system (GDPR Art. 22)
+        ("Studenten die opdrachten missen worden door het systeem ingeschreven voor de bijspijkercursus.", True),
+        ("Het systeem stuurt studenten automatisch een waarschuwing en blokkeert hun inschrijving.", True),
+        ("The tool automatically blocks students from the resit.", True),
+        ("Students are enrolled by the system in a mandatory workshop.", True),
+        # a person acts, or the system does something that is not a decision about students
+        ("De studieadviseur schrijft studenten in voor de workshop.", False),
+        ("The system blocks spam e-mail from outside the university.", False),
+        ("Het systeem blokkeert nooit de inschrijving van studenten; de docent beslist.", False),
+    ],
+)
+def test_automated_actions_on_students_in_any_project(text, automated):
+    assert ("human_in_the_loop.automated" in _rules(_variant(NL_IMPL, summary=text))) is automated
 
 
 @pytest.mark.parametrize(

@@ -4,28 +4,29 @@ citations validated -> answer object (the `ask --json` contract)."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 from assistant.ask.condense import condense_deterministic, leans_on_history
+from assistant.ask.scope import Coverage, ScopePolicy, request_cues
 from assistant.ask.validate import quotes_for, validate_llm_answer
 from assistant.backends import AnswerRequest, Backend, BackendAnswer, SentenceInfo
 from assistant.backends.extractive import ExtractiveBackend
-from assistant.calibration import calibrated
 from assistant.corpus import Passage
 from assistant.errors import BackendError, InputError, Name
 from assistant.language import detect_language
+from assistant.lexicon import Matcher, load_lexicon
 from assistant.messages import message
-from assistant.pii import pii_warning, redact
+from assistant.pii import pii_warning, redact, without_placeholders
 from assistant.prompts import load_prompt
-from assistant.retrieve import Retrieval, Retriever, concept_scores
+from assistant.retrieve import Retrieval, Retriever
 from assistant.text import MARKER, split_sentences
 from assistant.translation import translation_for
 
-__all__ = ["Answer", "Citation", "Assistant", "RefusalPolicy", "clean_question", "MARKER"]
+__all__ = ["Answer", "Citation", "Assistant", "ScopePolicy", "clean_question", "contact_for", "MARKER"]
 
 log = logging.getLogger("assistant")
 
@@ -66,6 +67,8 @@ class Answer:
     backend: str
     warnings: list[str] = field(default_factory=list)
     standalone_question: str = ""
+    coverage: Coverage = "direct"
+    """direct: the quotes answer the question; partial: related passages only; none: a refusal."""
     retrieved: list[dict] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -75,6 +78,7 @@ class Answer:
             "answer": self.answer,
             "language": self.language,
             "refused": self.refused,
+            "coverage": "none" if self.refused else self.coverage,
             "citations": [asdict(c) for c in self.citations],
             "backend": self.backend,
             "warnings": list(self.warnings),
@@ -117,79 +121,16 @@ def clean_question(text: str, max_chars: int = 2000) -> str:
     return text
 
 
-# Topics a reader brings that this policy does not cover: university services and general knowledge.
-_OFF_TOPIC = re.compile(
-    r"(?<![\w-])(collegegeld|tuition|boete|fine[sd]?\b|parkeer|parkeren|parking|bibliothe|library|verlof|leave\b|"
-    r"vakantie|holiday|salaris|salary|huisvesting|housing|kamer zoeken|accommodation|plagia|archiefwet|"
-    r"hoofdstad|capital of|world cup|wereldkampioen|weerbericht|weather|recept|recipe|excel|draaitabel|"
-    r"pivot table|roostering|timetabl|herkans|resit|bindend studieadvies|\bbsa\b|ec\b|studiepunten|"
-    r"meldplicht|within how many hours|binnen hoeveel uur|functionaris gegevensbescherming|"
-    r"data protection officer|chatgpt|scriptie|thesis|kost\b|kosten|costs?\b|prijs|price|duurt|how long does it take)",
-    re.I,
-)
-# Requests to act on data or on the assistant's behalf (look up, send, approve) rather than to explain the policy.
-_ACTION = re.compile(
-    r"(?<![\w-])(opzoeken|zoek (even )?(de|het|alle|zijn|haar)\b.*\bop\b|look up|lookup|"
-    r"e-?mail (the|de|het|deze|this|him|her|hem|haar|an?|een)|mail (de|het|deze|hem|haar)|stuur|"
-    r"send (me|the|us|an?|her|him|them)|zet (student|hem|haar|ze|deze)|put (student|him|her|them)|"
-    r"add (student|him|her|them) to|keur .* goed|approve my|schrijf een (gedicht|verhaal|limerick|mail|e-mail)|"
-    r"write (a|me a|an) (poem|story|limerick|song|e-?mail)|scrape|scrapen)",
-    re.I,
-)
-# Attempts to change the assistant's instructions or role.
-_INJECTION = re.compile(
-    r"(?<![\w-])(print (your|je|jouw)|system prompt|systeemprompt|configurati|api key|"
-    r"ignore (all |any )?(previous|prior|earlier|the above|your)|negeer|vergeet (alle|je|de)|"
-    r"you are now|je bent nu|doe alsof|pretend|act as|role-?play|developer mode|jailbreak|"
-    r"vertaal (je|jouw)|translate your|new task|nieuwe taak)",
-    re.I,
-)
-# Words of the policy's subject: a question using them is about learning analytics or student data.
-_DOMAIN = re.compile(
-    r"(?<![\w-])(learning analytics|la-\w+|la\b|analytics|analyse|analys|studentgegevens|studiedata|"
-    r"student data|students' data|persoonsgegevens|personal data|gegevens|data\b|dataset|privacy|avg|gdpr|"
-    r"ai\b|ai-\w+|model|algoritm|dashboard|voorspel|predict|drop-?out|uitval)",
-    re.I,
-)
+@cache
+def _contacts() -> Matcher:
+    return Matcher({name: g.terms for name, g in load_lexicon("contacts").groups.items()})
 
 
-@dataclass(frozen=True)
-class RefusalPolicy:
-    """When to say "the policy does not say". One similarity threshold cannot separate off-topic from
-    answerable questions (their top dense scores overlap), so the decision combines policy-concept
-    matches, dense similarity, lexical evidence and off-topic / action-request cues. The thresholds'
-    defaults come from `[refusal]` of `assistant/data/calibration.toml`, fitted by `assistant eval
-    calibrate` on the train split of the eval sets and reported on held-out questions."""
-
-    min_dense_with_concept: float = calibrated("refusal", "min_dense_with_concept")
-    min_dense_without_concept: float = calibrated("refusal", "min_dense_without_concept")
-    min_lexical_without_concept: float = calibrated("refusal", "min_lexical_without_concept")
-    strong_concept: float = calibrated("refusal", "strong_concept")
-
-    def refuse(self, r: Retrieval, question: str = "", asked: str | None = None) -> bool:
-        """True when the policy does not answer. `question` is the standalone question retrieval ran on
-        (a follow-up with the earlier question added); `asked` is what the user typed this turn
-        (default: `question`). Off-topic, injection and action cues are matched on `asked`, and only
-        policy concepts named in `asked` can outweigh an off-topic cue: words borrowed from an earlier
-        turn neither raise a cue nor clear one."""
-        asked = question if asked is None else asked
-        if not r.hits:
-            return True
-        if _ACTION.search(asked):
-            return True
-        if _OFF_TOPIC.search(asked) or _INJECTION.search(asked):
-            own = (
-                r.concept_strength
-                if asked == question
-                else max(concept_scores(asked)[0].values(), default=0.0)
-            )
-            return own < self.strong_concept
-        if r.concept_strength > 0 or _DOMAIN.search(question):
-            return r.top_dense < self.min_dense_with_concept
-        return not (
-            r.top_dense >= self.min_dense_without_concept
-            and r.lexical_top >= self.min_lexical_without_concept
-        )
+def contact_for(question: str) -> str:
+    """Whom a partial answer sends the reader to (`lexicons/contacts.yaml`): `ai_officer`,
+    `ethics_committee`, or `privacy_officer` (the default: the privacy scan is theirs)."""
+    found = {m.group for m in _contacts().find(question)}
+    return next((name for name in _contacts().names if name in found), "privacy_officer")
 
 
 def _rendering(
@@ -225,7 +166,7 @@ class Assistant:
         index,
         backend: Backend,
         retriever: Retriever | None = None,
-        refusal: RefusalPolicy | None = None,
+        scope: ScopePolicy | None = None,
         k: int = 5,
         fallback: Backend | None = None,
     ) -> None:
@@ -233,12 +174,30 @@ class Assistant:
         self.index = index
         self.retriever = retriever or Retriever(index)
         self.backend = backend
-        self.refusal = refusal or RefusalPolicy()
+        self._scope = scope
         self.k = k
         self.fallback = fallback or ExtractiveBackend()
         self._untrusted: tuple[object, frozenset[str]] = (None, frozenset())
 
+    @property
+    def scope(self) -> ScopePolicy:
+        """The coverage decision; the calibrated one unless given (read on first use, so an assistant
+        can be built to calibrate before the calibration file has a scope model)."""
+        if self._scope is None:
+            self._scope = ScopePolicy()
+        return self._scope
+
     # ------------------------------------------------------------------ public
+    def standalone(self, question: str, history: list[tuple[str, str]] | None = None) -> str:
+        """The question retrieval runs on for `question` after `history`: validated, personal data
+        redacted and its labels left out, a follow-up condensed with the history (what `ask` retrieves
+        with)."""
+        question = clean_question(question, self.settings.max_question_chars)
+        lang = detect_language(question)
+        safe = redact(question, lang)[0]
+        history = [(redact(q, lang)[0], a) for q, a in (history or [])]
+        return without_placeholders(self._condense(safe, history, lang, [])) or safe
+
     def ask(
         self,
         question: str,
@@ -252,8 +211,8 @@ class Assistant:
         safe, matches = redact(question, lang)
         warnings = [w for w in [pii_warning(matches, lang)] if w]
         history = [(redact(q, lang)[0], a) for q, a in (history or [])]
-        standalone = self._condense(safe, history, lang, warnings)
-        retrieval = self.retriever.search(standalone, k=self.k)
+        standalone = without_placeholders(self._condense(safe, history, lang, warnings)) or safe
+        retrieval = self.retriever.search(standalone, k=self.k, lang=lang)
         if self.settings.log_questions:
             log.info("ask lang=%s question=%r", lang, safe)
         else:
@@ -267,13 +226,30 @@ class Assistant:
             }
             for h in retrieval.hits
         ]
-        if self.refusal.refuse(retrieval, standalone, asked=safe):
+        stored = self.index.sentences([h.passage for h in retrieval.hits]) if retrieval.hits else {}
+        coverage = self.scope.coverage(
+            retrieval,
+            safe,
+            [v for spans in stored.values() for _, _, v in spans],
+            getattr(self.index, "embedder", None),
+            self.settings.home / "cache",
+        )
+        if coverage == "none":
             return self._refusal(safe, lang, warnings, standalone, retrieved, started)
         request = self._request(safe, lang, retrieval, history, on_token)
         if request.unquotable:
             names = sorted({request.passages[i].source for i in request.unquotable})
             warnings.append(message("ask.warn.instructions", lang, documents=", ".join(names)))
-        answer, backend_name = self._generate(request, warnings)
+        if coverage == "partial":  # related passages, quoted verbatim, never an LLM's answer
+            request.lead, request.on_token = message("ask.partial.lead", lang), None
+            answer, backend_name = (
+                self.fallback.generate(self._with_sentences(request, stored)),
+                self.fallback.name,
+            )
+            contact = message(f"ask.contact.{contact_for(safe)}", lang)
+            answer.text = f"{answer.text.rstrip()}\n\n{message('ask.partial.contact', lang, contact=contact)}"
+        else:
+            answer, backend_name = self._generate(request, warnings, stored)
         if answer.refused:
             return self._refusal(safe, lang, warnings, standalone, retrieved, started, backend_name)
         text, citations = self._citations(answer, request)
@@ -288,6 +264,7 @@ class Assistant:
             backend_name,
             warnings,
             standalone,
+            coverage,
             retrieved,
             time.perf_counter() - started,
         )
@@ -339,7 +316,11 @@ class Assistant:
         indirect prompt injection). Worked out once per index generation."""
         passages = self.retriever.passages
         if self._untrusted[0] is not passages:
-            found = {p.source for p in passages if p.authority != "official" and _INJECTION.search(p.text)}
+            found = {
+                p.source
+                for p in passages
+                if p.authority != "official" and "instructions" in request_cues(p.text)
+            }
             self._untrusted = (passages, frozenset(found))
         return self._untrusted[1]
 
@@ -347,18 +328,24 @@ class Assistant:
         """The items directly under a list intro ("... de volgende privacy-principes:")."""
         return self.retriever.children(intro)[:limit]
 
-    def _with_sentences(self, request: AnswerRequest) -> AnswerRequest:
+    def _with_sentences(self, request: AnswerRequest, known: dict | None = None) -> AnswerRequest:
+        """`request` with the stored sentences of its passages (those in `known` are not read again)."""
         if not request.sentences:
-            stored = self.index.sentences(request.passages)
+            key = lambda p: f"{p.doc_hash}:{p.id}"  # noqa: E731
+            known = dict(known or {})
+            missing = [p for p in request.passages if key(p) not in known]
+            stored = {**known, **(self.index.sentences(missing) if missing else {})}
             for i, p in enumerate(request.passages):
                 spans = stored.get(f"{p.doc_hash}:{p.id}") or []
                 request.sentences[i] = [SentenceInfo(a, b, v) for a, b, v in spans]
         return request
 
-    def _generate(self, request: AnswerRequest, warnings: list[str]) -> tuple[BackendAnswer, str]:
+    def _generate(
+        self, request: AnswerRequest, warnings: list[str], stored: dict | None = None
+    ) -> tuple[BackendAnswer, str]:
         backend = self.backend
         if backend.verbatim:
-            return backend.generate(self._with_sentences(request)), backend.name
+            return backend.generate(self._with_sentences(request, stored)), backend.name
         reason = ""
         for _attempt in range(2):
             try:
@@ -381,7 +368,7 @@ class Assistant:
         warnings.append(message("ask.warn.fallback", request.language, reason=reason))
         request.feedback = []
         request.on_token = None
-        return self.fallback.generate(self._with_sentences(request)), self.fallback.name
+        return self.fallback.generate(self._with_sentences(request, stored)), self.fallback.name
 
     def _citations(self, answer: BackendAnswer, request: AnswerRequest) -> tuple[str, list[Citation]]:
         """Renumber markers in order of first use; list only cited passages, each with its quote."""
@@ -424,6 +411,7 @@ class Assistant:
             backend_name or self.backend.name,
             warnings,
             standalone,
+            "none",
             retrieved,
             time.perf_counter() - started,
         )

@@ -36,6 +36,7 @@ class AnswerRequest:
     feedback: list[str] = field(default_factory=list)  # validation errors of a previous attempt
     unquotable: set[int] = field(default_factory=set)  # passage indices never quoted (untrusted documents)
     on_token: Callable[[str], None] | None = None  # streaming sink (set only for backends that can stream)
+    lead: str | None = None  # first line of a verbatim answer instead of the usual framing (partial coverage)
 
 
 @dataclass

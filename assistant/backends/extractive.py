@@ -12,15 +12,27 @@ import numpy as np
 
 from assistant.backends.base import AnswerRequest, Backend, BackendAnswer
 from assistant.calibration import QuoteSelection, load_calibration
+from assistant.corpus import Passage
 from assistant.text import split_sentences
+from assistant.translation import translation_for
 
-__all__ = ["ExtractiveBackend", "FRAMING", "choose_sentences", "sentence_score", "stems"]
+__all__ = [
+    "ExtractiveBackend",
+    "FRAMING",
+    "ORIGINAL",
+    "choose_sentences",
+    "overlap_text",
+    "sentence_score",
+    "stems",
+]
 
 FRAMING = {
     "nl": "Dit zegt het learning-analyticsbeleid van de Universiteit Utrecht hierover:",
-    "en": "The Utrecht University learning-analytics policy is written in Dutch; quoted in its own words, "
-    "it says:",
+    "en": "The Utrecht University learning-analytics policy is written in Dutch. Each quote is given in an "
+    "unofficial English translation first, with the official Dutch wording beside it:",
 }
+ORIGINAL = "(official Dutch: "
+"""Opens the line under a translated quote that gives the quoted sentence in the policy's own words."""
 _SUPPLEMENTARY = {
     "nl": "(aanvullend document {}, niet het beleid) ",
     "en": "(supplementary document {}, not the policy) ",
@@ -33,6 +45,31 @@ _WORD = re.compile(r"\w{3,}")
 def stems(text: str) -> set[str]:
     """Six-letter stems of the words of three or more letters (a cheap, language-neutral overlap)."""
     return {w[:6] for w in _WORD.findall(text.lower())}
+
+
+def overlap_text(passage: Passage, span: tuple[int, int], language: str) -> str:
+    """The text a sentence's word overlap with the question is counted on: the sentence, and for a
+    question not in Dutch also the sentence of the passage's unofficial English rendering that renders
+    it (`assistant.translation`; issue 15 point 4), when the two align."""
+    text = passage.text[span[0] : span[1]]
+    if language == "nl":
+        return text
+    rendering = translation_for(passage, "en")
+    en = rendering.span_for(span) if rendering is not None else None
+    return f"{text} {rendering.sentence(en)}" if en is not None else text
+
+
+def _rendered(passage: Passage, sentence: str, language: str) -> str | None:
+    """The unofficial English rendering of one quoted sentence of an official passage, for a question
+    not in Dutch; None when there is none or it does not align sentence by sentence."""
+    if language == "nl":
+        return None
+    rendering = translation_for(passage, "en")
+    if rendering is None:
+        return None
+    start = passage.text.find(sentence)
+    en = rendering.span_for((start, start + len(sentence))) if start >= 0 else None
+    return rendering.sentence(en).strip() if en is not None else None
 
 
 def sentence_score(
@@ -109,7 +146,7 @@ class ExtractiveBackend(Backend):
                             if q is not None and vec is not None
                             else 0.0,
                             q_stems,
-                            passage.text[a:b],
+                            overlap_text(passage, (a, b), request.language),
                             self.params.overlap_weight,
                         ),
                         n,
@@ -129,7 +166,7 @@ class ExtractiveBackend(Backend):
                     chosen.append((j, a, request.passages[j].text[a:b]))
         order = {i: n for n, i in enumerate(dict.fromkeys([c[0] for c in chosen]))}
         chosen.sort(key=lambda c: (order[c[0]], c[1]))
-        lines = [FRAMING.get(request.language, FRAMING["en"]), ""]
+        lines = [request.lead or FRAMING.get(request.language, FRAMING["en"]), ""]
         quotes: dict[int, list[str]] = {}
         for i, _, sentence in chosen:
             source = request.passages[i]
@@ -138,6 +175,11 @@ class ExtractiveBackend(Backend):
                 if source.authority == "official"
                 else _SUPPLEMENTARY[request.language].format(source.source)
             )
-            lines.append(f"- {label}{_FOOTNOTE_REF.sub('', sentence)} [{i + 1}]")
+            original = _FOOTNOTE_REF.sub("", sentence)
+            english = _rendered(source, sentence, request.language) if not label else None
+            if english:  # English text first, the Dutch original beside it (issue 15 point 4)
+                lines += [f"- {english} [{i + 1}]", f"  {ORIGINAL}“{original.strip()}”)"]
+            else:
+                lines.append(f"- {label}{original} [{i + 1}]")
             quotes.setdefault(i + 1, []).append(sentence)
         return BackendAnswer(text="\n".join(lines), quotes=quotes)

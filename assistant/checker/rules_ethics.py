@@ -52,7 +52,11 @@ _AUTO_MESSAGE = re.compile(
 _DECISION = _terms("decision word")
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
 _ACTOR_BEFORE = re.compile(f"(?:{_alternation('machine actor')}|{_alternation('automatic')}){_GAP}$")
-_AUTOMATIC_AFTER = re.compile(_GAP + _alternation("automatic"))
+# after the decision word: 'automatically', or a passive's agent ('enrolled by the system')
+_AUTOMATIC_AFTER = re.compile(
+    _GAP
+    + f"(?:{_alternation('automatic')}|(?:by|door)\\W+(?:(?:the|het|de|an?|een)\\W+)?{_alternation('machine actor')})"
+)
 _NEAR = 60  # characters
 _ABOUT_STUDENTS = _terms("about students")
 _NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)

@@ -1,4 +1,4 @@
-"""The `assistant` command line (typer). Heavy imports stay inside commands: `check`, `review`
+"""The `assistant` command line (typer). Heavy imports stay inside commands: `check`, `scan`, `review`
 and `--help` never import torch or load the embedding model."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from assistant.cli import core, draft, review
+    from assistant.cli import core, draft, review, scan
 
     core.register(app)
     draft.register(app)
+    scan.register(app)
     review.register(app)
 
 

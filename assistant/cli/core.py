@@ -230,6 +230,7 @@ def register(app: typer.Typer) -> None:
         questions: Path = typer.Option(None, "--questions", help="Questions JSONL."),
         descriptions: Path = typer.Option(None, "--descriptions", help="Descriptions JSONL."),
         drafts: Path = typer.Option(None, "--drafts", help="Labelled drafts JSON."),
+        scans: Path = typer.Option(None, "--scans", help="Drafts labelled for the privacy scan (JSON list)."),
         as_json: bool = typer.Option(False, "--json"),
         out: Path = typer.Option(None, "--out", help="Write report.md and plots to this folder."),
         thresholds: Path = typer.Option(None, "--thresholds", help="Fail (exit 1) below these thresholds."),
@@ -245,6 +246,7 @@ def register(app: typer.Typer) -> None:
             questions=questions,
             descriptions=descriptions,
             drafts=drafts,
+            scans=scans,
             out=out,
             thresholds=thresholds,
             progress=not as_json,
@@ -279,6 +281,7 @@ def register(app: typer.Typer) -> None:
         except ConfigError:
             previous = None
         real = DEFAULT_SETS["descriptions"].with_name("descriptions_real.jsonl")  # published projects
+        real_q = DEFAULT_SETS["questions"].with_name("questions_real.jsonl")  # real-style questions
         print("Collecting retrieval signals (one pass per question, then cached)…", file=sys.stderr)
         fitted, before = calibrate(
             open_assistant(settings),
@@ -286,6 +289,7 @@ def register(app: typer.Typer) -> None:
             descriptions=descriptions or DEFAULT_SETS["descriptions"],
             holdout=holdout or DEFAULT_SETS["holdout"],
             real_descriptions=real if real.exists() else None,
+            real_questions=real_q if real_q.exists() else None,
             cache_dir=settings.home / "calibration",
             previous=previous,
         )

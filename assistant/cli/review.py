@@ -183,6 +183,9 @@ def evaluate(
     action: str | None = typer.Option(None, "--action", help="improvable: what will be done."),
     owner: str | None = typer.Option(None, "--owner", help="improvable: who does it."),
     due: str | None = typer.Option(None, "--due", help="improvable: by when (YYYY-MM-DD)."),
+    accept_risk: bool = typer.Option(
+        False, "--accept-risk", help="acceptable blocker: you accept the remaining risk (recorded)."
+    ),
     row_version: int | None = _EXPECT,
     as_json: bool = _JSON,
 ) -> None:
@@ -198,6 +201,7 @@ def evaluate(
             owner=owner,
             due=due,
             expected_row_version=row_version,
+            accept_risk=accept_risk,
         )
     if as_json:
         _print_json(view.model_dump(mode="json"))

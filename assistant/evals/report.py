@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from assistant.evals.common import KS, LANGS, _share, _text_of
@@ -91,7 +92,7 @@ def _plot_hits(metrics: dict, path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.set_ylabel("share of answerable questions")
     ax.set_title("Retrieval hit@k by language")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1, 1))  # beside the bars, never over them
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=100)
 
@@ -137,7 +138,8 @@ def _plot_recall(per_principle: dict, path: Path) -> None:
 
 
 def write_report(eval_output: dict, out_dir: str | Path) -> Path:
-    """Write `report.md` and its PNG plots into `out_dir`; returns the report path.
+    """Write `report.md`, its PNG plots and `metrics.json` (the figures per dataset) into `out_dir`;
+    returns the report path.
 
     `eval_output` holds `metrics` per dataset (`questions` from `run_questions`, `drafts` from the
     checker's `evaluate_drafts` with `per_principle`, `descriptions` from the drafter's eval) and the
@@ -226,4 +228,11 @@ def write_report(eval_output: dict, out_dir: str | Path) -> Path:
             lines += ["![checker recall per principle](checker_recall.png)", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    # the figures themselves, for the app's Evaluation page (headlines against the thresholds)
+    figures = {
+        k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v
+    }
+    if isinstance(eval_output.get("metrics"), dict):
+        figures = {**eval_output["metrics"], **figures}
+    (out / "metrics.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return report

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from assistant.config import PACKAGE_ROOT
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputError
 
 __all__ = ["run_eval", "EVALS_DIR", "DEFAULT_SETS"]
 
@@ -44,6 +45,7 @@ def run_eval(
     questions=None,
     descriptions=None,
     drafts=None,
+    scans=None,
     holdout=None,
     out=None,
     thresholds=None,
@@ -60,7 +62,14 @@ def run_eval(
     from assistant.evals.metrics import run_questions
 
     chosen = {
-        k: v for k, v in {"questions": questions, "descriptions": descriptions, "drafts": drafts}.items() if v
+        k: v
+        for k, v in {
+            "questions": questions,
+            "descriptions": descriptions,
+            "drafts": drafts,
+            "scans": scans,
+        }.items()
+        if v
     }
     if holdout:
         chosen["holdout"] = holdout
@@ -130,6 +139,19 @@ def run_eval(
         output["draft_results"] = c_out["results"]
         if len(chosen) == 1:
             results.extend(c_out["results"])
+
+    if "scans" in chosen:  # labelled drafts for the privacy scan (not a shipped default set)
+        import json
+
+        from assistant.evals.scan_eval import evaluate_scans
+
+        try:
+            cases = json.loads(Path(chosen["scans"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{chosen['scans']}: not a readable JSON list of scan cases ({exc})") from None
+        s_out = evaluate_scans(cases)
+        metrics["scans"] = s_out["metrics"]
+        output["scan_results"] = s_out["results"]
 
     if out:
         from assistant.evals.report import write_report

@@ -5,7 +5,7 @@ For each question the Ask pipeline is run once (for the question it actually ret
 redacted, a follow-up condensed with its history), then that question is searched over every passage.
 What comes back does not depend on any tuned constant: the raw dense, BM25 and concept score of each
 passage, the refusal signals, and which passages hold an expected phrase. Fusion weights and refusal
-thresholds are then applied to these arrays (`assistant.retrieve.fuse`, `RefusalPolicy.refuse`).
+thresholds are then applied to these arrays (`assistant.retrieve.fuse`, `assistant.evals.scope_fit`).
 The signals are cached in a `.npz` file keyed by everything they depend on.
 """
 
@@ -20,16 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from assistant.backends.extractive import stems
+from assistant.backends.extractive import overlap_text, stems
 from assistant.config import PACKAGE_ROOT
 from assistant.corpus import Passage
 from assistant.evals.common import contains_phrase
 from assistant.evals.datasets import QuestionCase, question_history
+from assistant.language import detect_language
 from assistant.retrieve import Hit, Retrieval, Weights, fuse
 
 __all__ = ["QuestionSignals", "SignalSet", "CachingEmbedder", "collect_signals"]
 
-SIGNALS_VERSION = "3"  # bump when what is stored changes
+SIGNALS_VERSION = "4"  # bump when what is stored changes
 _PROBE = "calibration probe: hoe lang mogen studentgegevens bewaard worden?"
 
 
@@ -168,16 +169,20 @@ def _gather(
     standalones = []
     for done, case in enumerate(cases, 1):
         history = [(q, "") for q in question_history(case, by_id)]
-        standalones.append(assistant.ask(case.question, history=history).standalone_question)
+        standalones.append(assistant.standalone(case.question, history=history))
         if progress:
             progress(done, len(cases))
     vectors = assistant.index.embedder.encode_queries(standalones)  # one batch: far faster than one by one
     rows, sentence_vectors = sentence_table(assistant, passages)
     texts = [passages[i].text[a:b] for i, a, b in rows]
-    sentence_stems = [stems(t) for t in texts]
+    stems_by_lang = {
+        lang: [stems(overlap_text(passages[i], (a, b), lang)) for i, a, b in rows] for lang in ("nl", "en")
+    }
     out = []
     for case, standalone, vector in zip(cases, standalones, vectors, strict=True):
-        r = assistant.retriever.search(standalone, k=len(passages), query_vec=vector)
+        lang = detect_language(case.question)  # as the pipeline does
+        sentence_stems = stems_by_lang["nl" if lang == "nl" else "en"]
+        r = assistant.retriever.search(standalone, k=len(passages), query_vec=vector, lang=lang)
         arrays = np.zeros((3, len(passages)), np.float32)
         for hit in r.hits:
             arrays[:, position[f"{hit.passage.doc_hash}:{hit.passage.id}"]] = (
@@ -268,7 +273,8 @@ def collect_signals(
 ) -> dict[str, SignalSet]:
     """Signals of each question set (`name -> (cases, sha256 of its file)`) over `assistant`'s index.
 
-    `assistant` is an `assistant.ask.pipeline.Assistant`; its backend only condenses follow-ups (the
+    `assistant` is an `assistant.ask.pipeline.Assistant` (`standalone` gives each question's retrieval
+    form); its backend only condenses follow-ups (the
     extractive backend condenses deterministically). With `cache_dir`, a set whose key (cases, code and
     data of the package, passages, the embedder's vector of a probe text) is unchanged is read back from
     `cache_dir/<name>.npz` instead of being run; `progress(name, done, total)` reports a run."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from assistant.checker import Finding
 from assistant.policy import AREAS, PRINCIPLES, SOURCE, TOPICS, Ref
 from assistant.proposal import Draft
+from assistant.scan.models import ScanResult
 
 __all__ = ["Section", "draft_to_markdown", "draft_to_docx", "draft_sections"]
 
@@ -160,10 +161,37 @@ def _flag(value: bool | None, t: dict) -> str:
     return t["unknown"] if value is None else t["yes"] if value else t["no"]
 
 
+def _scan_section(scan: ScanResult, lang: str) -> Section:
+    """The privacy scan (issue 21): verdict, open questions, AI Act class, then every item's answer."""
+    from assistant.messages import message
+    from assistant.scan import render_value
+
+    v, ai = scan.verdict, scan.ai_act
+    ai_text = render_value(ai.ai_class, lang)
+    if ai.applies_from:
+        ai_text += f" ({message('scan.applies_from', lang, date=ai.applies_from)})"
+    section = Section(message("scan.export.heading", lang), paragraphs=[message("scan.note", lang)])
+    section.paragraphs += [
+        f"{message('scan.verdict_label', lang)}: {v.text}",
+        f"{message('scan.ai_act', lang)}: {ai_text}",
+    ]
+    section.paragraphs += [f"{message('scan.duties', lang)}: {d}" for d in ai.duties]
+    if v.open_questions:
+        section.bullets_label = message("scan.open_questions", lang)
+        section.bullets = [f"{q.id}: {q.question} {q.settle}" for q in v.open_questions]
+    header = tuple(message(f"scan.export.{k}", lang) for k in ("id", "question", "answer", "status"))
+    section.table = [header] + [
+        (i.id, i.question, "" if i.answer is None else render_value(i.answer, lang),
+         message(f"scan.status.{i.status}", lang))
+        for i in scan.items
+    ]  # fmt: skip
+    return section
+
+
 def draft_sections(
-    draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl"
+    draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl", scan: ScanResult | None = None
 ) -> list[Section]:
-    """The export's content, independent of the output format."""
+    """The export's content, independent of the output format (with the privacy scan when `scan` is given)."""
     t = _T["en" if lang == "en" else "nl"]
     out: list[Section] = []
     out.append(
@@ -275,6 +303,9 @@ def draft_sections(
         )
     )
 
+    if scan is not None:
+        out.append(_scan_section(scan, lang))
+
     if findings is not None:
         section = Section(t["findings"])
         if not findings:
@@ -288,11 +319,13 @@ def draft_sections(
     return out
 
 
-def draft_to_markdown(draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl") -> str:
-    """The draft as a Markdown document."""
+def draft_to_markdown(
+    draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl", scan: ScanResult | None = None
+) -> str:
+    """The draft as a Markdown document (with the privacy scan when `scan` is given)."""
     t = _T["en" if lang == "en" else "nl"]
     lines = [f"# {t['doc']}: {draft.title or t['gap']}", ""]
-    for number, section in enumerate(draft_sections(draft, findings, lang), start=1):
+    for number, section in enumerate(draft_sections(draft, findings, lang, scan), start=1):
         lines += [f"## {number}. {section.heading}", ""]
         lines += [f"{p}" for p in section.paragraphs] + ([""] if section.paragraphs else [])
         if section.bullets:
@@ -311,8 +344,10 @@ def draft_to_markdown(draft: Draft, findings: Sequence[Finding] | None = None, l
     return "\n".join(lines).rstrip() + "\n"
 
 
-def draft_to_docx(draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl") -> bytes:
-    """The draft as a Word document (python-docx), returned as bytes."""
+def draft_to_docx(
+    draft: Draft, findings: Sequence[Finding] | None = None, lang: str = "nl", scan: ScanResult | None = None
+) -> bytes:
+    """The draft as a Word document (python-docx), returned as bytes (with the privacy scan when `scan` is given)."""
     import docx
     from docx.shared import Pt, RGBColor
 
@@ -320,7 +355,7 @@ def draft_to_docx(draft: Draft, findings: Sequence[Finding] | None = None, lang:
     document = docx.Document()
     document.core_properties.title = draft.title or t["doc"]
     document.add_heading(f"{t['doc']}: {draft.title or t['gap']}", level=0)
-    for number, section in enumerate(draft_sections(draft, findings, lang), start=1):
+    for number, section in enumerate(draft_sections(draft, findings, lang, scan), start=1):
         document.add_heading(f"{number}. {section.heading}", level=1)
         for text in section.paragraphs:
             document.add_paragraph(text)

@@ -1,7 +1,8 @@
 """Export a proposal's review for a reader: Markdown and DOCX.
 
 Contents: draft summary, findings by severity with the policy passage they rest on and their
-verdicts, the action plan (what / owner / due), the decision and the history.
+verdicts, the action plan (what / owner / due), the decision and the history. Every text in `lang`
+(Dutch or English, the `export.*` messages of the catalogue; English by default, as the CLI writes it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.messages import message
+from assistant.pii import redact
 from assistant.review.models import ProposalView
+from assistant.review.redaction import redact_data
 
 __all__ = [
     "FORMATS",
@@ -33,79 +37,166 @@ _MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-# Draft fields shown in the summary, in reading order (label, key).
-_DRAFT_FIELDS = [
-    ("Summary", "summary"),
-    ("Project type", "project_type"),
-    ("Application areas", "areas"),
-    ("Purposes", "purposes"),
-    ("Stakeholders", "stakeholders"),
-    ("Data", "data"),
-    ("Necessity", "necessity"),
-    ("Legal basis", "legal_basis"),
-    ("Informed consent", "informed_consent"),
-    ("Ethics approval", "ethics_approval"),
-    ("Retention", "retention"),
-    ("Privacy statement", "privacy_statement"),
-    ("Security measures", "security_measures"),
-    ("Uses AI", "uses_ai"),
-    ("AI", "ai"),
-    ("Human in the loop", "human_in_the_loop"),
-    ("Privacy scan", "privacy_scan"),
-    ("Interests weighed", "interests_weighed"),
-    ("Analysis validation", "analysis_validation"),
-    ("Responsible", "responsible"),
-]
+# Draft fields shown in the summary, in reading order (labels: `export.field.<key>`).
+_DRAFT_FIELDS = (
+    "summary",
+    "project_type",
+    "areas",
+    "purposes",
+    "stakeholders",
+    "data",
+    "necessity",
+    "legal_basis",
+    "informed_consent",
+    "ethics_approval",
+    "retention",
+    "privacy_statement",
+    "security_measures",
+    "uses_ai",
+    "ai",
+    "human_in_the_loop",
+    "privacy_scan",
+    "interests_weighed",
+    "analysis_validation",
+    "responsible",
+)
 
 
-def _fmt_value(value: Any) -> str:
+class _Texts:
+    """The export's texts in one language: `tx("key", ...)` is the message `export.key`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        return message(f"export.{key}", self.lang, **fields)
+
+    def word(self, table: str, value: str) -> str:
+        """A status, verdict or severity by its label (`status.approved`), else as it is."""
+        try:
+            return message(f"{table}.{value}", self.lang)
+        except KeyError:
+            return value
+
+
+def _fmt_value(value: Any, tx: _Texts) -> str:
     if value is None or value == "" or value == []:
         return "-"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tx.word("common", "yes" if value else "no")
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_fmt_value(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {_fmt_value(v, tx)}" for k, v in value.items())
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "name" in v for v in value):
-            return "; ".join(f"{v['name']} ({v.get('category', '?')}, {v.get('source', '?')})" for v in value)
-        return ", ".join(_fmt_value(v) for v in value)
+            return "; ".join(
+                f"{v['name']} ({tx.word('value', v.get('category', '?'))}, {v.get('source', '?')})"
+                for v in value
+            )
+        return ", ".join(_fmt_value(v, tx) for v in value)
+    if isinstance(value, str) and value in _CHOICES:
+        return tx.word("value", value)
     return " ".join(str(value).split())
+
+
+_CHOICES = frozenset(
+    {"implementation", "research", "public_interest", "consent", "done", "planned", "not_planned"}
+)
+
+
+def _without_personal_data(view: ProposalView) -> ProposalView:
+    """The view with personal data redacted from its draft and title (drafts are redacted when they are
+    submitted; this also covers proposals stored before that)."""
+    return view.model_copy(update={"draft": redact_data(view.draft)[0], "title": redact(view.title)[0]})
 
 
 def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _draft_rows(view: ProposalView) -> list[tuple[str, str]]:
-    return [(label, _fmt_value(view.draft.get(key))) for label, key in _DRAFT_FIELDS if key in view.draft]
+def _draft_rows(view: ProposalView, tx: _Texts) -> list[tuple[str, str]]:
+    return [
+        (tx(f"field.{key}"), _fmt_value(view.draft.get(key), tx))
+        for key in _DRAFT_FIELDS
+        if key in view.draft
+    ]
 
 
-def _verdict_line(f) -> str:
+def _verdict_line(f, tx: _Texts) -> str:
     e = f.evaluation
     if e is None:
-        return "not evaluated yet"
-    parts = [f"{e.verdict} by {e.reviewer} ({_when(e.at)})"]
+        return tx("not_evaluated")
+    parts = [tx("verdict_by", verdict=tx.word("verdict", e.verdict), reviewer=e.reviewer, at=_when(e.at))]
     if e.comment:
-        parts.append(f"reason: {e.comment}")
+        parts.append(tx("reason", comment=e.comment))
     if e.verdict == "improvable":
-        parts.append(f"action: {e.action} (owner {e.owner}, due {e.due})")
+        parts.append(tx("plan", action=e.action, owner=e.owner, due=e.due))
     return "; ".join(parts)
 
 
-def _history_rows(view: ProposalView) -> list[tuple[str, str, str, str, str]]:
+def _history_rows(view: ProposalView, tx: _Texts) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for h in view.history:
-        details = ", ".join(f"{k}={v}" for k, v in h.details.items() if k not in ("finding",))
-        rows.append((_when(h.at), h.actor, h.action, str(h.version or "-"), details))
+        details = _details(h.details, tx)
+        rows.append((_when(h.at), h.actor, tx.word("export.event", h.action), str(h.version or "-"), details))
     return rows
 
 
-def _decision_line(view: ProposalView) -> str:
+_DETAIL_WORDS = {
+    "verdict": "verdict",
+    "previous": "verdict",
+    "decision": "status",
+    "previous_status": "status",
+}
+
+
+def _details(details: dict[str, Any], tx: _Texts) -> str:
+    """An audit entry's details in words: 'verdict: to fix; comment: ...' (the rule id stays an id)."""
+    parts = []
+    for key, value in details.items():
+        if key == "finding":
+            continue
+        if key in _DETAIL_WORDS:
+            value = tx.word(_DETAIL_WORDS[key], str(value))
+        elif key == "severity":
+            value = tx.word("sev", str(value)).lower()
+        elif key == "redacted" and isinstance(value, dict):
+            value = ", ".join(
+                f"{tx.word('export.field', field)} ({', '.join(tx.word('draft.pii', k) for k in kinds)})"
+                for field, kinds in value.items()
+            )
+        elif isinstance(value, bool):
+            value = tx.word("common", "yes" if value else "no")
+        parts.append(f"{tx.word('export.detail', key)}: {value}")
+    return "; ".join(parts)
+
+
+def _decision_line(view: ProposalView, tx: _Texts) -> str:
     d = view.decision
     if d is None:
-        return f"No decision yet (status: {view.status})."
-    line = f"{d.decision} by {d.reviewer} on {_when(d.at)} (version {d.version})"
+        return tx("no_decision", status=tx.word("status", view.status))
+    line = tx(
+        "decision_line",
+        decision=tx.word("status", d.decision),
+        reviewer=d.reviewer,
+        at=_when(d.at),
+        version=d.version,
+    )
     return line + (f": {d.comment}" if d.comment else ".")
+
+
+def _open_points(view: ProposalView, tx: _Texts) -> list[str]:
+    """Why approval is refused now (the rules of `assistant.review.views.approval_problems`)."""
+    points = []
+    for f in view.findings:
+        if f.verdict is None and f.severity in ("blocker", "major"):
+            points.append(tx("open_no_verdict", severity=tx.word("sev", f.severity).lower(), rule=f.rule))
+        elif f.verdict == "to_fix":
+            points.append(tx("open_to_fix", rule=f.rule))
+    return points
+
+
+def _severity(f, tx: _Texts) -> str:
+    return tx.word("sev", f.severity)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -122,124 +213,134 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return out
 
 
-def render_markdown(view: ProposalView) -> str:
-    """The review as Markdown."""
+def render_markdown(view: ProposalView, lang: str = "en") -> str:
+    """The review as Markdown in `lang` (personal data in the draft redacted)."""
+    view, tx = _without_personal_data(view), _Texts(lang)
+    counts = ", ".join(f"{n} {tx.word('sev', s).lower()}" for s, n in view.severities.items())
     lines = [
-        f"# Review of proposal {view.id}: {view.title}",
+        "# " + tx("title", id=view.id, title=view.title),
         "",
-        f"- Author: {view.author}",
-        f"- Status: **{view.status}**",
-        f"- Version: {view.shown_version} of {view.version}",
-        f"- Submitted: {_when(view.created_at)}; last change: {_when(view.updated_at)}",
-        "- Findings: " + (", ".join(f"{n} {s}" for s, n in view.severities.items()) or "none"),
+        f"- {tx('author')}: {view.author}",
+        f"- {tx('status')}: **{tx.word('status', view.status)}**",
+        f"- {tx('version')}: " + tx("version_of", shown=view.shown_version, total=view.version),
+        "- " + tx("dates", created=_when(view.created_at), updated=_when(view.updated_at)),
+        f"- {tx('findings')}: " + (counts or tx("none")),
         "",
-        "## Draft",
+        f"## {tx('draft')}",
         "",
     ]
-    lines += [f"- **{label}**: {value}" for label, value in _draft_rows(view)]
-    lines += ["", "## Findings", ""]
+    lines += [f"- **{label}**: {value}" for label, value in _draft_rows(view, tx)]
+    lines += ["", f"## {tx('findings')}", ""]
     if not view.findings:
-        lines += ["The checker found no gaps.", ""]
+        lines += [tx("no_gaps"), ""]
     for f in view.findings:
-        lines += [f"### [{f.severity.upper()}] {f.rule} ({f.principle})", "", f.message or "-", ""]
+        lines += [f"### [{_severity(f, tx).upper()}] {f.rule} ({f.principle})", "", f.message or "-", ""]
         if f.field:
-            lines.append(f"- Field: `{f.field}`")
+            lines.append(f"- {tx('field_label')}: `{f.field}`")
         if f.fix:
-            lines.append(f"- Fix: {f.fix}")
-        lines.append(f"- Verdict: {_verdict_line(f)}")
+            lines.append(f"- {tx('fix')}: {f.fix}")
+        lines.append(f"- {tx('verdict')}: {_verdict_line(f, tx)}")
         if f.citation.section or f.citation.text:
-            lines += ["", f"Policy: *{f.citation.section}* ({f.citation.source})", ""]
+            lines += ["", f"{tx('policy')}: *{f.citation.section}* ({f.citation.source})", ""]
             lines += ["> " + line if line.strip() else ">" for line in f.citation.text.strip().splitlines()]
         lines.append("")
-    lines += ["## Action plan", ""]
+    lines += [f"## {tx('action_plan')}", ""]
     if view.action_plan:
-        lines += _table(
-            ["What", "Owner", "Due", "Finding", "Reviewer"],
-            [
-                (a.what, a.owner, a.due.isoformat(), f"{a.rule} ({a.severity})", a.reviewer)
-                for a in view.action_plan
-            ],
-        )
+        lines += _table(_plan_header(tx), _plan_rows(view, tx))
     else:
-        lines.append("No actions (no `improvable` verdicts).")
-    lines += ["", "## Decision", "", _decision_line(view), ""]
+        lines.append(tx("no_actions"))
+    lines += ["", f"## {tx('decision')}", "", _decision_line(view, tx), ""]
     if view.approval_blockers and view.status in ("submitted", "in_review"):
-        lines += ["Open before approval: " + "; ".join(view.approval_blockers) + ".", ""]
-    lines += ["## History", ""]
-    lines += _table(["When", "Who", "Action", "Version", "Details"], _history_rows(view))
+        lines += [tx("open", points="; ".join(_open_points(view, tx))), ""]
+    lines += [f"## {tx('history')}", ""]
+    lines += _table(_history_header(tx), _history_rows(view, tx))
     return "\n".join(lines) + "\n"
+
+
+def _plan_header(tx: _Texts) -> list[str]:
+    return [tx("what"), tx("owner"), tx("due"), tx("finding"), tx("reviewer")]
+
+
+def _plan_rows(view: ProposalView, tx: _Texts) -> list[tuple[str, ...]]:
+    return [
+        (a.what, a.owner, a.due.isoformat(), f"{a.rule} ({tx.word('sev', a.severity).lower()})", a.reviewer)
+        for a in view.action_plan
+    ]
+
+
+def _history_header(tx: _Texts) -> list[str]:
+    return [tx("when"), tx("who"), tx("action"), tx("version"), tx("details")]
 
 
 # --------------------------------------------------------------------------- DOCX
 
 
-def render_docx(view: ProposalView) -> bytes:
-    """The review as a Word document (bytes)."""
+def render_docx(view: ProposalView, lang: str = "en") -> bytes:
+    """The review as a Word document (bytes) in `lang` (personal data in the draft redacted)."""
+    view, tx = _without_personal_data(view), _Texts(lang)
     import docx
     from docx.shared import Pt
 
     doc = docx.Document()
-    doc.core_properties.title = f"Review of proposal {view.id}: {view.title}"
+    title = tx("title", id=view.id, title=view.title)
+    doc.core_properties.title = title
     doc.core_properties.author = "LA Policy Assistant"
-    doc.add_heading(f"Review of proposal {view.id}: {view.title}", level=0)
+    doc.add_heading(title, level=0)
     _docx_table(
         doc,
-        ["Item", "Value"],
+        [tx("item"), tx("value")],
         [
-            ("Author", view.author),
-            ("Status", view.status),
-            ("Version", f"{view.shown_version} of {view.version}"),
-            ("Submitted", _when(view.created_at)),
-            ("Last change", _when(view.updated_at)),
-            ("Decision", _decision_line(view)),
+            (tx("author"), view.author),
+            (tx("status"), tx.word("status", view.status)),
+            (tx("version"), tx("version_of", shown=view.shown_version, total=view.version)),
+            (tx("submitted"), _when(view.created_at)),
+            (tx("last_change"), _when(view.updated_at)),
+            (tx("decision"), _decision_line(view, tx)),
         ],
         header_row=False,
     )
 
-    doc.add_heading("Draft", level=1)
-    for label, value in _draft_rows(view):
+    doc.add_heading(tx("draft"), level=1)
+    for label, value in _draft_rows(view, tx):
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)
 
-    doc.add_heading("Findings", level=1)
+    doc.add_heading(tx("findings"), level=1)
     if not view.findings:
-        doc.add_paragraph("The checker found no gaps.")
+        doc.add_paragraph(tx("no_gaps"))
     for f in view.findings:
-        doc.add_heading(f"[{f.severity.upper()}] {f.rule} ({f.principle})", level=2)
+        doc.add_heading(f"[{_severity(f, tx).upper()}] {f.rule} ({f.principle})", level=2)
         doc.add_paragraph(f.message or "-")
-        for label, value in (("Field", f.field), ("Fix", f.fix), ("Verdict", _verdict_line(f))):
+        for label, value in (
+            (tx("field_label"), f.field),
+            (tx("fix"), f.fix),
+            (tx("verdict"), _verdict_line(f, tx)),
+        ):
             if value:
                 p = doc.add_paragraph(style="List Bullet")
                 p.add_run(f"{label}: ").bold = True
                 p.add_run(value)
         if f.citation.section or f.citation.text:
             p = doc.add_paragraph()
-            p.add_run(f"Policy: {f.citation.section} ({f.citation.source})").italic = True
+            p.add_run(f"{tx('policy')}: {f.citation.section} ({f.citation.source})").italic = True
             quote = doc.add_paragraph(f.citation.text.strip(), style="Quote")
             for run in quote.runs:
                 run.font.size = Pt(9)
 
-    doc.add_heading("Action plan", level=1)
+    doc.add_heading(tx("action_plan"), level=1)
     if view.action_plan:
-        _docx_table(
-            doc,
-            ["What", "Owner", "Due", "Finding", "Reviewer"],
-            [
-                (a.what, a.owner, a.due.isoformat(), f"{a.rule} ({a.severity})", a.reviewer)
-                for a in view.action_plan
-            ],
-        )
+        _docx_table(doc, _plan_header(tx), _plan_rows(view, tx))
     else:
-        doc.add_paragraph("No actions (no improvable verdicts).")
+        doc.add_paragraph(tx("no_actions"))
 
-    doc.add_heading("Decision", level=1)
-    doc.add_paragraph(_decision_line(view))
+    doc.add_heading(tx("decision"), level=1)
+    doc.add_paragraph(_decision_line(view, tx))
     if view.approval_blockers and view.status in ("submitted", "in_review"):
-        doc.add_paragraph("Open before approval: " + "; ".join(view.approval_blockers) + ".")
+        doc.add_paragraph(tx("open", points="; ".join(_open_points(view, tx))))
 
-    doc.add_heading("History", level=1)
-    _docx_table(doc, ["When", "Who", "Action", "Version", "Details"], _history_rows(view))
+    doc.add_heading(tx("history"), level=1)
+    _docx_table(doc, _history_header(tx), _history_rows(view, tx))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

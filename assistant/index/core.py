@@ -49,6 +49,7 @@ class _Todo:
     passages: list[Passage]
     existed: bool
     report: FileReport
+    added_by: str = ""
 
 
 class PolicyIndex(Encoding, Writing):
@@ -249,11 +250,14 @@ class PolicyIndex(Encoding, Writing):
         progress: Progress | None = None,
         authority: str | None = None,
         max_bytes: int | None = None,
+        added_by: str = "",
     ) -> IngestReport:
         """Index documents incrementally, with a `FileReport` per file. Unreadable files are reported and
         the rest still indexed; a file whose text is already indexed under another name is reported as a
         duplicate and not indexed again; a folder's files removed with `remove` stay out (name the file
-        to add it again); documents gone from an ingested folder are removed."""
+        to add it again); documents gone from an ingested folder are removed. `added_by` (who adds the
+        documents, e.g. the web app's user) goes into the manifest record as `added_by`; a new version
+        of a document keeps the name recorded before when none is given."""
         start = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in (paths or self.settings.corpus)]
@@ -279,6 +283,7 @@ class PolicyIndex(Encoding, Writing):
         }
         todo: list[_Todo] = []
         dropped: dict[str, FileReport] = {}  # keys whose file now duplicates another document
+        model = self._model_id()  # records of another model are re-embedded (none recorded: older index)
         for key, (f, root) in sorted(found.items()):
             try:
                 if root is not None and key in removed:
@@ -292,6 +297,8 @@ class PolicyIndex(Encoding, Writing):
                 old = known.get(key)
                 level = authority or (old["authority"] if old else None) or doc.authority
                 same_vectors = old and old.get("sentences", "separate") == self.settings.sentence_vectors
+                other_model = old.get("model", model) if old else model
+                same_vectors = same_vectors and other_model == model
                 if old and old["hash"] == doc.hash and old["authority"] == level and same_vectors:
                     report.file(self._file_report(doc.source, "unchanged", old))
                     continue
@@ -308,7 +315,17 @@ class PolicyIndex(Encoding, Writing):
                     raise IngestError(f"{doc.source}: no citable text found.")
                 prints[doc.fingerprint] = (key, doc.source)
                 status = "updated" if old else "added"
-                todo.append(_Todo(key, doc, passages, old is not None, FileReport(doc.source, status)))
+                why = f"re-embedded: indexed with {other_model}, now {model}" if other_model != model else ""
+                todo.append(
+                    _Todo(
+                        key,
+                        doc,
+                        passages,
+                        old is not None,
+                        FileReport(doc.source, status, reason=why),
+                        added_by,
+                    )
+                )
             except IngestError as exc:
                 report.file(FileReport(f.name, "failed", reason=str(exc)))
         # encoding (nearly all of an ingest's time) runs before the writer lock: other processes keep
@@ -341,6 +358,7 @@ class PolicyIndex(Encoding, Writing):
             pages=int(record.get("pages", 0)),
             skipped=dict(record.get("skipped") or {}),
             doc_id=str(record.get("hash", "")),
+            reason=str(record.get("reason", "")),
         )
 
     def _commit(
@@ -364,12 +382,18 @@ class PolicyIndex(Encoding, Writing):
             self._intent(token)
             self._write_passages(token, *rows[0])
             for item, ids in zip(todo, rows[1], strict=True):
-                record = self._record(item.doc, item.passages, ids, self.settings.sentence_vectors)
+                record = {
+                    **self._record(item.doc, item.passages, ids, self.settings.sentence_vectors),
+                    **self._signature(),
+                    "added_by": item.added_by or fresh.get(item.key, {}).get("added_by", ""),
+                }
                 records.append((item.key, record, item.doc.title))
                 stale += fresh[item.key]["ids"] if item.key in fresh else []
                 report.passages += len(item.passages)
                 item.report = self._file_report(
-                    item.doc.source, item.report.status, {**record, "skipped": item.doc.skipped}
+                    item.doc.source,
+                    item.report.status,
+                    {**record, "skipped": item.doc.skipped, "reason": item.report.reason},
                 )
                 report.file(item.report)
             self._switch(records)

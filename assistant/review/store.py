@@ -1,9 +1,15 @@
-"""The review store: SQLAlchemy 2 ORM over SQLite (default, WAL) or any SQLAlchemy URL.
+"""The review store: SQLAlchemy 2 ORM over SQLite (default, WAL) or PostgreSQL (psycopg 3).
 
-Every write runs in one transaction (`Store.write()`); on SQLite it starts with `BEGIN IMMEDIATE`,
-so writers are serialised and a crash mid-write leaves the previous state. Proposals carry a
-`row_version` for optimistic concurrency (`bump_row_version`: compare-and-set in the UPDATE).
-The schema is created and migrated on start from a versioned list (`MIGRATIONS`, `schema_version`).
+Every write runs in one transaction (`Store.write()`), and writers are serialised on both backends:
+on SQLite the transaction starts with `BEGIN IMMEDIATE`, on PostgreSQL it first takes a transaction-
+scoped advisory lock (`WRITE_LOCK`), so a writer always reads the state the previous writer committed
+and a crash mid-write leaves the previous state. Waiting for that lock is bounded by `busy_timeout_ms`
+on both (SQLite `busy_timeout`, PostgreSQL `lock_timeout`); running out raises ConflictError
+("busy"). A read session is one snapshot (SQLite WAL read transaction; PostgreSQL REPEATABLE READ).
+Proposals carry a `row_version` for optimistic concurrency (`bump_row_version`: compare-and-set in the
+UPDATE). The schema is created and migrated on start from a versioned list (`MIGRATIONS`,
+`schema_version`); the same steps run on both backends. The audit log is append-only in the database
+itself: triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) with an integrity error.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ __all__ = [
     "AuditEntry",
     "SchemaVersion",
     "Store",
+    "WRITE_LOCK",
     "utcnow",
 ]
 
@@ -170,7 +177,7 @@ class Decision(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: who did what, when, on which version (SQLite triggers refuse UPDATE/DELETE)."""
+    """Append-only: who did what, when, on which version (triggers refuse UPDATE/DELETE; migrations 2, 3)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_proposal", "proposal_id", "id"),)
@@ -193,7 +200,7 @@ def _m1_tables(conn: Connection) -> None:
 
 
 def _m2_append_only_audit(conn: Connection) -> None:
-    """Make audit_log append-only at the database level (SQLite triggers; other backends: grants)."""
+    """Make audit_log append-only at the database level on SQLite (triggers; PostgreSQL: step 3)."""
     if conn.dialect.name != "sqlite":
         return
     for op in ("UPDATE", "DELETE"):
@@ -203,10 +210,37 @@ def _m2_append_only_audit(conn: Connection) -> None:
         )
 
 
+def _m3_append_only_audit_postgresql(conn: Connection) -> None:
+    """Make audit_log append-only on PostgreSQL: a statement trigger refuses UPDATE, DELETE and TRUNCATE
+    with SQLSTATE 23000 (integrity_constraint_violation, an IntegrityError as on SQLite). A table owner
+    can still drop the trigger, so the app's role should not own the tables (docs/scale-out.md)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION USING MESSAGE = 'audit_log is append-only (' || TG_OP || ' refused)', "
+        "ERRCODE = 'integrity_constraint_violation'; END $$"
+    )
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+    conn.exec_driver_sql(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    )
+
+
 # Append only; never edit an applied step (add a new one). Step 1 creates the tables from the ORM
 # models, so a later column change must be a new step that checks for the column before adding it.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _m1_tables), (2, _m2_append_only_audit)]
+# A step that concerns one backend returns early on the others, so the numbering is the same on both.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _m1_tables),
+    (2, _m2_append_only_audit),
+    (3, _m3_append_only_audit_postgresql),
+]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# PostgreSQL advisory-lock keys: the migration (held while migrating) and every write transaction.
+MIGRATION_LOCK = 727001
+WRITE_LOCK = 727002
 
 
 # --------------------------------------------------------------------------- engine and store
@@ -243,11 +277,37 @@ def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
     return engine
 
 
+def _postgresql_engine(url, busy_timeout_ms: int) -> Engine:
+    try:
+        import psycopg  # noqa: F401 - only to name the missing extra clearly
+    except ImportError:
+        raise ConfigError(key="error.store.driver_missing", field="db_url", extra="postgres") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("assistant_write", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLite: "database is locked"/"busy"; PostgreSQL: lock_timeout (SQLSTATE 55P03)."""
+    return getattr(exc.orig, "sqlstate", None) == "55P03" or "locked" in str(exc) or "busy" in str(exc)
+
+
 class Store:
     """Database access for the review workflow. Use `read()` / `write()` sessions; `close()` at the end.
 
-    `url` is a SQLAlchemy URL (the `db_url` setting); a URL that does not parse raises ConfigError
-    with `field="db_url"`. `busy_timeout_ms` is how long SQLite waits for another writer's lock.
+    `url` is a SQLAlchemy URL (the `db_url` setting): `sqlite:///PATH`, or `postgresql+psycopg://...`
+    (`postgresql://` means the same; needs the `postgres` extra). A URL that does not parse, or a
+    PostgreSQL URL without the driver installed, or a server that cannot be reached when the store
+    opens (the message shows the URL without its password), raises ConfigError with `field="db_url"`.
+    `busy_timeout_ms` is how long a writer waits for another writer's lock before ConflictError.
     """
 
     def __init__(self, url: str, *, busy_timeout_ms: int = 15000, migrate: bool = True) -> None:
@@ -256,11 +316,28 @@ class Store:
         except Exception as exc:
             raise ConfigError(key="error.store.bad_url", field="db_url", url=repr(url), reason=exc) from None
         self.url = parsed
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        self.engine = _sqlite_engine(parsed, busy_timeout_ms) if self.is_sqlite else create_engine(parsed)
+        backend = parsed.get_backend_name()
+        self.is_sqlite = backend == "sqlite"
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(parsed, busy_timeout_ms)
+        elif backend == "postgresql":
+            self.engine = _postgresql_engine(parsed, busy_timeout_ms)
+        else:
+            self.engine = create_engine(parsed)
         if migrate:
             try:
                 self.migrate()
+            except OperationalError as exc:
+                self.engine.dispose()
+                if self.is_sqlite or _is_busy(exc):
+                    raise
+                reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                raise ConfigError(
+                    key="error.store.unreachable",
+                    field="db_url",
+                    url=parsed.render_as_string(hide_password=True),
+                    reason=reason,
+                ) from None
             except BaseException:
                 self.engine.dispose()
                 raise
@@ -282,6 +359,8 @@ class Store:
     def read(self) -> Iterator[Session]:
         """A read-only session: one consistent snapshot, rolled back at the end."""
         with Session(self.engine, expire_on_commit=False) as session:
+            if self.engine.dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
                 yield session
             finally:
@@ -297,7 +376,7 @@ class Store:
                 session.commit()
             except OperationalError as exc:
                 session.rollback()
-                if "locked" in str(exc) or "busy" in str(exc):
+                if _is_busy(exc):
                     raise ConflictError(key="error.store.busy") from exc
                 raise
             except BaseException:
@@ -322,7 +401,7 @@ class Store:
             conn = conn.execution_options(assistant_write=True)
             with conn.begin():
                 if conn.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727001)")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 SchemaVersion.__table__.create(conn, checkfirst=True)
                 current = (
                     conn.scalar(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())) or 0

@@ -13,9 +13,28 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.proposal import parse_draft
 
-__all__ = ["name", "optional_text", "choice", "due_date", "proposal_id", "coerce_draft", "as_dict"]
+__all__ = [
+    "MIN_REASON_WORDS",
+    "name",
+    "optional_text",
+    "reason_words",
+    "choice",
+    "due_date",
+    "proposal_id",
+    "coerce_draft",
+    "as_dict",
+]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a run of two or more letters, in any script
+
+MIN_REASON_WORDS = 6
+"""The fewest distinct words a reason for accepting a blocker may have. Such a reason states the risk
+that remains and why it is acceptable (policy: the reviewer weighs the interests and records it, as
+the GDPR's accountability principle, art. 5(2), asks): a subject, a verb and an object for each half
+is six words at least ("Pilot only; the privacy officer agreed." has seven). A stock reply
+("ok", "prima", "fine", "looks good to me", "akkoord, geen bezwaar") has fewer, and repeating a word
+does not count twice."""
 _REQUIRED = {"author": "error.review.author_required", "reviewer": "error.review.reviewer_required"}
 _UNKNOWN = {
     "verdict": "error.review.unknown_verdict",
@@ -37,6 +56,11 @@ def optional_text(value: str | None) -> str | None:
     """Stripped text, or None for a missing or blank value."""
     value = (value or "").strip()
     return value or None
+
+
+def reason_words(text: str | None) -> int:
+    """How many distinct words (runs of two or more letters, case-folded) `text` has."""
+    return len({w.casefold() for w in _WORD.findall(text or "")})
 
 
 def choice(value: str, allowed: tuple[str, ...], field: str) -> str:

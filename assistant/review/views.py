@@ -7,11 +7,13 @@ Functions over an open SQLAlchemy session and the store's rows; they never write
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.errors import InputError
+from assistant.proposal import DRAFT_FIELDS
 from assistant.review.models import (
     ActionItem,
     Citation,
@@ -32,6 +34,8 @@ __all__ = [
     "current_findings",
     "approval_problems",
     "proposal_view",
+    "FieldChange",
+    "field_changes",
 ]
 
 SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2}
@@ -136,6 +140,30 @@ def proposal_view(s: Session, p: Proposal, version: int | None = None) -> Propos
         ],
         approval_blockers=approval_problems(findings) if current else [],
     )
+
+
+class FieldChange(NamedTuple):
+    """One field that differs between two versions of a draft (values as in the exchange format)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def _blank(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else value
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """The fields whose value differs from `before` to `after` (two exchange-format dicts), in the
+    draft format's field order, then any extra keys alphabetically. An empty value, None, '' and []
+    count as the same 'not filled in'."""
+    extra = sorted((set(before) | set(after)) - set(DRAFT_FIELDS))
+    return [
+        FieldChange(name, before.get(name), after.get(name))
+        for name in (*DRAFT_FIELDS, *extra)
+        if _blank(before.get(name)) != _blank(after.get(name))
+    ]
 
 
 def _finding_view(f: FindingRow) -> FindingView:

@@ -5,4 +5,4 @@ they only call `assistant.*` functions. Shared state and cached resources are in
 in the `i18n` catalogue, and escaping of passage / user text in `render`.
 """
 
-__all__ = ["draft_form", "i18n", "render", "sidebar", "state", "widgets"]
+__all__ = ["draft_form", "history", "i18n", "render", "sidebar", "state", "widgets"]

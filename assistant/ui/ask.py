@@ -5,12 +5,15 @@ Run by `st.navigation` as a page script (`__name__ == "__main__"`); importing it
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from assistant.ask.pipeline import Answer, Citation
 from assistant.errors import AssistantError
 from assistant.ui import state
 from assistant.ui.i18n import EXAMPLES
+from assistant.ui.policy import passage_link
 from assistant.ui.render import answer_markdown, escape_md, highlight_passage
 from assistant.ui.state import t
 
@@ -18,6 +21,8 @@ __all__ = ["render", "citation_card", "show_answer"]
 
 _MESSAGES = "messages"
 _PENDING = "pending_question"
+_INPUT = "ask_input"
+_TOO_LONG = "ask_too_long"
 
 
 def citation_card(n: int, c: Citation) -> None:
@@ -40,6 +45,9 @@ def citation_card(n: int, c: Citation) -> None:
         if c.row:
             where.append(t("ask.card_row", row=c.row))
         st.caption(" · ".join(where))
+        if official:  # the passage in the whole policy (the Policy page), in a new tab
+            link = passage_link(c.id, state.lang())
+            st.markdown(f":material/menu_book: [{escape_md(t('ask.card_open_policy'))}]({link})")
         body, missing = highlight_passage(c.text, c.quote)
         st.markdown(body)
         if missing:
@@ -55,19 +63,56 @@ def citation_card(n: int, c: Citation) -> None:
             st.caption(t("ask.card_translation_note"))
 
 
+_BOLD_MARKER = re.compile(r"\*\*\\\[(\d{1,3})\\\]\*\*")
+
+
+def _linked_markers(markdown: str, citations: list[Citation]) -> str:
+    """`answer_markdown` output with each bold `[n]` of an official citation made a link to its passage
+    on the Policy page (opened in a new tab: the chat stays); other markers stay bold text."""
+    links = {
+        n: passage_link(c.id, state.lang()) for n, c in enumerate(citations, 1) if c.authority == "official"
+    }
+
+    def link(m: re.Match) -> str:
+        target = links.get(int(m.group(1)))
+        return f"[{m.group(0)}]({target})" if target else m.group(0)
+
+    return _BOLD_MARKER.sub(link, markdown)
+
+
 def show_answer(answer: Answer) -> None:
     """An answer (warnings, text, sources) or a refusal, inside the current chat message."""
     for warning in answer.warnings:
         st.warning(escape_md(warning), icon=":material/warning:")
-    if answer.refused:
+    if answer.refused:  # coverage none
         st.info(f"**{t('ask.refused_title')}**\n\n{answer.answer}", icon=":material/block:")
         return
-    st.markdown(answer_markdown(answer.answer))
+    partial = answer.coverage == "partial"
+    if partial:  # the policy touches the topic, not the point: related passages, not an answer
+        st.warning(f"**{t('ask.partial_title')}**", icon=":material/help:")
+    st.markdown(_linked_markers(answer_markdown(answer.answer), answer.citations))
     st.caption(t("ask.meta", backend=answer.backend, seconds=answer.seconds))
     if answer.citations:
-        st.markdown(f"**{t('ask.sources')}**")
+        st.markdown(f"**{t('ask.related' if partial else 'ask.sources')}**")
         for n, c in enumerate(answer.citations, start=1):
             citation_card(n, c)
+
+
+def _check_length() -> None:
+    """The chat box's submit callback: a question over the limit (ASSISTANT_MAX_QUESTION_CHARS) is not
+    sent; its text goes back into the box and the page says how long it is."""
+    ss = st.session_state
+    text = ss.get(_INPUT)
+    limit = state.settings().max_question_chars
+    if isinstance(text, str) and len(text) > limit:
+        ss[_TOO_LONG] = (len(text), limit)
+        ss[_INPUT] = text  # shown in the box again, not submitted
+
+
+def _n(number: int) -> str:
+    """A whole number with the thousands separator of the UI's language (4.900 / 4,900)."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if state.lang() == "nl" else text
 
 
 def _queue(question: str) -> None:
@@ -86,9 +131,15 @@ def render() -> None:
     st.title(t("ask.title"))
     messages: list[dict] = st.session_state.setdefault(_MESSAGES, [])
     # st.chat_input is pinned to the bottom wherever it is called; read it first to know what to draw
-    prompt = st.chat_input(t("ask.placeholder")) or st.session_state.pop(_PENDING, None)
+    prompt = st.chat_input(t("ask.placeholder"), key=_INPUT, on_submit=_check_length)
+    prompt = prompt or st.session_state.pop(_PENDING, None)
+    if too_long := st.session_state.pop(_TOO_LONG, None):
+        prompt = None
+        length, limit = too_long
+        st.error(t("ask.limit.too_long", length=_n(length), limit=_n(limit)), icon=":material/short_text:")
     if not messages and not prompt:
         st.write(t("ask.intro"))
+        st.caption(t("ask.limit.hint", limit=_n(s.max_question_chars)))
         _examples()
     for m in messages:
         with st.chat_message("user"):

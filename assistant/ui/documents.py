@@ -1,5 +1,6 @@
-"""Documents: what is indexed (id, version, authority, passages, tables, pages, what was left out),
-upload a document and re-index with a report per file, and remove documents (reviewers only).
+"""Documents: what is indexed (id, version, status official/supplementary, date, when and by whom it was
+added, passages, tables, pages, what was left out) for everyone, read-only; uploading, re-indexing and
+removing documents only for reviewers and admins (issue 19, point 4: `may_manage`).
 
 Uploads are stored under ASSISTANT_HOME/uploads and indexed as `supplementary`; removing an uploaded
 document deletes its file too. Ingest and removal go through the same index switch
@@ -9,20 +10,44 @@ document deletes its file too. Ingest and removal go through the same index swit
 from __future__ import annotations
 
 import re
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
+from assistant.config import Settings
 from assistant.corpus import SUPPORTED_SUFFIXES
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.index import FileReport
 from assistant.messages import message
 from assistant.ui import state
 from assistant.ui.render import escape_md
 from assistant.ui.state import t
 
-__all__ = ["render", "upload_path"]
+__all__ = ["render", "upload_path", "may_manage"]
+
+
+def _admins(s: Settings) -> set[str]:
+    """`admins = [...]` of the roles file (ASSISTANT_ROLES_FILE), case-folded; none without the file.
+    Raises ConfigError when the file cannot be read."""
+    if not s.roles_file:
+        return set()
+    try:
+        data = tomllib.loads(s.roles_file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"ASSISTANT_ROLES_FILE {s.roles_file} cannot be read: {exc}") from exc
+    return {str(n).casefold() for n in data.get("admins", [])}
+
+
+def may_manage(s: Settings, who: state.Identity) -> bool:
+    """Whether `who` may add, re-index and remove documents: a reviewer (ASSISTANT_REVIEWERS or
+    `reviewers` of the roles file), or an admin (`admins` of the roles file), matched case-insensitively
+    by name or display name. Adding a supplementary document changes everyone's answers (issue 19).
+    Raises ConfigError for an unreadable roles file."""
+    if not who.name:
+        return False
+    return who.reviewer or bool({who.name.casefold(), who.display.casefold()} & _admins(s))
 
 
 def upload_path(folder: Path, name: str) -> Path:
@@ -39,6 +64,16 @@ def _left_out(skipped: dict) -> str:
         "; ".join(message(f"ingest.skip.{k}", state.lang(), n=n) for k, n in sorted(skipped.items()) if n)
         or "–"
     )
+
+
+def _day(stamp) -> str:
+    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d") if stamp else "–"
+
+
+def _added_by(d: dict) -> str:
+    if d.get("added_by"):
+        return str(d["added_by"])
+    return t("docs.shipped") if d.get("authority") == "official" else "–"
 
 
 def _table(docs: list[dict]) -> list[dict]:
@@ -59,6 +94,8 @@ def _table(docs: list[dict]) -> list[dict]:
                 t("docs.col.authority"): t(f"common.{d.get('authority')}")
                 if d.get("authority") in ("official", "supplementary")
                 else d.get("authority"),
+                t("docs.col.added_on"): _day(d.get("ingested_at")),
+                t("docs.col.added_by"): _added_by(d),
                 t("docs.col.passages"): d.get("passages"),
                 t("docs.col.tables"): d.get("tables", 0),
                 t("docs.col.pages"): d.get("pages") or None,
@@ -82,14 +119,14 @@ def _files(files: list[FileReport]) -> list[dict]:
     ]
 
 
-def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = False) -> None:
+def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = False, by: str = "") -> None:
     index = state.assistant(s).index
     bar = st.progress(0.0, text=t("docs.indexing", stage="…"))
 
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / max(total, 1), 1.0), text=t("docs.indexing", stage=stage))
 
-    report = index.ingest(paths, progress=progress, authority=authority)
+    report = index.ingest(paths, progress=progress, authority=authority, added_by=by)
     bar.progress(1.0, text=t("docs.report", summary=report.summary()))
     for name, reason in report.failed:
         st.error(escape_md(t("docs.failed", name=name, reason=reason)), icon=":material/error:")
@@ -108,11 +145,9 @@ def _ingest(s, paths: list[Path], authority: str | None, *, uploaded: bool = Fal
 
 
 def _remove(s, docs: list[dict], uploads: Path) -> None:
-    """The remove action (reviewers only): pick documents, remove them, delete their uploaded files."""
+    """The remove action (reviewers and admins: the caller checks): pick documents, remove them, delete
+    their uploaded files."""
     st.subheader(t("docs.remove"))
-    if not state.identity(s).reviewer:
-        st.caption(t("docs.reviewers_only"))
-        return
     st.caption(t("docs.remove_help"))
     labels = {f"{d['source']} ({str(d['hash'])[:10]})": d for d in docs}
     picked = st.multiselect(t("docs.remove_pick"), list(labels), key="docs_remove_pick")
@@ -136,6 +171,16 @@ def render() -> None:
         state.show_error(exc)
         return
     table = st.empty()
+    who = state.identity(s)
+    try:
+        manager = may_manage(s, who)
+    except AssistantError as exc:
+        state.show_error(exc)
+        manager = False
+    if not manager:  # everyone reads the list; only reviewers and admins change it
+        st.info(t("docs.read_only"), icon=":material/lock:")
+        table.dataframe(_table(docs), hide_index=True, width="stretch")
+        return
 
     uploads = Path(s.home) / "uploads"
     rev = st.session_state.get("docs_rev", 0)
@@ -165,7 +210,7 @@ def render() -> None:
                 target.write_bytes(f.getvalue())
                 paths.append(target)
             if paths:
-                _ingest(s, paths, "supplementary", uploaded=True)
+                _ingest(s, paths, "supplementary", uploaded=True, by=who.display or who.name)
             st.session_state["docs_rev"] = rev + 1
         elif reindex:
             _ingest(s, [*s.corpus, *([uploads] if uploads.is_dir() else [])], None)

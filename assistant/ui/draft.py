@@ -11,10 +11,13 @@ import streamlit as st
 from assistant.checker import check_draft
 from assistant.errors import AssistantError, InputError
 from assistant.exports.draft import draft_to_docx, draft_to_markdown
+from assistant.pii import find_pii
 from assistant.policy import AREAS, passage_for
 from assistant.proposal import DRAFT_FIELDS, Draft, parse_draft
+from assistant.review.redaction import PiiInField, describe, redact_data
 from assistant.ui import state
 from assistant.ui.draft_form import DRAFT, META, REV, apply_suggestion, form, load_draft_into_form
+from assistant.ui.i18n import MESSAGES
 from assistant.ui.render import escape_md, slug
 from assistant.ui.state import t
 from assistant.ui.widgets import findings_by_severity, severity_counts
@@ -46,12 +49,39 @@ def _make_draft(description: str, project_type: str | None) -> None:
 
 
 def _upload(uploaded) -> None:
+    """An uploaded draft goes into the form with its personal data already redacted (and a warning)."""
     try:
         draft = parse_draft(uploaded.getvalue(), source=uploaded.name)
     except InputError as exc:
         st.error(f"{escape_md(str(exc))}\n\n{t('draft.upload_error')}", icon=":material/error:")
         return
-    load_draft_into_form(draft, {"loaded_from": uploaded.name})
+    data, found = redact_data(draft, state.lang())
+    if found:
+        draft = parse_draft(data, source=uploaded.name)
+    load_draft_into_form(
+        draft, {"loaded_from": uploaded.name, "pii": [[f.field, list(f.kinds)] for f in found]}
+    )
+
+
+def _field_label(path: str) -> str:
+    """A draft field (dotted path, e.g. `data.source`) by the label of its form widget."""
+    key = f"field.{path}"
+    label = t(key) if key in MESSAGES else path
+    parent = path.rpartition(".")[0]
+    return f"{_field_label(parent)} › {label}" if parent and key in MESSAGES else label
+
+
+def _pii_text(found: list[PiiInField]) -> str:
+    return describe(found, state.lang(), _field_label)
+
+
+def _remove_pii(data: dict) -> None:
+    """Callback: the redacted draft replaces the form's values (same proposal, same notes)."""
+    ss = st.session_state
+    pid, meta = ss.get("draft_proposal"), ss.get(META)
+    load_draft_into_form(parse_draft(data, source="form"), meta)
+    if pid:
+        ss["draft_proposal"] = pid
 
 
 # --------------------------------------------------------------------------- drawing
@@ -70,6 +100,9 @@ def _idea() -> None:
         format_func=state.labeler("value.", "draft.type_auto"),
     )
     ss["_keep.d_desc"] = ss["d_desc"]
+    if personal := find_pii(ss["d_desc"] or ""):
+        kinds = ", ".join(t(f"draft.pii.{k}") for k in sorted({m.kind for m in personal}))
+        left.warning(t("redact.description", kinds=kinds), icon=":material/privacy_tip:")
     if right.button(t("draft.make"), type="primary", icon=":material/auto_awesome:", width="stretch"):
         try:
             with st.spinner(t("draft.making")):
@@ -165,11 +198,17 @@ def _actions(draft: Draft, findings: list) -> None:
             return
         try:
             svc = state.review_service(s)
-            view = svc.resubmit(pid, draft, author=who.name) if pid else svc.submit(draft, author=who.name)
+            lang = state.lang()
+            view = (
+                svc.resubmit(pid, draft, author=who.name, lang=lang)
+                if pid
+                else svc.submit(draft, author=who.name, lang=lang)
+            )
         except AssistantError as exc:
             state.show_error(exc)
             return
         ss["draft_proposal"] = view.id
+        (ss.get(META) or {})["revising"] = [view.id, view.version]
         ss["draft_submitted"] = (view.id, view.status, view.version)
     if submitted := ss.get("draft_submitted"):
         pid, status, version = submitted
@@ -189,6 +228,17 @@ def _check(d: dict) -> None:
     st.session_state[DRAFT] = draft.model_dump(mode="json") | {
         k: v for k, v in d.items() if k not in DRAFT_FIELDS
     }
+    data, found = redact_data(draft, state.lang())
+    if found:  # checked, downloaded and submitted without it; the form keeps it until removed
+        st.warning(escape_md(t("redact.found", items=_pii_text(found))), icon=":material/privacy_tip:")
+        st.button(
+            t("redact.remove"),
+            icon=":material/ink_eraser:",
+            key="remove_pii",
+            on_click=_remove_pii,
+            args=(data,),
+        )
+        draft = parse_draft(data, source="form")
     findings = check_draft(draft)
     counts = severity_counts(findings)
     if counts["blocker"] or counts["major"]:
@@ -213,6 +263,12 @@ def render() -> None:
     meta = ss.get(META) or {}
     if meta.get("loaded_from"):
         st.success(t("draft.loaded", name=escape_md(meta["loaded_from"])), icon=":material/upload_file:")
+    if meta.get("revising") and ss.get("draft_proposal"):
+        pid, version = meta["revising"]
+        st.info(t("loop.revising", id=pid, version=version, next=version + 1), icon=":material/edit:")
+    if meta.get("pii"):
+        found = [PiiInField(field, tuple(kinds)) for field, kinds in meta["pii"]]
+        st.warning(escape_md(t("redact.upload", items=_pii_text(found))), icon=":material/privacy_tip:")
     if meta.get("method") == "llm":
         st.caption(t("draft.method_llm"))
     for w in meta.get("warnings") or []:

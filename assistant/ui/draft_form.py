@@ -15,6 +15,7 @@ import streamlit as st
 from assistant.policy import AREA_IDS, AREAS
 from assistant.proposal import DRAFT_FIELDS, AIInfo, DataItem, Draft
 from assistant.ui import state
+from assistant.ui.i18n import MESSAGES
 from assistant.ui.state import t
 
 __all__ = ["DRAFT", "META", "REV", "load_draft_into_form", "draft_from_form", "apply_suggestion", "form"]
@@ -35,7 +36,9 @@ _AI_FLAGS = ("ai_officer_consulted", "prohibited_practices_checked")
 
 
 def _help(name: str, model: type = Draft) -> str:
-    return model.model_fields[name].description or ""
+    """A field's help text in the UI's language (`help.<field>`), else the draft format's description."""
+    key = "help." + {DataItem: "data.", AIInfo: "ai."}.get(model, "") + name
+    return t(key) if key in MESSAGES else model.model_fields[name].description or ""
 
 
 def _cell(value: Any) -> str:

@@ -38,6 +38,7 @@ WIDGET_LABELS: dict[str, str] = {
     "due": "review.due",
     "verdict": "review.verdict",
     "decision": "review.decision",
+    "accept_risk": "decide.accept_risk",
     "author": "side.name",
     "reviewer": "side.name",
 }

@@ -7,17 +7,18 @@ asking to reload; nothing is overwritten silently. Run by `st.navigation` as a p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import streamlit as st
 
 from assistant.errors import AssistantError, ConflictError
 from assistant.exports.review import default_filename, mime_type, render_docx, render_markdown
-from assistant.proposal import DRAFT_FIELDS
+from assistant.proposal import parse_draft
 from assistant.review.models import DECISIONS, STATUSES, VERDICTS, ProposalView
-from assistant.ui import state
-from assistant.ui.i18n import error_text, translate
+from assistant.review.validate import MIN_REASON_WORDS
+from assistant.ui import history, state
+from assistant.ui.draft_form import load_draft_into_form
+from assistant.ui.i18n import error_text
 from assistant.ui.render import escape_md
 from assistant.ui.state import Identity, t
 from assistant.ui.widgets import SEVERITY_ICON, finding_details
@@ -26,6 +27,7 @@ __all__ = ["render"]
 
 _FLASH = "review_flash"
 _OPEN = ("submitted", "in_review")
+_RESUBMITTABLE = ("submitted", "changes_requested")  # ReviewService.resubmit accepts these
 
 
 def _service():
@@ -68,6 +70,7 @@ def _evaluate(pid: int, fid: int, row_version: int) -> None:
             reviewer,
             comment=ss.get(f"{key}.comment"),
             expected_row_version=row_version,
+            accept_risk=bool(ss.get(f"{key}.accept_risk")),
             **extra,
         ),
         t("review.saved"),
@@ -75,12 +78,22 @@ def _evaluate(pid: int, fid: int, row_version: int) -> None:
 
 
 def _decide(pid: int, decision: str, row_version: int) -> None:
+    """A decision button's callback; a decision taken from a view acts once (the second click of a
+    double click is not sent again; the service treats a repeated identical decision as a no-op too).
+    A refused decision (e.g. not approvable yet) can be tried again from the same view."""
+    ss = st.session_state
+    acted = ss.setdefault("review_acted", set())
+    if (pid, row_version) in acted:
+        ss[_FLASH] = ("success", t("decide.done"))
+        return
     reviewer = state.identity(state.settings()).name
-    comment = st.session_state.get(f"dec.{pid}.comment")
-    _run(
-        lambda: _service().decide(pid, reviewer, decision, comment=comment, expected_row_version=row_version),
-        t("review.decided", decision=t(f"status.{decision}")),
-    )
+    comment = ss.get(f"dec.{pid}.comment")
+
+    def act() -> None:
+        _service().decide(pid, reviewer, decision, comment=comment, expected_row_version=row_version)
+        acted.add((pid, row_version))
+
+    _run(act, t("review.decided", decision=t(f"status.{decision}")))
 
 
 def _flash() -> None:
@@ -101,33 +114,6 @@ def _flash() -> None:
         st.error(escape_md(message), icon=":material/error:")
 
 
-def _draft_fields(draft: dict) -> list[tuple[str, str]]:
-    """(label, text) for every field of the draft exchange format, gaps shown as such."""
-
-    def text(value) -> str:
-        if value is None or value == "" or value == []:
-            return t("value.none")
-        if isinstance(value, bool):
-            return t("common.yes") if value else t("common.no")
-        if isinstance(value, list):
-            return "; ".join(text(v) for v in value)
-        if isinstance(value, dict):
-            if "category" in value:
-                return (
-                    f"{value.get('name', '')} ({text(value.get('category'))}, {value.get('source') or '–'})"
-                )
-            return "; ".join(f"{k}: {text(v)}" for k, v in value.items())
-        if isinstance(value, str) and translate(f"value.{value}", "en") != f"value.{value}":
-            return t(f"value.{value}")
-        return str(value)
-
-    return [
-        (t(f"field.{name}"), text(draft.get(name)))
-        for name in DRAFT_FIELDS
-        if name != "ai" or draft.get("ai")
-    ]
-
-
 def _queue_rows(rows) -> list[dict]:
     return [
         {
@@ -145,17 +131,38 @@ def _queue_rows(rows) -> list[dict]:
 
 
 def _mine(who: Identity) -> None:
-    """A non-reviewer's read-only view: the status of their own proposals; no controls."""
+    """A non-reviewer's view: their own proposals, each read-only with every verdict, comment, action
+    and decision; "Revise" takes one back to the form."""
     st.info(t("review.not_reviewer"), icon=":material/lock:")
     if not who.name:
         st.caption(t("review.no_name"))
         return
     st.subheader(t("review.mine"), anchor=False)
-    rows = _service().list(author=who.name)
-    if rows:
-        st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
-    else:
+    svc = _service()
+    rows = svc.list(author=who.name)
+    if not rows:
         st.caption(t("review.none_mine"))
+        return
+    st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
+    titles = {r.id: f"#{r.id} · {r.title} · {t('status.' + r.status)}" for r in rows}
+    pid = st.selectbox(t("loop.open"), list(titles), key="mine_open", format_func=titles.get)
+    try:
+        view = svc.show(pid)
+    except AssistantError as exc:
+        state.show_error(exc)
+        return
+    _proposal(view, who)
+
+
+def _revise(view: ProposalView) -> None:
+    """The author's "Revise": the draft goes into the form of Draft & check as the next version."""
+    st.caption(t("loop.revise_help", next=view.version + 1, id=view.id))
+    if st.button(t("loop.revise"), type="primary", icon=":material/edit:", key=f"revise.{view.id}"):
+        load_draft_into_form(
+            parse_draft(view.draft, source=f"#{view.id}"), {"revising": [view.id, view.version]}
+        )
+        st.session_state["draft_proposal"] = view.id
+        st.switch_page("assistant/ui/draft.py")
 
 
 def _finding(view: ProposalView, f, controls: bool) -> None:
@@ -196,6 +203,12 @@ def _verdict_form(view: ProposalView, f) -> None:
             format_func=state.labeler("verdict."),
         )
         st.text_input(t("review.comment"), key=f"{key}.comment", help=t("review.comment_help"))
+        if f.severity == "blocker":
+            st.checkbox(
+                t("decide.accept_risk"),
+                key=f"{key}.accept_risk",
+                help=t("decide.accept_risk_help", n=MIN_REASON_WORDS),
+            )
         st.caption(t("review.plan_note"))
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("review.action"), key=f"{key}.action")
@@ -215,7 +228,7 @@ def _decision(view: ProposalView) -> None:
         st.warning(
             t("review.approval_blocked")
             + "\n\n"
-            + "\n".join(f"- {escape_md(p)}" for p in view.approval_blockers),
+            + "\n".join(f"- {escape_md(p)}" for p in history.open_points(view)),
             icon=":material/pending_actions:",
         )
     st.text_area(t("review.decision_comment"), key=f"dec.{view.id}.comment", height=68)
@@ -239,40 +252,6 @@ def _decision(view: ProposalView) -> None:
         )
 
 
-def _history(view: ProposalView) -> None:
-    if view.action_plan:
-        st.subheader(t("review.action_plan"), anchor=False)
-        st.dataframe(
-            [
-                {
-                    "#": a.finding_id,
-                    "rule": a.rule,
-                    "what": a.what,
-                    "owner": a.owner,
-                    "due": a.due.isoformat(),
-                }
-                for a in view.action_plan
-            ],
-            hide_index=True,
-            width="stretch",
-        )
-    st.subheader(t("review.history"), anchor=False)
-    st.dataframe(
-        [
-            {
-                "at": h.at.strftime("%Y-%m-%d %H:%M"),
-                "actor": h.actor,
-                "action": h.action,
-                "version": h.version,
-                "details": json.dumps(h.details, ensure_ascii=False, default=str),
-            }
-            for h in view.history
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-
-
 def _proposal(view: ProposalView, who: Identity) -> None:
     st.subheader(t("review.header", id=view.id, title=escape_md(view.title)), anchor=False, divider="gray")
     st.caption(
@@ -288,7 +267,7 @@ def _proposal(view: ProposalView, who: Identity) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         f"{t('review.export')} (Markdown)",
-        render_markdown(view),
+        render_markdown(view, state.lang()),
         default_filename(view, "md"),
         mime_type("md"),
         icon=":material/download:",
@@ -296,21 +275,23 @@ def _proposal(view: ProposalView, who: Identity) -> None:
     )
     c2.download_button(
         f"{t('review.export')} (DOCX)",
-        render_docx(view),
+        render_docx(view, state.lang()),
         default_filename(view, "docx"),
         mime_type("docx"),
         icon=":material/download:",
         key=f"exp.docx.{view.id}",
     )
     with st.expander(t("review.draft"), icon=":material/description:"):
-        for label, value in _draft_fields(view.draft):
+        for label, value in history.draft_fields(view.draft):
             st.markdown(f"**{label}:** {escape_md(value)}")
-    with st.expander(t("review.draft_json"), icon=":material/data_object:"):
-        st.json(view.draft, expanded=True)
+    history.changes(view, lambda version: _service().show(view.id, version=version).draft)
     own = view.author.casefold() == who.name.casefold()
-    controls = view.status in _OPEN and not own
+    controls = view.status in _OPEN and not own and who.reviewer
+    history.decision(view)
     if own:
-        st.info(t("review.own"), icon=":material/person_off:")
+        st.info(t("loop.author_note") if not who.reviewer else t("review.own"), icon=":material/person:")
+        if view.status in _RESUBMITTABLE:
+            _revise(view)
     elif view.status not in _OPEN:
         st.info(t("review.final", status=t(f"status.{view.status}")), icon=":material/lock:")
     st.subheader(t("review.findings"), anchor=False)
@@ -320,7 +301,8 @@ def _proposal(view: ProposalView, who: Identity) -> None:
         _finding(view, f, controls)
     if controls:
         _decision(view)
-    _history(view)
+    history.action_plan(view)
+    history.history(view)
 
 
 def render() -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+import logging
+
 import streamlit as st
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.ui.i18n import LANGS
-from assistant.ui.state import Identity, assistant, identity, lang, t
+from assistant.ui.state import Identity, assistant, identity, lang, settings, t
 
-__all__ = ["render_sidebar", "render_status", "require_login"]
+__all__ = ["render_sidebar", "render_status", "require_login", "listens_beyond_loopback"]
+
+log = logging.getLogger(__name__)
 
 _LANG_NAMES = {"nl": "Nederlands", "en": "English"}
 
@@ -74,8 +80,35 @@ def render_status(s: Settings) -> None:
             st.session_state.pop("pending_question", None)
 
 
+def listens_beyond_loopback(address: str | None) -> bool:
+    """Whether Streamlit's `server.address` takes connections from other hosts: unset or empty (all
+    interfaces, Streamlit's default), 0.0.0.0, ::, a host name, or any non-loopback IP. Loopback
+    (127.0.0.0/8, ::1, `localhost`) and a unix socket (`unix://PATH`) are local."""
+    address = (address or "").strip()
+    if address.startswith("unix://") or address.casefold() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:  # empty (all interfaces) or a host name
+        return True
+
+
+@functools.cache
+def _log_refusal(address: str) -> None:
+    log.error("local mode refused: listening on %s; configure OIDC or ASSISTANT_ALLOW_LOCAL_MODE", address)
+
+
 def require_login(who: Identity) -> None:
-    """Under OIDC, stop with a sign-in screen until the user has logged in."""
+    """Under OIDC, stop with a sign-in screen until the user has logged in. In local mode (no login:
+    a typed name acts as that reviewer, so separation of duties holds only on one person's machine),
+    stop with a refusal when the app listens beyond the loopback address (`listens_beyond_loopback`)
+    unless ASSISTANT_ALLOW_LOCAL_MODE is set (a trusted network); logged once per process. Issue 20."""
+    if who.mode == "local":
+        address = st.get_option("server.address") or "0.0.0.0"
+        if listens_beyond_loopback(address) and not settings().allow_local_mode:
+            _log_refusal(address)
+            st.error(t("login.local_refused", address=address, setting="ASSISTANT_ALLOW_LOCAL_MODE"))
+            st.stop()
     if who.mode == "oidc" and not who.name:
         st.title(t("login.title"))
         st.write(t("login.text"))

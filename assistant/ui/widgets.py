@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.ui.history import field_label
 from assistant.ui.render import escape_md
 from assistant.ui.state import t
 
@@ -29,7 +30,7 @@ def severity_counts(findings: Iterable[Any]) -> dict[str, int]:
 
 def finding_details(f: Any) -> None:
     """Field, fix and the policy passage of one finding (a rules.Finding or a review FindingView)."""
-    st.markdown(f"**{t('draft.field')}:** {escape_md(f.field or '–')} · *{escape_md(f.rule)}*")
+    st.markdown(f"**{t('draft.field')}:** {escape_md(field_label(f.field) if f.field else '–')}")
     if f.fix:
         st.markdown(f"**{t('draft.fix')}:** {escape_md(f.fix)}")
     if f.citation and f.citation.text:

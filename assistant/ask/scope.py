@@ -1,0 +1,208 @@
+"""Coverage: does the policy answer the question (`direct`), touch its topic but not the point asked
+(`partial`), or not speak to it at all (`none`, a refusal)? Issue 15 points 2 and 3.
+
+The decision is a logistic model over three signals the pipeline has anyway, fitted by the calibration
+program (`assistant eval calibrate`, `assistant.evals.scope_fit`) on a train split and reported on
+held-out questions; its coefficients and the two probability cut-offs are `[scope]` of
+`assistant/data/calibration.toml`:
+
+- `sentence`: the best cosine similarity between the question and a stored sentence of the passages
+  retrieved (how well the best evidence supports the question; the top passage's similarity when the
+  index stores no sentences);
+- `concept`: log(1 + the policy-concept routing strength of the question, `retrieve.concept_scores`);
+- `vote`: a nearest-neighbour vote over labelled example questions (`assistant/data/scope_examples.jsonl`,
+  the train split the calibration wrote): the mean similarity of the `vote_k` nearest answerable examples
+  minus that of the `vote_k` nearest not-answerable ones, with the e5 query vector retrieval computed.
+  An example identical to the question (cosine >= 0.999) is left out: a case never votes for itself, so
+  figures on the examples' own questions are leave-one-out figures.
+
+p(answerable) below `none_below` is `none`; below `direct_from`, `partial`; else `direct`. Apart from
+the model, a short generic list (`lexicons/requests.yaml`, whole words of what the user typed this
+turn) refuses requests to act on people's data, and keeps a question with instructions aimed at the
+assistant to `direct` or `none` (see `ScopePolicy.decide`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from assistant.calibration import ScopeModel, load_calibration
+from assistant.errors import ConfigError
+from assistant.lexicon import Matcher, load_lexicon
+from assistant.retrieve import Retrieval
+
+__all__ = [
+    "Coverage",
+    "ScopePolicy",
+    "ExampleVote",
+    "request_cues",
+    "scope_features",
+    "EXAMPLES_FILE",
+    "SELF_MATCH",
+]
+
+Coverage = Literal["direct", "partial", "none"]
+EXAMPLES_FILE = "scope_examples.jsonl"
+SELF_MATCH = 0.999
+"""Cosine at or above which an example is the question itself (left out of the vote)."""
+
+
+@cache
+def _requests() -> Matcher:
+    return Matcher({name: g.terms for name, g in load_lexicon("requests").groups.items()})
+
+
+def request_cues(text: str) -> list[str]:
+    """Groups of `lexicons/requests.yaml` found in `text` as whole words: `instructions` (aimed at the
+    assistant) and `act_on_data` (a request to act on people's data); empty when none."""
+    return sorted({m.group for m in _requests().find(text)})
+
+
+def scope_features(best_sentence: float, concept_strength: float, vote: float) -> np.ndarray:
+    """The model's input row: (sentence cosine, log1p(concept strength), vote), float64."""
+    return np.array([best_sentence, math.log1p(max(concept_strength, 0.0)), vote], np.float64)
+
+
+def best_sentence(query_vec, sentence_vectors: list, top_dense: float) -> float:
+    """Highest cosine of the (L2-normalised) query vector with any of `sentence_vectors`; `top_dense`
+    when there are none."""
+    if query_vec is None or not sentence_vectors:
+        return float(top_dense)
+    m = np.asarray(sentence_vectors, np.float32)
+    return float((m @ np.asarray(query_vec, np.float32)).max())
+
+
+class ExampleVote:
+    """The nearest-neighbour vote over labelled example questions (see the module docstring).
+
+    `questions` and `answerable` are parallel lists. Vectors are encoded once per embedder with its
+    `encode_queries` and, with `cache_dir`, kept in `cache_dir/scope-<sha256>.npy` keyed by the
+    embedder's name and dimension and the examples, so a new process reads them instead of encoding."""
+
+    def __init__(self, questions: list[str], answerable: list[bool], k: int = 5) -> None:
+        if len(questions) != len(answerable):
+            raise ValueError("questions and answerable differ in length")
+        self.questions, self.answerable, self.k = list(questions), np.array(answerable, bool), k
+        self._vectors: tuple[object, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def shipped(cls, k: int = 5) -> ExampleVote:
+        """The examples the calibration wrote to `assistant/data/scope_examples.jsonl`."""
+        rows = [
+            json.loads(line)
+            for line in (resources.files("assistant") / "data" / EXAMPLES_FILE)
+            .read_text(encoding="utf-8")
+            .splitlines()
+            if line.strip()
+        ]
+        return cls([r["question"] for r in rows], [bool(r["answerable"]) for r in rows], k)
+
+    def _key(self, embedder) -> str:
+        h = hashlib.sha256(f"{getattr(embedder, 'name', type(embedder).__name__)}\0{embedder.dim}\0".encode())
+        for q, a in zip(self.questions, self.answerable, strict=True):
+            h.update(f"{int(a)}{q}\0".encode())
+        return h.hexdigest()[:16]
+
+    def vectors(self, embedder, cache_dir: Path | None = None) -> np.ndarray:
+        """(n, dim) float32 query vectors of the examples under `embedder`."""
+        with self._lock:
+            if self._vectors is not None and self._vectors[0] is embedder:
+                return self._vectors[1]
+            path = Path(cache_dir) / f"scope-{self._key(embedder)}.npy" if cache_dir else None
+            vecs = None
+            if path is not None and path.exists():
+                try:
+                    vecs = np.load(path, allow_pickle=False)
+                except (OSError, ValueError):
+                    vecs = None  # a torn or foreign file: encode again
+                if vecs is not None and vecs.shape != (len(self.questions), embedder.dim):
+                    vecs = None
+            if vecs is None:
+                vecs = np.asarray(embedder.encode_queries(self.questions), np.float32)
+                if path is not None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(f".{threading.get_ident()}.tmp.npy")
+                    np.save(tmp, vecs)
+                    tmp.replace(path)
+            self._vectors = (embedder, vecs)
+            return vecs
+
+    def vote(self, query_vec, vectors: np.ndarray) -> float:
+        """Mean cosine of the k nearest answerable examples minus that of the k nearest not-answerable
+        ones (examples with cosine >= SELF_MATCH left out); 0.0 when a side has no example."""
+        sims = vectors @ np.asarray(query_vec, np.float32)
+        keep = sims < SELF_MATCH
+        yes, no = np.sort(sims[keep & self.answerable])[::-1], np.sort(sims[keep & ~self.answerable])[::-1]
+        if not len(yes) or not len(no):
+            return 0.0
+        return float(yes[: self.k].mean() - no[: self.k].mean())
+
+
+@dataclass(frozen=True)
+class ScopePolicy:
+    """Coverage from retrieval evidence (module docstring). `model` defaults to `[scope]` of the
+    calibration file; `examples` to the shipped example questions."""
+
+    model: ScopeModel | None = None
+    examples: ExampleVote | None = None
+
+    def __post_init__(self) -> None:
+        if self.model is None:
+            model = load_calibration().scope
+            if model is None:
+                raise ConfigError("calibration.toml has no [scope]: run `assistant eval calibrate`")
+            object.__setattr__(self, "model", model)
+        if self.examples is None:
+            object.__setattr__(self, "examples", _shipped_examples(self.model.vote_k))
+
+    def probability(self, features: np.ndarray) -> float:
+        """p(answerable) of one feature row (`scope_features`), 0..1."""
+        m = self.model
+        z = m.intercept + float(np.dot([m.sentence, m.concept, m.vote], features))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def decide(self, p: float, instructions: bool = False) -> Coverage:
+        """Coverage for p(answerable) `p`. A question holding instructions aimed at the assistant is
+        answered from the policy when the evidence is direct (the instruction is not obeyed: the
+        pipeline quotes verbatim) and refused otherwise: no related passages for a bare injection."""
+        if p >= self.model.direct_from:
+            return "direct"
+        return "none" if instructions or p < self.model.none_below else "partial"
+
+    def coverage(
+        self,
+        r: Retrieval,
+        asked: str,
+        sentence_vectors: list,
+        embedder=None,
+        cache_dir: Path | None = None,
+    ) -> Coverage:
+        """The coverage of the retrieval `r` for the question the user typed this turn (`asked`);
+        `sentence_vectors` are the stored sentence vectors of `r`'s passages, `embedder` the index's (for
+        the examples' vectors; without it, or without a query vector, the vote is 0)."""
+        cues = request_cues(asked)
+        if not r.hits or "act_on_data" in cues:
+            return "none"
+        vote = 0.0
+        if embedder is not None and r.query_vec is not None:
+            vote = self.examples.vote(r.query_vec, self.examples.vectors(embedder, cache_dir))
+        features = scope_features(
+            best_sentence(r.query_vec, sentence_vectors, r.top_dense), r.concept_strength, vote
+        )
+        return self.decide(self.probability(features), instructions="instructions" in cues)
+
+
+@cache
+def _shipped_examples(k: int) -> ExampleVote:
+    return ExampleVote.shipped(k)

@@ -1,0 +1,215 @@
+"""Fitting and measuring the coverage model (`assistant.ask.scope`) on recorded signals.
+
+`scope_rows` turns a question set's signals into the model's inputs (the same three signals the
+pipeline computes); `fit_scope` fits the logistic model on the train rows and picks the two cut-offs;
+`scope_figures` measures a fitted model on any rows. The fit:
+
+- coefficients: L2-regularised logistic regression (scikit-learn `LogisticRegressionCV`, classes
+  weighted to balance, the regularisation strength chosen by 5-fold cross-validated log-loss on the
+  train rows from `C_GRID`), on standardised features, written back in raw units;
+- the cut-offs are chosen on out-of-fold probabilities (5-fold cross-validation with the chosen
+  strength), since in-sample probabilities are optimistic;
+- `direct_from`: the coordinate search of `assistant.evals.search` over `DIRECT_GRID` maximising the
+  balanced accuracy of "direct" (answerable questions answered directly, not-answerable ones not),
+  ties: the lower rate of answerable questions refused;
+- `none_below`: the largest value of `NONE_GRID` (below `direct_from`) at which at most
+  `MAX_FALSE_NONE` of the train's answerable questions are refused (issue 15: at most one answerable
+  question in 40 gets `none`); the questions between the cut-offs get `partial`.
+
+A question whose typed words ask to act on people's data (`scope.request_cues`) is refused whatever the
+model says; it is left out of the fit and counted as `none` in the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.ask.scope import ExampleVote, ScopePolicy, best_sentence, request_cues, scope_features
+from assistant.calibration import ScopeModel
+from assistant.evals.search import coordinate_search
+from assistant.evals.signals import SignalSet
+from assistant.retrieve import Weights
+
+__all__ = ["ScopeRow", "scope_rows", "fit_scope", "scope_figures", "C_GRID", "NONE_GRID", "DIRECT_GRID"]
+
+C_GRID = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+NONE_GRID = [round(0.05 * i, 2) for i in range(1, 11)]
+DIRECT_GRID = [round(0.3 + 0.05 * i, 2) for i in range(11)]
+MAX_FALSE_NONE = 1 / 40
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """One question's inputs to the coverage decision."""
+
+    id: str
+    answerable: bool
+    standalone: str
+    sentence: float
+    concept: float
+    cue: bool  # a request to act on data: refused whatever the model says
+    instructions: bool  # instructions aimed at the assistant (ScopePolicy.decide)
+    no_hits: bool
+    vector: np.ndarray
+
+
+def scope_rows(signals: SignalSet, weights: Weights, embedder: Any) -> list[ScopeRow]:
+    """The rows of `signals` under fusion `weights`: best sentence over the top k passages' sentences
+    (as the pipeline computes it), concept strength, request cue, and the standalone question's vector
+    (`embedder.encode_queries`, one batch)."""
+    vectors = np.asarray(embedder.encode_queries([q.standalone for q in signals.questions]), np.float32)
+    rows = []
+    for q, vec in zip(signals.questions, vectors, strict=True):
+        r = signals.retrieval(q, weights)
+        top = signals.ranking(q, weights)
+        sentence_rows = [n for i in top for n in signals.sentences_of(int(i))]
+        best = (
+            float(q.sentence_sim[sentence_rows].max())
+            if sentence_rows
+            else best_sentence(None, [], r.top_dense)
+        )
+        rows.append(
+            ScopeRow(
+                q.id,
+                q.answerable,
+                q.standalone,
+                best,
+                r.concept_strength,
+                "act_on_data" in (cues := request_cues(q.asked)),
+                "instructions" in cues,
+                not r.hits,
+                vec,
+            )
+        )
+    return rows
+
+
+def _matrix(rows: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray) -> np.ndarray:
+    return np.array(
+        [scope_features(r.sentence, r.concept, examples.vote(r.vector, example_vectors)) for r in rows]
+    ).reshape(-1, 3)
+
+
+def _decisions(rows: list[ScopeRow], policy: ScopePolicy, example_vectors: np.ndarray) -> list[str]:
+    x = _matrix(rows, policy.examples, example_vectors)
+    return [
+        "none" if r.cue or r.no_hits else policy.decide(policy.probability(f), r.instructions)
+        for r, f in zip(rows, x, strict=True)
+    ]
+
+
+def scope_figures(
+    rows: list[ScopeRow], model: ScopeModel, examples: ExampleVote, example_vectors: np.ndarray
+) -> dict[str, float]:
+    """Coverage figures of `model` on `rows`: `direct_rate` (answerable answered directly),
+    `false_none_rate` (answerable refused), `flagged_rate` (not-answerable given partial or none),
+    `none_rate` (not-answerable refused), `balanced_accuracy` of "direct" with its standard error, `n`."""
+    return _rates(rows, _decisions(rows, ScopePolicy(model, examples), example_vectors))
+
+
+def _rates(rows: list[ScopeRow], decided: list[str]) -> dict[str, float]:
+    ans = [d for r, d in zip(rows, decided, strict=True) if r.answerable]
+    out = [d for r, d in zip(rows, decided, strict=True) if not r.answerable]
+    direct = sum(d == "direct" for d in ans) / len(ans) if ans else 0.0
+    flagged = sum(d != "direct" for d in out) / len(out) if out else 1.0
+    se = 0.5 * (_se(direct, len(ans)) ** 2 + _se(flagged, len(out)) ** 2) ** 0.5
+    return {
+        "balanced_accuracy": round((direct + flagged) / 2, 4),
+        "balanced_accuracy_se": round(se, 4),
+        "direct_rate": round(direct, 4),
+        "false_none_rate": round(sum(d == "none" for d in ans) / len(ans), 4) if ans else 0.0,
+        "flagged_rate": round(flagged, 4),
+        "none_rate": round(sum(d == "none" for d in out) / len(out), 4) if out else 0.0,
+        "n": len(rows),
+    }
+
+
+def answered_ids(
+    rows: list[ScopeRow], model: ScopeModel, examples: ExampleVote, example_vectors: np.ndarray
+) -> set[str]:
+    """Ids of the rows `model` does not refuse (direct or partial): what the extractive backend quotes."""
+    decided = _decisions(rows, ScopePolicy(model, examples), example_vectors)
+    return {r.id for r, d in zip(rows, decided, strict=True) if d != "none"}
+
+
+def _se(p: float, n: int) -> float:
+    return (p * (1 - p) / n) ** 0.5 if n else 0.0
+
+
+def fit_scope(
+    train: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray, vote_k: int = 5
+) -> tuple[ScopeModel, dict[str, str]]:
+    """Fit the coverage model on `train` (module docstring): (model, notes on how each value was set)."""
+    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    fitted = [r for r in train if not (r.cue or r.no_hits)]
+    x = _matrix(fitted, examples, example_vectors)
+    y = np.array([r.answerable for r in fitted], int)
+    folds = min(5, int(np.bincount(y, minlength=2).min()))  # 5-fold, fewer on a tiny train split
+    if folds < 2:
+        raise ValueError("the train split needs 2+ answerable and 2+ not-answerable questions to fit scope")
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd == 0] = 1.0
+    lr = LogisticRegressionCV(
+        Cs=C_GRID,
+        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+        class_weight="balanced",
+        scoring="neg_log_loss",
+        max_iter=1000,
+    ).fit((x - mu) / sd, y)
+    coef = lr.coef_[0] / sd
+    intercept = float(lr.intercept_[0] - np.dot(lr.coef_[0], mu / sd))
+    base = {
+        "sentence": round(float(coef[0]), 4),
+        "concept": round(float(coef[1]), 4),
+        "vote": round(float(coef[2]), 4),
+        "intercept": round(intercept, 4),
+        "vote_k": vote_k,
+    }
+
+    def model(none_below: float, direct_from: float) -> ScopeModel:
+        return ScopeModel(**base, none_below=none_below, direct_from=direct_from)
+
+    # the cut-offs are chosen on out-of-fold probabilities (5-fold, same C): in-sample ones are optimistic
+    oof = cross_val_predict(
+        LogisticRegression(C=float(lr.C_[0]), class_weight="balanced", max_iter=1000),
+        (x - mu) / sd,
+        y,
+        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+        method="predict_proba",
+    )[:, 1]
+    probability = dict(zip((r.id for r in fitted), oof, strict=True))
+
+    def figures(none_below: float, direct_from: float) -> dict[str, float]:
+        m = ScopePolicy(model(none_below, direct_from), examples)
+        decided = [
+            "none" if r.cue or r.no_hits else m.decide(probability[r.id], r.instructions) for r in train
+        ]
+        return _rates(train, decided)
+
+    found = coordinate_search(
+        {"direct_from": DIRECT_GRID},
+        lambda p: (lambda f: (f["balanced_accuracy"], -f["false_none_rate"]))(
+            figures(min(NONE_GRID), p["direct_from"])
+        ),
+        stderr=lambda p: figures(min(NONE_GRID), p["direct_from"])["balanced_accuracy_se"],
+        start={"direct_from": 0.5},
+    )
+    direct_from = found.point["direct_from"]
+    none_below = min(NONE_GRID)
+    for value in NONE_GRID:
+        if value <= direct_from and figures(value, direct_from)["false_none_rate"] <= MAX_FALSE_NONE:
+            none_below = value
+    notes = {
+        "coefficients": f"logistic regression, C={float(lr.C_[0])} chosen from {C_GRID} by 5-fold "
+        "cross-validated log-loss, classes balanced",
+        "direct_from": "coordinate search from 0.5 (the balanced decision point) with the "
+        "one-standard-error rule, on 5-fold out-of-fold probabilities",
+        "none_below": f"largest of {NONE_GRID} with at most {MAX_FALSE_NONE:.3f} of answerable train "
+        "questions refused (out-of-fold probabilities)",
+    }
+    return model(none_below, direct_from), notes
