@@ -505,7 +505,7 @@ def test_validate_questions_finds_problems_across_rows():
         ("evals/questions_real.jsonl", QuestionCase),
         ("evals/descriptions_external.jsonl", DescriptionCase),
         ("evals/drafts_external.json", DraftCase),
-        ("evals/blind/ask_blind2.jsonl", QuestionCase),
+        ("evals/questions_blind2.jsonl", QuestionCase),
     ],
 )
 def test_every_shipped_eval_file_loads_as_its_case_type(path, case):
