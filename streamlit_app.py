@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.ui import sidebar, state
+from assistant.ui import persist, sidebar, state
 
 PAGES = Path(__file__).resolve().parent / "assistant" / "ui"
 # (page module and url path, icon); the first is the landing page
@@ -25,6 +25,7 @@ st.set_page_config(page_title=state.t("app.title"), page_icon=":material/policy:
 st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button for staff
 
 settings = state.settings()
+persist.restore()  # state that survives a reload (issue 19, point 7)
 who = sidebar.render_sidebar(settings)
 sidebar.require_login(who)
 page = st.navigation(
@@ -36,3 +37,4 @@ page = st.navigation(
 state.ensure_index(settings)
 sidebar.render_status(settings)
 page.run()
+persist.save()

@@ -262,3 +262,54 @@ def test_author_reviewer_author_loop_in_a_browser(page, tmp_path):
     assert (view.status, view.version, len(view.decisions)) == ("approved", 2, 2)
     assert any(h.details.get("risk_accepted") for h in view.history)
     assert "jan.jansen@uu.nl" not in str(view.model_dump())
+
+
+def test_dutch_staff_member_on_a_phone(app_url):
+    """Issue 19, "Tested": both languages and a phone-sized viewport. A Dutch staff member on a 390 px
+    screen asks a question (answer with citation cards, Dutch UI) and makes a draft whose findings are in
+    Dutch; a question the policy does not answer gets the partial or refusal box, not 'the policy says'."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.messages import message
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        try:
+            page.goto(f"{app_url}/?lang=nl")
+            expect(page.get_by_role("heading", name=message("ask.title", "nl"))).to_be_visible()
+            chat = page.get_by_test_id("stChatInputTextArea")
+            chat.fill("Hoe lang mogen we studentgegevens bewaren?")
+            chat.press("Enter")
+            expect(page.get_by_test_id("stExpander").filter(has_text="[1]").first).to_be_visible()
+            expect(page.get_by_text("Opslagbeperking", exact=False).first).to_be_visible()
+            _idle(page)
+            chat.fill("Hoeveel vakantiedagen krijg ik als promovendus?")
+            chat.press("Enter")
+            _idle(page)
+            told = page.get_by_text(message("ask.refused_title", "nl")).or_(
+                page.get_by_text(message("ask.partial_title", "nl"))
+            )
+            expect(told.first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "10-phone-nl-ask.png"), full_page=True)
+
+            page.goto(f"{app_url}/draft?lang=nl")
+            _idle(page)
+            idea = page.get_by_role("textbox", name=message("draft.description", "nl"))
+            idea.fill(
+                "Docenten willen tijdens de cursus per week zien welke studenten achterlopen met de quizzen "
+                "in Brightspace, zodat ze gerichte feedback kunnen geven."
+            )
+            idea.press("Control+Enter")
+            _idle(page)
+            page.get_by_role("button", name=message("draft.make", "nl")).click()
+            _idle(page)
+            expect(page.get_by_text("rechtmatige grondslag", exact=False).first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "11-phone-nl-draft.png"), full_page=True)
+        finally:
+            context.close()
+            browser.close()

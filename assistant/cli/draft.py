@@ -156,21 +156,26 @@ def draft_command(
         raise _fail(exc) from None
 
 
+def _scan(draft, lang: str):
+    """The privacy scan for the .md / .docx export (`ASSISTANT_STUDENTS_VULNERABLE` as `assistant scan`)."""
+    from assistant.review.scan_signoff import students_vulnerable
+    from assistant.scan import scan_draft
+
+    return scan_draft(draft, lang=lang, students_vulnerable=students_vulnerable(), principles=False)
+
+
 def _write(path: Path, result, lang: str) -> None:
     suffix = path.suffix.lower()
     try:
-        if suffix == ".docx":
+        if suffix in (".docx", ".md", ".markdown"):
             from assistant.checker import check_draft
-            from assistant.exports.draft import draft_to_docx
+            from assistant.exports.draft import draft_to_docx, draft_to_markdown
 
-            path.write_bytes(draft_to_docx(result.draft, check_draft(result.draft, lang=lang), lang))
-        elif suffix in (".md", ".markdown"):
-            from assistant.checker import check_draft
-            from assistant.exports.draft import draft_to_markdown
-
-            path.write_text(
-                draft_to_markdown(result.draft, check_draft(result.draft, lang=lang), lang), encoding="utf-8"
-            )
+            findings, scan = check_draft(result.draft, lang=lang), _scan(result.draft, lang)
+            if suffix == ".docx":
+                path.write_bytes(draft_to_docx(result.draft, findings, lang, scan=scan))
+            else:
+                path.write_text(draft_to_markdown(result.draft, findings, lang, scan=scan), encoding="utf-8")
         else:
             path.write_text(
                 json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -237,11 +237,13 @@ def export(
     out: Path = typer.Option(..., "--out", help="Output file."),
     version: int | None = typer.Option(None, "--version", help="An earlier version (default: current)."),
 ) -> None:
-    """Write the review (findings, verdicts, action plan, citations, history) as Markdown or DOCX."""
+    """Write the review (findings, verdicts, privacy scan with its marks, action plan, citations, history)
+    as Markdown or DOCX."""
     from assistant.exports.review import export_review
+    from assistant.review.scan_signoff import scan_of
 
     fmt = fmt or ("docx" if out.suffix.lower() == ".docx" else "md")
     with _service() as svc:
         view = svc.show(proposal_id, version=version)
-    path = export_review(view, fmt, out)
+    path = export_review(view, fmt, out, scan=scan_of(view, "en"))
     typer.echo(f"Wrote {path}")

@@ -13,13 +13,17 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from assistant.messages import message
 from assistant.pii import redact
+from assistant.proposal import DRAFT_FIELDS
 from assistant.review.models import ProposalView
 from assistant.review.redaction import redact_data
+
+if TYPE_CHECKING:
+    from assistant.scan.models import ScanResult
 
 __all__ = [
     "FORMATS",
@@ -38,28 +42,7 @@ _MIME = {
 }
 
 # Draft fields shown in the summary, in reading order (labels: `export.field.<key>`).
-_DRAFT_FIELDS = (
-    "summary",
-    "project_type",
-    "areas",
-    "purposes",
-    "stakeholders",
-    "data",
-    "necessity",
-    "legal_basis",
-    "informed_consent",
-    "ethics_approval",
-    "retention",
-    "privacy_statement",
-    "security_measures",
-    "uses_ai",
-    "ai",
-    "human_in_the_loop",
-    "privacy_scan",
-    "interests_weighed",
-    "analysis_validation",
-    "responsible",
-)
+_DRAFT_FIELDS = tuple(f for f in DRAFT_FIELDS if f != "title")  # the title heads the export
 
 
 class _Texts:
@@ -134,9 +117,12 @@ def _verdict_line(f, tx: _Texts) -> str:
 
 
 def _history_rows(view: ProposalView, tx: _Texts) -> list[tuple[str, str, str, str, str]]:
+    from assistant.exports.review_scan import scan_history_details
+
     rows = []
     for h in view.history:
-        details = _details(h.details, tx)
+        details = scan_history_details(h, tx.lang)
+        details = _details(h.details, tx) if details is None else details
         rows.append((_when(h.at), h.actor, tx.word("export.event", h.action), str(h.version or "-"), details))
     return rows
 
@@ -213,8 +199,9 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return out
 
 
-def render_markdown(view: ProposalView, lang: str = "en") -> str:
-    """The review as Markdown in `lang` (personal data in the draft redacted)."""
+def render_markdown(view: ProposalView, lang: str = "en", scan: ScanResult | None = None) -> str:
+    """The review as Markdown in `lang` (personal data in the draft redacted); with `scan`, the privacy
+    scan with the reviewers' marks and sign-off after the findings."""
     view, tx = _without_personal_data(view), _Texts(lang)
     counts = ", ".join(f"{n} {tx.word('sev', s).lower()}" for s, n in view.severities.items())
     lines = [
@@ -244,6 +231,10 @@ def render_markdown(view: ProposalView, lang: str = "en") -> str:
             lines += ["", f"{tx('policy')}: *{f.citation.section}* ({f.citation.source})", ""]
             lines += ["> " + line if line.strip() else ">" for line in f.citation.text.strip().splitlines()]
         lines.append("")
+    if scan is not None:
+        from assistant.exports.review_scan import scan_markdown_lines
+
+        lines += scan_markdown_lines(view, scan, lang)
     lines += [f"## {tx('action_plan')}", ""]
     if view.action_plan:
         lines += _table(_plan_header(tx), _plan_rows(view, tx))
@@ -275,8 +266,9 @@ def _history_header(tx: _Texts) -> list[str]:
 # --------------------------------------------------------------------------- DOCX
 
 
-def render_docx(view: ProposalView, lang: str = "en") -> bytes:
-    """The review as a Word document (bytes) in `lang` (personal data in the draft redacted)."""
+def render_docx(view: ProposalView, lang: str = "en", scan: ScanResult | None = None) -> bytes:
+    """The review as a Word document (bytes) in `lang` (personal data in the draft redacted); with
+    `scan`, the privacy scan with the reviewers' marks and sign-off after the findings."""
     view, tx = _without_personal_data(view), _Texts(lang)
     import docx
     from docx.shared import Pt
@@ -327,6 +319,10 @@ def render_docx(view: ProposalView, lang: str = "en") -> bytes:
             quote = doc.add_paragraph(f.citation.text.strip(), style="Quote")
             for run in quote.runs:
                 run.font.size = Pt(9)
+    if scan is not None:
+        from assistant.exports.review_scan import add_scan_docx
+
+        add_scan_docx(doc, view, scan, lang)
 
     doc.add_heading(tx("action_plan"), level=1)
     if view.action_plan:
@@ -401,12 +397,18 @@ def safe_output_path(out: str | os.PathLike, fmt: str, folder: str | os.PathLike
 
 
 def export_review(
-    view: ProposalView, fmt: str, out: str | os.PathLike, *, folder: str | os.PathLike | None = None
+    view: ProposalView,
+    fmt: str,
+    out: str | os.PathLike,
+    *,
+    folder: str | os.PathLike | None = None,
+    scan: ScanResult | None = None,
 ) -> Path:
-    """Write the review as `fmt` (md | docx) to `out` atomically (temp file + rename); returns the path."""
+    """Write the review as `fmt` (md | docx) to `out` atomically (temp file + rename); returns the path.
+    With `scan`, the document includes the privacy scan with the reviewers' marks (in English)."""
     fmt = {"markdown": "md"}.get(fmt.lower(), fmt.lower())
     target = safe_output_path(out, fmt, folder)
-    data = render_markdown(view).encode("utf-8") if fmt == "md" else render_docx(view)
+    data = render_markdown(view, scan=scan).encode("utf-8") if fmt == "md" else render_docx(view, scan=scan)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

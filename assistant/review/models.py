@@ -79,7 +79,7 @@ class ActionItem(BaseModel):
 class HistoryEntry(BaseModel):
     """One audit-log entry."""
 
-    action: str = Field(description="submit | resubmit | evaluate | decide")
+    action: str = Field(description="submit | resubmit | evaluate | decide | scan_mark | scan_signoff")
     actor: str
     at: datetime
     version: int | None

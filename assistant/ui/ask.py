@@ -17,7 +17,7 @@ from assistant.ui.policy import passage_link
 from assistant.ui.render import answer_markdown, escape_md, highlight_passage
 from assistant.ui.state import t
 
-__all__ = ["render", "citation_card", "show_answer"]
+__all__ = ["render", "citation_card", "show_answer", "copy_text"]
 
 _MESSAGES = "messages"
 _PENDING = "pending_question"
@@ -80,6 +80,29 @@ def _linked_markers(markdown: str, citations: list[Citation]) -> str:
     return _BOLD_MARKER.sub(link, markdown)
 
 
+def copy_text(answer: Answer) -> str:
+    """The answer with its citations as plain text, for the copy button (issue 19, point 9): the answer,
+    then per source `[n] source, section` and its quoted sentences (the official text; for an English
+    answer also the unofficial rendering when it aligns)."""
+    lines = [answer.answer.strip()]
+    if answer.citations:
+        lines += ["", t("ask.copy.sources")]
+        for n, c in enumerate(answer.citations, start=1):
+            lines.append(t("ask.copy.source", n=n, source=c.source, section=c.section))
+            for quote in (c.quote, c.translation_quote):
+                if quote:
+                    lines.append("  " + t("ask.copy.quote", quote=" ".join(quote.split())))
+    return "\n".join(lines)
+
+
+def _copy_button(answer: Answer) -> None:
+    """A button that opens the plain text in `st.code`, whose copy icon (Streamlit's own, no extra
+    component) puts it on the clipboard."""
+    with st.popover(t("ask.copy.label"), icon=":material/content_copy:"):
+        st.caption(t("ask.copy.help"))
+        st.code(copy_text(answer), language=None, wrap_lines=True)
+
+
 def show_answer(answer: Answer) -> None:
     """An answer (warnings, text, sources) or a refusal, inside the current chat message."""
     for warning in answer.warnings:
@@ -96,6 +119,7 @@ def show_answer(answer: Answer) -> None:
         st.markdown(f"**{t('ask.related' if partial else 'ask.sources')}**")
         for n, c in enumerate(answer.citations, start=1):
             citation_card(n, c)
+        _copy_button(answer)
 
 
 def _check_length() -> None:

@@ -15,10 +15,11 @@ from assistant.pii import find_pii
 from assistant.policy import AREAS, passage_for
 from assistant.proposal import DRAFT_FIELDS, Draft, parse_draft
 from assistant.review.redaction import PiiInField, describe, redact_data
-from assistant.ui import state
+from assistant.ui import findings_panel, state
 from assistant.ui.draft_form import DRAFT, META, REV, apply_suggestion, form, load_draft_into_form
 from assistant.ui.i18n import MESSAGES
 from assistant.ui.render import escape_md, slug
+from assistant.ui.scan_view import scan_for, scan_panel
 from assistant.ui.state import t
 from assistant.ui.widgets import findings_by_severity, severity_counts
 
@@ -159,7 +160,7 @@ def _suggestions(meta: dict) -> None:
         st.caption(escape_md(t("draft.open", fields=", ".join(t(f"field.{f}") for f in open_fields))))
 
 
-def _actions(draft: Draft, findings: list) -> None:
+def _actions(draft: Draft, findings: list, scan=None) -> None:
     s = state.settings()
     lang = state.lang()
     stem = slug(draft.title)
@@ -174,7 +175,7 @@ def _actions(draft: Draft, findings: list) -> None:
     )
     c2.download_button(
         ".md",
-        draft_to_markdown(draft, findings, lang),
+        draft_to_markdown(draft, findings, lang, scan=scan),
         f"{stem}.md",
         "text/markdown",
         icon=":material/download:",
@@ -182,7 +183,7 @@ def _actions(draft: Draft, findings: list) -> None:
     )
     c3.download_button(
         ".docx",
-        draft_to_docx(draft, findings, lang),
+        draft_to_docx(draft, findings, lang, scan=scan),
         f"{stem}.docx",
         _MIME_DOCX,
         icon=":material/download:",
@@ -239,14 +240,18 @@ def _check(d: dict) -> None:
             args=(data,),
         )
         draft = parse_draft(data, source="form")
-    findings = check_draft(draft)
+    findings = check_draft(draft, lang=state.lang())  # findings in the UI language (issue 16 point 3)
     counts = severity_counts(findings)
     if counts["blocker"] or counts["major"]:
         st.error(t("draft.counts", **counts), icon=":material/rule:")
     else:
         st.success(t("draft.passed"), icon=":material/task_alt:")
-    _actions(draft, findings)
+    findings_panel.show(findings)  # compact summary, fields marked (issue 19, point 6)
+    scan = scan_for(draft, state.lang())
+    _actions(draft, findings, scan)
     findings_by_severity(findings)
+    st.divider()
+    scan_panel(scan, state.lang(), key="draft_scan")
 
 
 def render() -> None:
@@ -280,7 +285,7 @@ def render() -> None:
     with left:
         st.subheader(t("draft.form"), anchor=False)
         current = form(ss[DRAFT])
-    with right, st.container(border=True):
+    with right, st.container(border=True, key=findings_panel.PANEL_KEY):  # sticky / first on a phone
         _check(current)
 
 

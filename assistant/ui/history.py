@@ -12,6 +12,7 @@ import streamlit as st
 from assistant.proposal import DRAFT_FIELDS
 from assistant.review.models import HistoryEntry, ProposalView
 from assistant.review.views import field_changes
+from assistant.ui import state
 from assistant.ui.i18n import MESSAGES
 from assistant.ui.render import escape_md
 from assistant.ui.state import t
@@ -147,6 +148,16 @@ def _sentence(h: HistoryEntry) -> str:
     if h.action == "decide":
         text = t("history.decide", at=at, actor=actor, decision=t(f"status.{d.get('decision')}"))
         return text + (" " + t("history.comment", comment=d["comment"]) if d.get("comment") else "")
+    if h.action == "scan_mark" and d.get("mark"):
+        return t(
+            "history.scan_mark", at=at, actor=actor, item=d.get("item", ""), mark=t(f"scan.mark.{d['mark']}")
+        )
+    if h.action == "scan_signoff":
+        from assistant.scan import render_value
+
+        return t(
+            "history.scan_signoff", at=at, actor=actor, verdict=render_value(d.get("verdict"), state.lang())
+        )
     return t("history.other", at=at, actor=actor, action=h.action)
 
 

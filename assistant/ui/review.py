@@ -14,12 +14,14 @@ import streamlit as st
 from assistant.errors import AssistantError, ConflictError
 from assistant.exports.review import default_filename, mime_type, render_docx, render_markdown
 from assistant.proposal import parse_draft
+from assistant.review import scan_signoff
 from assistant.review.models import DECISIONS, STATUSES, VERDICTS, ProposalView
 from assistant.review.validate import MIN_REASON_WORDS
 from assistant.ui import history, state
 from assistant.ui.draft_form import load_draft_into_form
 from assistant.ui.i18n import error_text
 from assistant.ui.render import escape_md
+from assistant.ui.scan_view import scan_panel
 from assistant.ui.state import Identity, t
 from assistant.ui.widgets import SEVERITY_ICON, finding_details
 
@@ -222,6 +224,42 @@ def _verdict_form(view: ProposalView, f) -> None:
         )
 
 
+def _mark(pid: int, item_id: str, widget: str) -> None:
+    """A scan item's mark changed (callback)."""
+    mark = st.session_state.get(widget)
+    if mark:
+        reviewer = state.identity(state.settings()).name
+        _run(lambda: scan_signoff.mark_item(_service(), pid, item_id, mark, reviewer),
+             t("scan.mark.saved", item=item_id, mark=t(f"scan.mark.{mark}")))  # fmt: skip
+
+
+def _sign_off(pid: int, row_version: int) -> None:
+    reviewer = state.identity(state.settings()).name
+    _run(lambda: scan_signoff.sign_off(_service(), pid, reviewer, expected_row_version=row_version),
+         t("scan.signoff.saved"))  # fmt: skip
+
+
+def _scan(view: ProposalView, scan, controls: bool) -> None:
+    """The privacy scan with the reviewers' marks: read-only for authors; reviewers mark every item and
+    sign the scan off (only then does the proposal's privacy scan count as done)."""
+    lang = state.lang()
+    review = scan_signoff.scan_review(view)
+    on_mark = (lambda item_id, widget: _mark(view.id, item_id, widget)) if controls else None
+    scan_panel(scan, lang, marks=review.marks, on_mark=on_mark, key=f"scan.{view.id}.{view.shown_version}")
+    if review.done:
+        when = review.signed_off_at.strftime("%Y-%m-%d %H:%M UTC") if review.signed_off_at else ""
+        st.success(t("scan.signoff.done", who=escape_md(review.signed_off_by), when=when),
+                   icon=":material/verified_user:")  # fmt: skip
+        return
+    st.info(t("scan.signoff.pending"), icon=":material/pending:")
+    unmarked = sum(1 for i in scan.items if i.id not in review.marks)
+    if controls:
+        if unmarked:
+            st.caption(t("scan.signoff.unmarked", n=unmarked, total=len(scan.items)))
+        st.button(t("scan.signoff.button"), icon=":material/verified_user:", key=f"scan.signoff.{view.id}",
+                  on_click=_sign_off, args=(view.id, view.row_version))  # fmt: skip
+
+
 def _decision(view: ProposalView) -> None:
     st.subheader(t("review.decision"), anchor=False)
     if view.approval_blockers:
@@ -264,10 +302,15 @@ def _proposal(view: ProposalView, who: Identity) -> None:
     )
     if view.draft.get("summary"):
         st.markdown(escape_md(view.draft["summary"]))
+    try:
+        scan = scan_signoff.scan_of(view, state.lang())
+    except AssistantError as exc:  # a stored draft the scan cannot read: the rest of the review still shows
+        scan = None
+        state.show_error(exc)
     c1, c2 = st.columns(2)
     c1.download_button(
         f"{t('review.export')} (Markdown)",
-        render_markdown(view, state.lang()),
+        render_markdown(view, state.lang(), scan=scan),
         default_filename(view, "md"),
         mime_type("md"),
         icon=":material/download:",
@@ -275,7 +318,7 @@ def _proposal(view: ProposalView, who: Identity) -> None:
     )
     c2.download_button(
         f"{t('review.export')} (DOCX)",
-        render_docx(view, state.lang()),
+        render_docx(view, state.lang(), scan=scan),
         default_filename(view, "docx"),
         mime_type("docx"),
         icon=":material/download:",
@@ -299,6 +342,8 @@ def _proposal(view: ProposalView, who: Identity) -> None:
         st.caption(t("review.no_findings"))
     for f in view.findings:
         _finding(view, f, controls)
+    if scan is not None:
+        _scan(view, scan, controls and view.shown_version == view.version)
     if controls:
         _decision(view)
     history.action_plan(view)
