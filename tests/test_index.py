@@ -282,3 +282,40 @@ def test_a_no_op_ingest_never_loads_the_model(tmp_path, docs, monkeypatch):
     (docs / "b.md").unlink()  # a removal needs no model either
     removed = PolicyIndex(load_settings(home=tmp_path / "home")).ingest([docs])
     assert removed.removed == ["b.md"]
+
+
+def test_ingest_encodes_each_distinct_text_once(tmp_path):
+    """A sentence repeated within an ingest is encoded once, and gets the vector it gets alone."""
+    import numpy as np
+
+    from assistant.embeddings.fake import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def encode_passages(self, texts):
+            self.seen += texts
+            return super().encode_passages(texts)
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    _doc(
+        folder,
+        "a.md",
+        "Toegang is beperkt tot docenten. Dit geldt altijd. Het logboek wordt bewaard. Dit geldt altijd.",
+    )
+    embedder = Counting()
+    settings = load_settings(home=tmp_path / "home", sentence_vectors="separate")
+    index = PolicyIndex(settings, embedder=embedder)
+    report = index.ingest([folder])
+    assert report.added == ["a.md"]
+    assert embedder.seen.count("Dit geldt altijd.") == 1
+    assert len(embedder.seen) == len(set(embedder.seen))
+    passage = next(p for p in index.live().passages if "logboek" in p.text)
+    spans = index.sentences([passage])[index._pid(passage)]
+    assert len(spans) == 4
+    alone = HashEmbedder().encode_passages(["Dit geldt altijd."])[0]
+    repeated = [vec for a, b, vec in spans if passage.text[a:b] == "Dit geldt altijd."]
+    assert len(repeated) == 2 and all(abs(float(np.dot(v, alone)) - 1) < 1e-5 for v in repeated)

