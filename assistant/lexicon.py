@@ -160,6 +160,10 @@ class LexiconFile(BaseModel):
     description: str
     groups: dict[str, TermGroup]
 
+    def matcher(self) -> Matcher:
+        """All groups of the file in one `Matcher` (group name -> its terms), in file order."""
+        return Matcher({name: g.terms for name, g in self.groups.items()})
+
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: about 10x faster
 

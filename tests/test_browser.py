@@ -44,35 +44,56 @@ pytestmark = [
 ]
 
 
+def start_app(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run streamlit_app.py` on a free 127.0.0.1 port with `env`, output to `log_path`:
+    (the process, its URL). Wait for it with `wait_healthy`; stop it with `stop_process`."""
+    port = free_port()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
+    """Wait (bounded) until the app at `url` answers its health check; fail with its log otherwise."""
+    deadline = time.monotonic() + timeout
+    while not streamlit_healthy(url):
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"streamlit did not answer on {url} within {timeout:.0f} s:\n{log_path.read_text(errors='replace')}"
+            )
+        time.sleep(0.3)
+
+
+def new_page(playwright, width: int = 1440, height: int = 1000, locale: str = "en-GB"):
+    """(browser, context, page) in Debian's headless Chromium at the given viewport and locale, with the
+    tests' timeouts; close the context and the browser when done."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    context.set_default_timeout(TIMEOUT_MS)
+    return browser, context, context.new_page()
+
+
 @pytest.fixture
 def app_url(corpus_home, tmp_path):
     """`streamlit run streamlit_app.py` on a free 127.0.0.1 port over the ingested corpus; killed afterwards."""
-    port = free_port()
-    env = dict(os.environ)
-    env |= {
+    env = dict(os.environ) | {
         "ASSISTANT_HOME": str(corpus_home),
         "ASSISTANT_DB_URL": f"sqlite:///{tmp_path / 'review.db'}",
         "ASSISTANT_REVIEWERS": "Rita",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
     log_path = tmp_path / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_app(env, log_path)
     try:
-        deadline = time.monotonic() + 60
-        while not streamlit_healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer on {url} within 60 s:\n{log_path.read_text(errors='replace')}"
-                )
-            time.sleep(0.3)
+        wait_healthy(proc, url, log_path)
         yield url
     finally:
         stop_process(proc)
@@ -80,15 +101,10 @@ def app_url(corpus_home, tmp_path):
 
 @pytest.fixture
 def page(app_url):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    expect.set_options(timeout=TIMEOUT_MS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
-        context.set_default_timeout(TIMEOUT_MS)
-        pg = context.new_page()
+        browser, context, pg = new_page(p)
         pg.goto(f"{app_url}/?lang=en")
         try:
             yield pg
@@ -272,13 +288,8 @@ def test_dutch_staff_member_on_a_phone(app_url):
 
     from assistant.messages import message
 
-    expect.set_options(timeout=TIMEOUT_MS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
+        browser, context, page = new_page(p, 390, 844, "nl-NL")
         try:
             page.goto(f"{app_url}/?lang=nl")
             expect(page.get_by_role("heading", name=message("ask.title", "nl"))).to_be_visible()

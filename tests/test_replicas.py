@@ -12,15 +12,13 @@ A `browser` test (about 90 s on 2 cores: an ingest, a Chroma server, two model l
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from benchmarks.common import ChromaServer, free_port, stop_process, streamlit_command, streamlit_healthy
+from benchmarks.common import ChromaServer, stop_process
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, DESCRIPTION, TIMEOUT_MS, _go, _idle, _set_name
+from .test_browser import CHROMIUM, DESCRIPTION, _go, _idle, _set_name, new_page, start_app, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -41,25 +39,6 @@ uit het studievoortgangsdashboard.
 QUESTION_ON_SUPPLEMENT = "How long does the Geowetenschappen study-progress dashboard keep quiz scores?"
 
 
-def _start(port: int, env: dict, log_path: Path) -> subprocess.Popen:
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(
-            streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-
-
-def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not streamlit_healthy(url):
-        if proc.poll() is not None:
-            pytest.fail(f"replica exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"replica not healthy on {url} in {timeout:.0f} s:\n{log_path.read_text(errors='replace')}"
-            )
-        time.sleep(0.3)
-
-
 @pytest.fixture
 def replicas(model_dir, pg_url, tmp_path):
     """(url of replica 1, url of replica 2, the shared review database URL)."""
@@ -75,8 +54,7 @@ def replicas(model_dir, pg_url, tmp_path):
         assert not report.failed, report.failed
         procs, urls = [], []
         try:
-            for i in (1, 2):
-                port = free_port()
+            for i in (1, 2):  # both start, then both are waited for
                 env = dict(os.environ) | {
                     "ASSISTANT_HOME": str(tmp_path / f"replica{i}"),
                     "ASSISTANT_MODEL_DIR": str(model_dir),
@@ -88,10 +66,11 @@ def replicas(model_dir, pg_url, tmp_path):
                     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
                 }
                 log_path = tmp_path / f"replica{i}.log"
-                procs.append((_start(port, env, log_path), log_path))
-                urls.append(f"http://127.0.0.1:{port}")
+                proc, url = start_app(env, log_path)
+                procs.append((proc, log_path))
+                urls.append(url)
             for (proc, log_path), url in zip(procs, urls, strict=True):
-                _wait_healthy(proc, url, log_path)
+                wait_healthy(proc, url, log_path, timeout=120)
             yield urls[0], urls[1], pg_url
         finally:
             for proc, _ in procs:
@@ -117,13 +96,9 @@ def test_two_replicas_share_index_and_review_database(replicas, tmp_path):
     from assistant.review.store import Store
 
     url1, url2, db_url = replicas
-    expect.set_options(timeout=TIMEOUT_MS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
-        context.set_default_timeout(TIMEOUT_MS)
-        one, two = context.new_page(), context.new_page()
+        browser, context, one = new_page(p)  # one browser, one tab per replica
+        two = context.new_page()
         try:
             one.goto(f"{url1}/?lang=en")
             two.goto(f"{url2}/?lang=en")

@@ -123,7 +123,7 @@ def clean_question(text: str, max_chars: int = 2000) -> str:
 
 @cache
 def _contacts() -> Matcher:
-    return Matcher({name: g.terms for name, g in load_lexicon("contacts").groups.items()})
+    return load_lexicon("contacts").matcher()
 
 
 def contact_for(question: str) -> str:
@@ -192,11 +192,17 @@ class Assistant:
         """The question retrieval runs on for `question` after `history`: validated, personal data
         redacted and its labels left out, a follow-up condensed with the history (what `ask` retrieves
         with)."""
+        return self._prepare(question, history)[4]
+
+    def _prepare(self, question: str, history: list[tuple[str, str]] | None):
+        """(language, redacted question, PII matches, redacted history, standalone question), the one
+        path `ask` and `standalone` share. Raises InputError for an invalid question."""
         question = clean_question(question, self.settings.max_question_chars)
         lang = detect_language(question)
-        safe = redact(question, lang)[0]
+        safe, matches = redact(question, lang)
         history = [(redact(q, lang)[0], a) for q, a in (history or [])]
-        return without_placeholders(self._condense(safe, history, lang, [])) or safe
+        standalone = without_placeholders(self._condense(safe, history, lang)) or safe
+        return lang, safe, matches, history, standalone
 
     def ask(
         self,
@@ -206,12 +212,8 @@ class Assistant:
     ) -> Answer:
         """One answer with validated citations, or a refusal."""
         started = time.perf_counter()
-        question = clean_question(question, self.settings.max_question_chars)
-        lang = detect_language(question)
-        safe, matches = redact(question, lang)
+        lang, safe, matches, history, standalone = self._prepare(question, history)
         warnings = [w for w in [pii_warning(matches, lang)] if w]
-        history = [(redact(q, lang)[0], a) for q, a in (history or [])]
-        standalone = without_placeholders(self._condense(safe, history, lang, warnings)) or safe
         retrieval = self.retriever.search(standalone, k=self.k, lang=lang)
         if self.settings.log_questions:
             log.info("ask lang=%s question=%r", lang, safe)
@@ -273,7 +275,7 @@ class Assistant:
         return self.retriever.search(clean_question(query, self.settings.max_question_chars), k=k)
 
     # ------------------------------------------------------------------ steps
-    def _condense(self, question: str, history: list[tuple[str, str]], lang: str, warnings: list[str]) -> str:
+    def _condense(self, question: str, history: list[tuple[str, str]], lang: str) -> str:
         """The standalone question retrieval runs on: `question` itself unless it leans on the previous
         turn (`assistant.ask.condense.leans_on_history`); then the backend's rewrite when it can
         condense, else the deterministic one."""

@@ -59,7 +59,7 @@ SELF_MATCH = 0.999
 
 @cache
 def _requests() -> Matcher:
-    return Matcher({name: g.terms for name, g in load_lexicon("requests").groups.items()})
+    return load_lexicon("requests").matcher()
 
 
 def request_cues(text: str) -> list[str]:
