@@ -56,6 +56,24 @@ class ScopeModel(_Strict):
         description="p(answerable) from which the answer is `direct`; between the cut-offs `partial`."
     )
     vote_k: int = Field(5, description="Nearest examples per side in the vote.")
+    # The domain model (issue 15 point 2): does the policy touch the question's topic? Below `direct_from`
+    # it tells `partial` (related passages, whom to ask) from `none`. Absent in calibrations written
+    # before it existed: then `none_below` on p(answerable) decides, as before.
+    domain_sentence: float | None = Field(
+        None, description="Domain model: coefficient of the best sentence cosine."
+    )
+    domain_concept: float | None = Field(
+        None, description="Domain model: coefficient of log(1 + concept strength)."
+    )
+    domain_vote: float | None = Field(
+        None,
+        description="Domain model: coefficient of the domain vote (mean cosine of the nearest examples the "
+        "policy touches (answerable or partial) minus the nearest it does not (none)).",
+    )
+    domain_intercept: float | None = Field(None, description="Domain model: intercept (log-odds).")
+    domain_from: float | None = Field(
+        None, description="p(the policy touches the topic) from which a not-direct question gets `partial`."
+    )
 
 
 class FusionWeights(_Strict):

@@ -105,7 +105,9 @@ def redact(text: str, lang: str = "en") -> tuple[str, list[PiiMatch]]:
 
 
 _PLACEHOLDER = re.compile(
-    r"\s*\(?\[(?:" + "|".join(sorted({re.escape(v) for d in _LABELS.values() for v in d.values()})) + r")\]\)?,?"
+    r"\s*\(?\[(?:"
+    + "|".join(sorted({re.escape(v) for d in _LABELS.values() for v in d.values()}))
+    + r")\]\)?,?"
 )
 
 

@@ -16,7 +16,13 @@ held-out questions; its coefficients and the two probability cut-offs are `[scop
   An example identical to the question (cosine >= 0.999) is left out: a case never votes for itself, so
   figures on the examples' own questions are leave-one-out figures.
 
-p(answerable) below `none_below` is `none`; below `direct_from`, `partial`; else `direct`. Apart from
+p(answerable) from `direct_from` is `direct`; below `none_below` it is `none`, between them `partial`.
+A second logistic model over the same signals, with the vote taken between examples the policy touches
+(answerable, or labelled `partial`: it touches the topic, not the point) and examples it does not
+(labelled `none`), gives p(the policy touches the topic): a question below `none_below` whose
+p(touches) reaches `domain_from` gets `partial` (related passages, whom to ask), not a refusal. So both
+models must agree before the assistant refuses, and no answerable question is refused that the first
+model alone would answer. Apart from
 the model, a short generic list (`lexicons/requests.yaml`, whole words of what the user typed this
 turn) refuses requests to act on people's data, and keeps a question with instructions aimed at the
 assistant to `direct` or `none` (see `ScopePolicy.decide`).
@@ -89,10 +95,22 @@ class ExampleVote:
     `encode_queries` and, with `cache_dir`, kept in `cache_dir/scope-<sha256>.npy` keyed by the
     embedder's name and dimension and the examples, so a new process reads them instead of encoding."""
 
-    def __init__(self, questions: list[str], answerable: list[bool], k: int = 5) -> None:
-        if len(questions) != len(answerable):
-            raise ValueError("questions and answerable differ in length")
+    def __init__(
+        self,
+        questions: list[str],
+        answerable: list[bool],
+        k: int = 5,
+        coverage: list[str | None] | None = None,
+    ) -> None:
+        if len(questions) != len(answerable) or (coverage is not None and len(coverage) != len(questions)):
+            raise ValueError("questions, answerable and coverage differ in length")
         self.questions, self.answerable, self.k = list(questions), np.array(answerable, bool), k
+        labels = coverage or [None] * len(self.questions)
+        # the domain vote's sides: the policy touches the topic (answerable, or labelled partial) or not
+        # (labelled none); a not-answerable example without a coverage label takes no side
+        self.touched = self.answerable | np.array([c == "partial" for c in labels], bool)
+        self.untouched = ~self.answerable & np.array([c == "none" for c in labels], bool)
+        self.coverage = list(labels)
         self._vectors: tuple[object, np.ndarray] | None = None
         self._lock = threading.Lock()
 
@@ -106,7 +124,12 @@ class ExampleVote:
             .splitlines()
             if line.strip()
         ]
-        return cls([r["question"] for r in rows], [bool(r["answerable"]) for r in rows], k)
+        return cls(
+            [r["question"] for r in rows],
+            [bool(r["answerable"]) for r in rows],
+            k,
+            [r.get("coverage") for r in rows],
+        )
 
     def key(self, embedder) -> str:
         """What the vectors depend on: the embedder's weights (`model_id`, shared by the engines of one
@@ -140,12 +163,14 @@ class ExampleVote:
             self._vectors = (embedder, vecs)
             return vecs
 
-    def vote(self, query_vec, vectors: np.ndarray) -> float:
+    def vote(self, query_vec, vectors: np.ndarray, domain: bool = False) -> float:
         """Mean cosine of the k nearest answerable examples minus that of the k nearest not-answerable
-        ones (examples with cosine >= SELF_MATCH left out); 0.0 when a side has no example."""
+        ones (examples with cosine >= SELF_MATCH left out); with `domain`, of the examples the policy
+        touches minus those it does not (`touched`, `untouched`); 0.0 when a side has no example."""
         sims = vectors @ np.asarray(query_vec, np.float32)
         keep = sims < SELF_MATCH
-        yes, no = np.sort(sims[keep & self.answerable])[::-1], np.sort(sims[keep & ~self.answerable])[::-1]
+        pos, neg = (self.touched, self.untouched) if domain else (self.answerable, ~self.answerable)
+        yes, no = np.sort(sims[keep & pos])[::-1], np.sort(sims[keep & neg])[::-1]
         if not len(yes) or not len(no):
             return 0.0
         return float(yes[: self.k].mean() - no[: self.k].mean())
@@ -171,16 +196,35 @@ class ScopePolicy:
     def probability(self, features: np.ndarray) -> float:
         """p(answerable) of one feature row (`scope_features`), 0..1."""
         m = self.model
-        z = m.intercept + float(np.dot([m.sentence, m.concept, m.vote], features))
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        return _logistic(m.intercept + float(np.dot([m.sentence, m.concept, m.vote], features)))
 
-    def decide(self, p: float, instructions: bool = False) -> Coverage:
-        """Coverage for p(answerable) `p`. A question holding instructions aimed at the assistant is
-        answered from the policy when the evidence is direct (the instruction is not obeyed: the
-        pipeline quotes verbatim) and refused otherwise: no related passages for a bare injection."""
+    @property
+    def has_domain(self) -> bool:
+        """Whether the calibration holds the domain model (partial versus none)."""
+        return self.model.domain_from is not None and self.model.domain_intercept is not None
+
+    def domain_probability(self, features: np.ndarray) -> float | None:
+        """p(the policy touches the topic) of one feature row whose third value is the domain vote;
+        None without the domain model."""
+        m = self.model
+        if not self.has_domain:
+            return None
+        coef = [m.domain_sentence or 0.0, m.domain_concept or 0.0, m.domain_vote or 0.0]
+        return _logistic(m.domain_intercept + float(np.dot(coef, features)))
+
+    def decide(self, p: float, instructions: bool = False, p_domain: float | None = None) -> Coverage:
+        """Coverage for p(answerable) `p` and p(the policy touches the topic) `p_domain` (module
+        docstring). A question holding instructions aimed at the assistant is answered from the policy
+        when the evidence is direct (the instruction is not obeyed: the pipeline quotes verbatim) and
+        refused otherwise: no related passages for a bare injection."""
         if p >= self.model.direct_from:
             return "direct"
-        return "none" if instructions or p < self.model.none_below else "partial"
+        if instructions:
+            return "none"
+        refuse = p < self.model.none_below
+        if p_domain is not None and self.has_domain:
+            refuse = refuse and p_domain < self.model.domain_from
+        return "none" if refuse else "partial"
 
     def coverage(
         self,
@@ -196,13 +240,19 @@ class ScopePolicy:
         cues = request_cues(asked)
         if not r.hits or "act_on_data" in cues:
             return "none"
-        vote = 0.0
+        vote = domain_vote = 0.0
         if embedder is not None and r.query_vec is not None:
-            vote = self.examples.vote(r.query_vec, self.examples.vectors(embedder, cache_dir))
-        features = scope_features(
-            best_sentence(r.query_vec, sentence_vectors, r.top_dense), r.concept_strength, vote
-        )
-        return self.decide(self.probability(features), instructions="instructions" in cues)
+            vectors = self.examples.vectors(embedder, cache_dir)
+            vote = self.examples.vote(r.query_vec, vectors)
+            domain_vote = self.examples.vote(r.query_vec, vectors, domain=True)
+        best = best_sentence(r.query_vec, sentence_vectors, r.top_dense)
+        features = scope_features(best, r.concept_strength, vote)
+        p_domain = self.domain_probability(scope_features(best, r.concept_strength, domain_vote))
+        return self.decide(self.probability(features), "instructions" in cues, p_domain)
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def _load(path: Path, shape: tuple[int, int]) -> np.ndarray | None:

@@ -147,14 +147,24 @@ class _Scope:
     """The coverage model's inputs on every part under one set of fusion weights: rows per part, and
     the train rows as the vote's examples (what the product ships)."""
 
-    def __init__(self, parts: dict[str, dict[str, Any]], weights: Weights, embedder: Any) -> None:
+    def __init__(
+        self,
+        parts: dict[str, dict[str, Any]],
+        weights: Weights,
+        embedder: Any,
+        labels: dict[str, str | None] | None = None,
+    ) -> None:
         self.rows = {
-            part: scope_rows(data["questions"], weights, embedder)
+            part: scope_rows(data["questions"], weights, embedder, data.get("labels", labels))
             for part, data in parts.items()
             if "questions" in data
         }
         train = self.rows["train"]
-        self.examples = ExampleVote([r.standalone for r in train], [r.answerable for r in train])
+        self.examples = ExampleVote(
+            [r.standalone for r in train],
+            [r.answerable for r in train],
+            coverage=[r.coverage for r in train],
+        )
         self.vectors = np.stack([r.vector for r in train])
 
     def figures(self, part: str, model: ScopeModel) -> dict[str, float]:
@@ -165,7 +175,9 @@ class _Scope:
 
     def example_rows(self) -> list[dict]:
         return [
-            {"id": r.id, "question": r.standalone, "answerable": r.answerable} for r in self.rows["train"]
+            {"id": r.id, "question": r.standalone, "answerable": r.answerable}
+            | ({"coverage": r.coverage} if r.coverage else {})
+            for r in self.rows["train"]
         ]
 
 
@@ -199,7 +211,10 @@ def _figures(
 _OBJECTIVES = {
     "scope": "logistic model of p(answerable) over (best sentence cosine, log1p concept strength, example "
     "vote); cut-offs: direct_from maximises the balanced accuracy of 'direct' (ties: fewer answerable "
-    "refused), none_below the largest with at most 1 in 40 answerable train questions refused",
+    "refused), none_below the largest with at most 1 in 40 answerable train questions refused; below "
+    "none_below a second logistic model (the vote between examples the policy touches and examples "
+    "labelled none) must agree before a refusal: domain_from maximises the balanced accuracy of partial "
+    "versus none on the labelled train questions below none_below",
     "fusion": "MRR of the first passage holding an expected phrase among the k the pipeline retrieves "
     "(Assistant.k; answerable questions), ties: hit@1, hit@3, hit@5",
     "drafter": "mean over train descriptions of (first area within the labels + Jaccard of the chosen "
@@ -383,6 +398,10 @@ def calibrate(
         parts["questions_real"] = {"questions": questions_in("heldout", real=True)}
     if "holdout" in signals:
         parts["holdout"] = {"questions": signals["holdout"]}
+    labels = {c.id: c.coverage for c in [*q_cases, *h_cases, *rq_cases]}  # partial / none labels
+    for data in parts.values():
+        if "questions" in data:
+            data["labels"] = labels
     embedder = CachingEmbedder(assistant.index.embedder)
 
     constants, fits, scope = _fit(parts, embedder, previous)
@@ -443,7 +462,7 @@ def write_calibration(calibration: Calibration, path: Path | None = None) -> Pat
     path = Path(path) if path is not None else product.CALIBRATION_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    data = calibration.model_dump(mode="json")
+    data = calibration.model_dump(mode="json", exclude_none=True)  # TOML has no null: absent = None
     for fit in data["fit"].values():
         if not fit["fixed"]:
             del fit["fixed"]  # an empty table says nothing

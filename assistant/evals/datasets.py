@@ -51,6 +51,11 @@ class QuestionCase(_Case):
     sections: list[str] = Field(default_factory=list, description="Section paths holding the phrases.")
     follow_up_of: str | None = Field(None, description="Id of the earlier question this one follows up.")
     history: list[str] | None = Field(None, description="Earlier questions of the same chat, oldest first.")
+    coverage: Literal["direct", "partial", "none"] | None = Field(
+        None,
+        description="How the policy covers it: direct (answers it), partial (touches the topic, not the "
+        "point asked), none (does not touch it); unlabelled: direct when answerable, else unknown.",
+    )
 
 
 class DescriptionCase(_Case):

@@ -109,9 +109,13 @@ def score_question(
         "rank": rank,
         "refused_correctly": refused != answerable,
         # not answerable: told so (coverage partial or none); answerable: answered directly
-        "coverage_right": (ask.get("coverage") == "direct") if answerable else (
-            ask.get("coverage", "none" if refused else "direct") != "direct"
-        ),
+        "coverage_right": (ask.get("coverage") == "direct")
+        if answerable
+        else (ask.get("coverage", "none" if refused else "direct") != "direct"),
+        # not answerable and labelled partial or none: given exactly that coverage (issue 15 point 2)
+        "coverage_exact": (ask.get("coverage", "none" if refused else "direct") == row.coverage)
+        if not answerable and row.coverage in ("partial", "none")
+        else None,
         "citation_valid": cites["valid"] if judged else None,
         "citation_errors": cites["errors"],
         "support": citation_support(ask)["score"],
@@ -162,6 +166,7 @@ def _figures(scores: list[dict]) -> dict:
         "refusal_accuracy": _share([s["refused_correctly"] for s in out_of_scope]),
         "coverage_accuracy": _share([s["coverage_right"] for s in out_of_scope]),
         "direct_rate": _share([s["coverage_right"] for s in ans]),
+        "coverage_exact": _share([s.get("coverage_exact") for s in out_of_scope]),
         "false_refusal_rate": _share([not s["refused_correctly"] for s in ans]),
         "language_accuracy": _share([s["language_ok"] for s in scores]),
         "pii_warning_rate": _share([s["pii_warned"] for s in pii]),

@@ -14,7 +14,14 @@ pipeline computes); `fit_scope` fits the logistic model on the train rows and pi
   ties: the lower rate of answerable questions refused;
 - `none_below`: the largest value of `NONE_GRID` (below `direct_from`) at which at most
   `MAX_FALSE_NONE` of the train's answerable questions are refused (issue 15: at most one answerable
-  question in 40 gets `none`); the questions between the cut-offs get `partial`.
+  question in 40 gets `none`); the questions between the cut-offs get `partial` (used only by a
+  calibration without the domain model);
+- the domain model (a question below `none_below` is refused only when it also says the policy does
+  not touch the topic): the same kind of logistic regression, its vote between examples the policy
+  touches (answerable, or labelled `partial`) and examples labelled `none`, fitted on the train rows
+  with such a label; `domain_from` is the value of `DOMAIN_GRID` maximising the balanced accuracy of
+  partial versus none over the labelled not-answerable train questions below `none_below` (out-of-fold
+  probabilities of both models); ties: the higher cut-off (fewer related passages for off-topic text).
 
 A question whose typed words ask to act on people's data (`scope.request_cues`) is refused whatever the
 model says; it is left out of the fit and counted as `none` in the figures.
@@ -33,11 +40,21 @@ from assistant.evals.search import coordinate_search
 from assistant.evals.signals import SignalSet
 from assistant.retrieve import Weights
 
-__all__ = ["ScopeRow", "scope_rows", "fit_scope", "scope_figures", "C_GRID", "NONE_GRID", "DIRECT_GRID"]
+__all__ = [
+    "ScopeRow",
+    "scope_rows",
+    "fit_scope",
+    "scope_figures",
+    "C_GRID",
+    "NONE_GRID",
+    "DIRECT_GRID",
+    "DOMAIN_GRID",
+]
 
 C_GRID = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 NONE_GRID = [round(0.05 * i, 2) for i in range(1, 11)]
 DIRECT_GRID = [round(0.3 + 0.05 * i, 2) for i in range(11)]
+DOMAIN_GRID = [round(0.05 * i, 2) for i in range(1, 19)]
 MAX_FALSE_NONE = 1 / 40
 
 
@@ -54,12 +71,21 @@ class ScopeRow:
     instructions: bool  # instructions aimed at the assistant (ScopePolicy.decide)
     no_hits: bool
     vector: np.ndarray
+    coverage: str | None = None  # the label: direct (answerable), partial, none; None: not labelled
 
 
-def scope_rows(signals: SignalSet, weights: Weights, embedder: Any) -> list[ScopeRow]:
+def _label(answerable: bool, coverage: str | None) -> str | None:
+    return "direct" if answerable else coverage if coverage in ("partial", "none") else None
+
+
+def scope_rows(
+    signals: SignalSet, weights: Weights, embedder: Any, labels: dict[str, str | None] | None = None
+) -> list[ScopeRow]:
     """The rows of `signals` under fusion `weights`: best sentence over the top k passages' sentences
-    (as the pipeline computes it), concept strength, request cue, and the standalone question's vector
-    (`embedder.encode_queries`, one batch)."""
+    (as the pipeline computes it), concept strength, request cue, the standalone question's vector
+    (`embedder.encode_queries`, one batch) and the coverage label (`labels`: id -> the case's
+    `coverage`; answerable questions are `direct`)."""
+    labels = labels or {}
     vectors = np.asarray(embedder.encode_queries([q.standalone for q in signals.questions]), np.float32)
     rows = []
     for q, vec in zip(signals.questions, vectors, strict=True):
@@ -82,22 +108,31 @@ def scope_rows(signals: SignalSet, weights: Weights, embedder: Any) -> list[Scop
                 "instructions" in cues,
                 not r.hits,
                 vec,
+                _label(q.answerable, labels.get(q.id)),
             )
         )
     return rows
 
 
-def _matrix(rows: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray) -> np.ndarray:
+def _matrix(
+    rows: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray, domain: bool = False
+) -> np.ndarray:
     return np.array(
-        [scope_features(r.sentence, r.concept, examples.vote(r.vector, example_vectors)) for r in rows]
+        [
+            scope_features(r.sentence, r.concept, examples.vote(r.vector, example_vectors, domain=domain))
+            for r in rows
+        ]
     ).reshape(-1, 3)
 
 
 def _decisions(rows: list[ScopeRow], policy: ScopePolicy, example_vectors: np.ndarray) -> list[str]:
     x = _matrix(rows, policy.examples, example_vectors)
+    xd = _matrix(rows, policy.examples, example_vectors, domain=True)
     return [
-        "none" if r.cue or r.no_hits else policy.decide(policy.probability(f), r.instructions)
-        for r, f in zip(rows, x, strict=True)
+        "none"
+        if r.cue or r.no_hits
+        else policy.decide(policy.probability(f), r.instructions, policy.domain_probability(fd))
+        for r, f, fd in zip(rows, x, xd, strict=True)
     ]
 
 
@@ -106,7 +141,9 @@ def scope_figures(
 ) -> dict[str, float]:
     """Coverage figures of `model` on `rows`: `direct_rate` (answerable answered directly),
     `false_none_rate` (answerable refused), `flagged_rate` (not-answerable given partial or none),
-    `none_rate` (not-answerable refused), `balanced_accuracy` of "direct" with its standard error, `n`."""
+    `none_rate` (not-answerable refused), `balanced_accuracy` of "direct" with its standard error,
+    `coverage_exact` (not-answerable questions labelled partial or none given exactly that; `labelled`
+    of them), `n`."""
     return _rates(rows, _decisions(rows, ScopePolicy(model, examples), example_vectors))
 
 
@@ -116,7 +153,12 @@ def _rates(rows: list[ScopeRow], decided: list[str]) -> dict[str, float]:
     direct = sum(d == "direct" for d in ans) / len(ans) if ans else 0.0
     flagged = sum(d != "direct" for d in out) / len(out) if out else 1.0
     se = 0.5 * (_se(direct, len(ans)) ** 2 + _se(flagged, len(out)) ** 2) ** 0.5
+    labelled = [
+        (r.coverage, d) for r, d in zip(rows, decided, strict=True) if r.coverage in ("partial", "none")
+    ]
     return {
+        "coverage_exact": round(sum(c == d for c, d in labelled) / len(labelled), 4) if labelled else 0.0,
+        "labelled": len(labelled),
         "balanced_accuracy": round((direct + flagged) / 2, 4),
         "balanced_accuracy_se": round(se, 4),
         "direct_rate": round(direct, 4),
@@ -143,8 +185,6 @@ def fit_scope(
     train: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray, vote_k: int = 5
 ) -> tuple[ScopeModel, dict[str, str]]:
     """Fit the coverage model on `train` (module docstring): (model, notes on how each value was set)."""
-    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     fitted = [r for r in train if not (r.cue or r.no_hits)]
     x = _matrix(fitted, examples, example_vectors)
@@ -152,36 +192,13 @@ def fit_scope(
     folds = min(5, int(np.bincount(y, minlength=2).min()))  # 5-fold, fewer on a tiny train split
     if folds < 2:
         raise ValueError("the train split needs 2+ answerable and 2+ not-answerable questions to fit scope")
-    mu, sd = x.mean(axis=0), x.std(axis=0)
-    sd[sd == 0] = 1.0
-    lr = LogisticRegressionCV(
-        Cs=C_GRID,
-        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
-        class_weight="balanced",
-        scoring="neg_log_loss",
-        max_iter=1000,
-    ).fit((x - mu) / sd, y)
-    coef = lr.coef_[0] / sd
-    intercept = float(lr.intercept_[0] - np.dot(lr.coef_[0], mu / sd))
-    base = {
-        "sentence": round(float(coef[0]), 4),
-        "concept": round(float(coef[1]), 4),
-        "vote": round(float(coef[2]), 4),
-        "intercept": round(intercept, 4),
-        "vote_k": vote_k,
-    }
+    coef, intercept, c, oof = _logistic_fit(x, y)
+    base = {**_coefficients(coef, intercept), "vote_k": vote_k}
 
     def model(none_below: float, direct_from: float) -> ScopeModel:
         return ScopeModel(**base, none_below=none_below, direct_from=direct_from)
 
     # the cut-offs are chosen on out-of-fold probabilities (5-fold, same C): in-sample ones are optimistic
-    oof = cross_val_predict(
-        LogisticRegression(C=float(lr.C_[0]), class_weight="balanced", max_iter=1000),
-        (x - mu) / sd,
-        y,
-        cv=StratifiedKFold(folds, shuffle=True, random_state=0),
-        method="predict_proba",
-    )[:, 1]
     probability = dict(zip((r.id for r in fitted), oof, strict=True))
 
     def figures(none_below: float, direct_from: float) -> dict[str, float]:
@@ -204,8 +221,11 @@ def fit_scope(
     for value in NONE_GRID:
         if value <= direct_from and figures(value, direct_from)["false_none_rate"] <= MAX_FALSE_NONE:
             none_below = value
+    domain, domain_notes = _fit_domain(train, examples, example_vectors, probability, none_below)
+    base.update(domain)
     notes = {
-        "coefficients": f"logistic regression, C={float(lr.C_[0])} chosen from {C_GRID} by 5-fold "
+        **domain_notes,
+        "coefficients": f"logistic regression, C={c} chosen from {C_GRID} by 5-fold "
         "cross-validated log-loss, classes balanced",
         "direct_from": "coordinate search from 0.5 (the balanced decision point) with the "
         "one-standard-error rule, on 5-fold out-of-fold probabilities",
@@ -213,3 +233,72 @@ def fit_scope(
         "questions refused (out-of-fold probabilities)",
     }
     return model(none_below, direct_from), notes
+
+
+def _coefficients(coef: np.ndarray, intercept: float, prefix: str = "") -> dict[str, float]:
+    """`ScopeModel` fields of one logistic model (features in `scope_features` order), 4 decimals."""
+    names = ("sentence", "concept", "vote")
+    return {f"{prefix}{n}": round(float(v), 4) for n, v in zip(names, coef, strict=True)} | {
+        f"{prefix}intercept": round(intercept, 4)
+    }
+
+
+def _logistic_fit(x: np.ndarray, y: np.ndarray):
+    """(coefficients in raw units, intercept, chosen C, out-of-fold probabilities) of a class-balanced
+    L2 logistic regression with C from `C_GRID` by cross-validated log-loss (5 folds, fewer when a class
+    is small)."""
+    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    folds = min(5, int(np.bincount(y, minlength=2).min()))
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd == 0] = 1.0
+    z = (x - mu) / sd
+    cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+    lr = LogisticRegressionCV(
+        Cs=C_GRID, cv=cv, class_weight="balanced", scoring="neg_log_loss", max_iter=1000
+    ).fit(z, y)
+    c = float(lr.C_[0])
+    oof = cross_val_predict(
+        LogisticRegression(C=c, class_weight="balanced", max_iter=1000), z, y, cv=cv, method="predict_proba"
+    )[:, 1]
+    coef = lr.coef_[0] / sd
+    return coef, float(lr.intercept_[0] - np.dot(lr.coef_[0], mu / sd)), c, oof
+
+
+def _fit_domain(
+    train: list[ScopeRow],
+    examples: ExampleVote,
+    example_vectors: np.ndarray,
+    p_answerable: dict[str, float],
+    none_below: float,
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The domain model's constants (`ScopeModel.domain_*`) and notes; empty when the train rows hold
+    fewer than 2 questions labelled `none` or `partial` (the calibration then keeps `none_below`)."""
+    rows = [r for r in train if not (r.cue or r.no_hits) and r.coverage is not None and r.id in p_answerable]
+    y = np.array([r.coverage != "none" for r in rows], int)
+    if sum(r.coverage == "none" for r in rows) < 2 or sum(r.coverage == "partial" for r in rows) < 2:
+        return {}, {"domain": "not fitted: fewer than 2 train questions labelled none or partial"}
+    coef, intercept, c, oof = _logistic_fit(_matrix(rows, examples, example_vectors, domain=True), y)
+    p_domain = dict(zip((r.id for r in rows), oof, strict=True))
+    below = [r for r in train if r.coverage in ("partial", "none") and r.id in p_domain]
+    below = [r for r in below if p_answerable[r.id] < none_below and not r.instructions]
+
+    def score(cut: float) -> float:
+        parts = [
+            [(p_domain[r.id] >= cut) == (r.coverage == "partial") for r in below if r.coverage == label]
+            for label in ("partial", "none")
+        ]
+        return sum(sum(p) / len(p) for p in parts if p) / max(sum(1 for p in parts if p), 1)
+
+    best = max(DOMAIN_GRID, key=lambda cut: (score(cut), cut))
+    constants = {**_coefficients(coef, intercept, "domain_"), "domain_from": best}
+    notes = {
+        "domain": f"logistic regression of 'the policy touches the topic' (answerable or labelled partial, "
+        f"against labelled none) on {len(rows)} labelled train questions, C={c} from {C_GRID} by "
+        "cross-validated log-loss, classes balanced",
+        "domain_from": f"value of {DOMAIN_GRID[0]}..{DOMAIN_GRID[-1]} maximising the balanced accuracy of "
+        f"partial versus none over {len(below)} labelled not-answerable train questions below none_below "
+        "(out-of-fold probabilities); ties: the higher cut-off",
+    }
+    return constants, notes
