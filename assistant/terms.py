@@ -138,12 +138,16 @@ _NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
 
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
     """The AI terms of `text` (`ai.yaml`), as found in the folded text, in list-then-text order:
-    techniques, then 'AI' itself, then (only when one of `areas` is an area-4 id) predictive-model
-    words such as 'model' or 'voorspel', unless they name a predictor variable ('voorspellers'). A
-    negated term, or one followed by 'not used', is left out."""
+    techniques, then 'AI' itself, then (only when `areas` holds 4b, identifying students with
+    predictive models) predictive-model words such as 'model' or 'voorspel', unless they name a
+    predictor variable ('voorspellers'). A model whose output is applied to individual students is an
+    AI system in the sense of AI Act Art. 3(1) ('infers ... predictions ... that can influence'); the
+    regression of a 4a study of which factors go with drop-out yields findings, not decisions, so
+    area 4a alone does not make its statistics AI. A negated term, or one followed by 'not used', is
+    left out."""
     norm = fold(text)
     patterns = [_AI_TECHNIQUES, _AI_WORD]
-    if any(a.startswith("4") for a in areas):
+    if "4b" in areas:
         patterns.append(_PREDICTIVE)
     return [
         m.group(0)

@@ -377,10 +377,15 @@ def test_every_principle_key_has_a_rule_and_a_gap_test():
     assert len({r.id for r in RULES}) == len(RULES)
 
 
-def test_ai_inferred_from_area_4_text():
-    draft = _variant(EN_RESEARCH_AI, uses_ai=False, ai=None)
+def test_ai_inferred_from_area_4b_text_not_from_a_4a_study():
+    # 4b: a model's output is applied to students (AI Act Art. 3(1)); 4a: a study of which factors matter
+    draft = _variant(EN_RESEARCH_AI, uses_ai=False, ai=None, areas=["4a", "4b"])
     assert {"ai_documentation", "ai_officer", "prohibited_ai"} <= _blocking(draft)
     assert "ai_documentation.undeclared" in _rules(draft)
+    study = _variant(EN_RESEARCH_AI, uses_ai=False, ai=None, areas=["4a"])
+    assert not {"ai_documentation", "ai_officer", "prohibited_ai"} & _blocking(study)
+    named = _variant(study, summary="A random forest finds which early signals relate to delay.")
+    assert {"ai_documentation", "ai_officer", "prohibited_ai"} <= _blocking(named)  # a named technique
 
 
 def test_ai_rules_do_not_apply_without_ai():
@@ -388,7 +393,8 @@ def test_ai_rules_do_not_apply_without_ai():
     assert not [r for r in rules if r.startswith(("ai_", "prohibited_ai"))]
     negated = _variant(NL_IMPL, summary="Een overzicht zonder AI; er wordt geen machine learning gebruikt.")
     assert not [r for r in _rules(negated) if r.startswith(("ai_", "prohibited_ai"))]
-    assert "model" in describes_ai("Het model voorspelt uitval", ["4a"])
+    assert "model" in describes_ai("Het model voorspelt uitval", ["4b"])
+    assert describes_ai("De onderzoekers interpreteren de regressie-uitkomsten", ["4a"]) == []
     assert describes_ai("Een datamodel voor het dashboard", ["1a"]) == []
 
 
@@ -623,7 +629,11 @@ def test_category_groups_follow_their_article():
         # a predictor is a variable of an analysis, not a predictive model (area 4a research)
         ("Onderzoek naar voorspellers van uitval", ["4a"], []),
         ("Which predictors go with delay, and which predictive factors matter?", ["4a"], []),
-        ("Voorspellers van uitval, daarna een voorspelmodel", ["4a"], ["voorspelmodel", "voorspelmodel"]),
+        ("Voorspellers van uitval, daarna een voorspelmodel", ["4b"], ["voorspelmodel", "voorspelmodel"]),
+        ("Voorspellers van uitval, daarna een voorspelmodel", ["4a"], ["voorspelmodel"]),  # a technique named
+        # a 4a study's statistics are findings, not outputs applied to students (AI Act Art. 3(1))
+        ("De regressie laat zien welke factoren samenhangen met uitval", ["4a"], []),
+        ("De regressie bepaalt wie een uitnodiging krijgt", ["4a", "4b"], ["regressie"]),
     ],
 )
 def test_ai_terms(text, areas, found):
@@ -656,7 +666,10 @@ def test_automatic_messages_in_ai_projects(text, automated):
     ("text", "automated"),
     [
         # an action with a significant effect on students, taken by the system (GDPR Art. 22)
-        ("Studenten die opdrachten missen worden door het systeem ingeschreven voor de bijspijkercursus.", True),
+        (
+            "Studenten die opdrachten missen worden door het systeem ingeschreven voor de bijspijkercursus.",
+            True,
+        ),
         ("Het systeem stuurt studenten automatisch een waarschuwing en blokkeert hun inschrijving.", True),
         ("The tool automatically blocks students from the resit.", True),
         ("Students are enrolled by the system in a mandatory workshop.", True),
@@ -946,3 +959,61 @@ def test_every_rule_has_its_texts_in_both_catalogues_and_no_text_is_orphaned():
 
 
 _CHECK_TABLES = {"data_item", "reason", "severity", "group", "doc", "cli"}
+
+
+# ---------------------------------------------------------------- kinds from the third blind draft set
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Use per-teacher statistics as input for the lecturers' annual performance reviews.",
+        "De dataset doorverkopen aan een uitgever om de kosten terug te verdienen.",
+        "Gegevens gebruiken voor de werving van nieuwe studenten via marketingcampagnes.",
+    ],
+)
+def test_a_purpose_outside_the_areas_is_a_major_finding(purpose):
+    draft = _variant(NL_IMPL, purposes=[*NL_IMPL["purposes"], purpose])
+    assert _rules(draft).get("purpose_limitation.outside_areas") == "major"
+    said_not = _variant(
+        NL_IMPL, purposes=[*NL_IMPL["purposes"], "De gegevens worden niet gebruikt voor verkoop."]
+    )
+    assert "purpose_limitation.outside_areas" not in _rules(said_not)
+
+
+def test_denying_personal_data_while_listing_an_identifier_is_no_necessity_test():
+    denied = _variant(
+        NL_IMPL,
+        necessity="N.v.t.: er worden geen persoonsgegevens verwerkt.",
+        data=[{"name": "studentnummer", "category": "general", "source": "OSIRIS"}, *NL_IMPL["data"]],
+    )
+    assert _rules(denied).get("necessity.denied") == "major"
+    # weighing anonymous data is not a denial, and an item without an identifier is no contradiction
+    weighed = _variant(NL_IMPL, necessity="Volledig anonieme gegevens maken de koppeling onmogelijk.")
+    assert "necessity.denied" not in _rules(weighed)
+    no_identifier = _variant(NL_IMPL, necessity="Er worden geen persoonsgegevens verwerkt.")
+    assert "necessity.denied" not in _rules(no_identifier)
+
+
+def test_research_described_without_a_type_needs_informed_consent():
+    study = _variant(EN_RESEARCH_AI, project_type=None, informed_consent=None)
+    assert _rules(study).get("informed_consent.unknown") == "major"  # 'research' in the summary
+    lasting = _variant(NL_IMPL, project_type=None, informed_consent=None)
+    assert "informed_consent.unknown" not in _rules(lasting)  # no research words: only the type is asked
+    assert _rules(lasting).get("informed_consent.if_research") == "minor"
+
+
+@pytest.mark.parametrize(
+    ("text", "automated"),
+    [
+        # people see the model's estimate in a dashboard and decide: the dashboard decides nothing
+        ("Studieadviseurs zien de inschatting in een dashboard en besluiten wie ze uitnodigen.", False),
+        ("Het dashboard besluit welke studenten een uitnodiging krijgen.", True),
+        # an admission decision with no person in it (GDPR Art. 22)
+        ("Students below the cut-off are automatically not admitted to the resit.", True),
+        ("Het systeem stuurt studenten automatisch een waarschuwing en blokkeert hun inschrijving.", True),
+    ],
+)
+def test_automated_decisions_need_the_system_as_subject(text, automated):
+    draft = _variant(NL_IMPL, summary=text)
+    assert (_rules(draft).get("human_in_the_loop.automated") == "blocker") is automated

@@ -203,7 +203,7 @@ def render(value: Any, lang: str) -> Any:
 
 def ai_in_use(draft: Draft, lang: str = "en") -> tuple[bool, str]:
     """(used, reason in `lang`): AI counts as used when `uses_ai` is true, the ai block names a model, or
-    the text describes AI (`terms.describes_ai`; in an area-4 project a predictive model is enough)."""
+    the text describes AI (`terms.describes_ai`; in an area-4b project a predictive model is enough)."""
     used, reason = _ai_use(draft, _narrative(draft))
     return used, render(reason, lang) if reason else ""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.checker.registry import Context, Hit, Rule, checker_terms, hit, registrar
-from assistant.lexicon import compile_terms
+from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import TOPICS
 from assistant.proposal import Draft
 
@@ -20,6 +20,19 @@ _rule = registrar(RULES)
 _IMPL_REF = TOPICS["legal_basis_implementation"].ref
 _RESEARCH_REF = TOPICS["legal_basis_research"].ref
 _CONSENT_REASON = compile_terms(checker_terms("consent reason"))
+# the drafter's words for the project types (lexicons/drafting.yaml: research, implementation)
+_RESEARCH_WORDS = compile_terms(load_lexicon("drafting").groups["research"].terms)
+_LASTING_WORDS = compile_terms(load_lexicon("drafting").groups["implementation"].terms)
+
+
+def _described_research(c: Context) -> str | None:
+    """With no project type given: the first research word of the draft's text when it holds more
+    distinct research words than lasting-use words (the drafter's guess, `drafting.fields`), else None."""
+    if c.type_known:
+        return None
+    research = {m.group(0) for m in _RESEARCH_WORDS.finditer(c.narrative)}
+    lasting = {m.group(0) for m in _LASTING_WORDS.finditer(c.narrative)}
+    return sorted(research)[0] if len(research) > len(lasting) else None
 
 
 def _if(c: Context, message: str = "message") -> str:
@@ -68,6 +81,8 @@ def _consent_refused(d: Draft, c: Context) -> Iterator[Hit]:
 def _consent_unknown(d: Draft, c: Context) -> Iterator[Hit]:
     if d.project_type == "research" and d.informed_consent is None:
         yield hit("informed_consent")
+    elif d.informed_consent is None and (term := _described_research(c)):
+        yield hit("informed_consent", "message_described", term=term)
 
 
 @_rule("informed_consent.ethics", "informed_consent", "major")
@@ -81,5 +96,7 @@ def _ethics(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("informed_consent.if_research", "informed_consent", "minor")
 def _if_research(d: Draft, c: Context) -> Iterator[Hit]:
     """The type is not given and the draft leaves consent or ethics review open: what research needs."""
-    if not c.type_known and (d.informed_consent is None or d.ethics_approval is None):
+    if not c.type_known and d.informed_consent is not None and d.ethics_approval is None:
+        yield hit("project_type")
+    elif not c.type_known and d.informed_consent is None and not _described_research(c):
         yield hit("project_type")

@@ -51,7 +51,12 @@ _AUTO_MESSAGE = re.compile(
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
 _DECISION = _terms("decision word")
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
-_ACTOR_BEFORE = re.compile(f"(?:{_alternation('machine actor')}|{_alternation('automatic')}){_GAP}$")
+# after a system noun no 'and' either: in 'advisers see it in a dashboard and decide' the dashboard is
+# not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
+_SUBJECT_GAP = r"(?:[^\w.!?;:,]+(?!(?:en|and|or|but|maar)\b)[\w'-]+){0,4}?[^\w.!?;:,]+"
+_ACTOR_BEFORE = re.compile(
+    f"(?:{_alternation('machine actor')}{_SUBJECT_GAP}|{_alternation('automatic')}{_GAP})$"
+)
 # after the decision word: 'automatically', or a passive's agent ('enrolled by the system')
 _AUTOMATIC_AFTER = re.compile(
     _GAP
@@ -96,8 +101,8 @@ def _machine_decision(norm: str) -> str | None:
         start, end = (before.start(), m.end()) if before else (m.start(), after.end())
         clause = _CLAUSE.match(norm, max(norm.rfind(ch, 0, start) for ch in ".!?;:,\n") + 1)
         next_word = _NEXT_WORD.match(norm, end)
-        negated = (
-            _NEGATOR.search(norm, start, end)
+        negated = (  # a negator inside the decision words ('not admitted') is the decision itself
+            _NEGATOR.search(norm, start, m.start() if before else end)
             or is_negated(norm, start)
             or (next_word and _NEGATOR.fullmatch(next_word.group(1)))
         )

@@ -20,6 +20,9 @@ _rule = registrar(RULES)
 _GENERIC = compile_terms(checker_terms("generic purpose words"))
 _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))
 _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
+_OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
+_NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
+_IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _WORD = re.compile(r"[\w-]+")  # a word with its hyphenated parts ('data-driven' is one word)
 _MIN_SPECIFIC_WORDS = 2  # a purpose with fewer non-generic words (of 3+ letters, or numbers) is vague
 
@@ -57,6 +60,15 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("summary", "message_summary", term=m.group(0))
 
 
+@_rule("purpose_limitation.outside_areas", "purpose_limitation", "major")
+def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
+    """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline)."""
+    for i, purpose in enumerate(d.purposes):
+        m = first_unnegated(_OUTSIDE_LA, fold(purpose))
+        if m:
+            yield hit(f"purposes.{i}", term=m.group(0))
+
+
 @_rule("purpose_limitation.some_vague", "purpose_limitation", "minor")
 def _purpose_some_vague(d: Draft, c: Context) -> Iterator[Hit]:
     purposes = [p for p in d.purposes if not is_blank(p)]
@@ -84,3 +96,16 @@ def _necessity(d: Draft, c: Context) -> Iterator[Hit]:
 def _necessity_alternatives(d: Draft, c: Context) -> Iterator[Hit]:
     if not is_blank(d.necessity) and not _NECESSITY_WEIGHED.search(fold(d.necessity)):
         yield hit("necessity")
+
+
+@_rule("necessity.denied", "necessity", "major")
+def _necessity_denied(d: Draft, c: Context) -> Iterator[Hit]:
+    """The necessity test answered with 'no personal data' while a data item is a direct identifier
+    (GDPR Art. 4(1)): the test is then not done."""
+    if is_blank(d.necessity) or not _NO_PERSONAL_DATA.search(fold(d.necessity)):
+        return
+    for i, item in enumerate(d.data):
+        m = _IDENTIFIER.search(fold(item.name or ""))
+        if m:
+            yield hit("necessity", item=item.name, term=m.group(0), n=i + 1)
+            return
