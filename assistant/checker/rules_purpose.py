@@ -48,13 +48,18 @@ def _purpose_vague(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("purposes", purpose=purposes[0])
 
 
+def _purposes_with(pattern, d: Draft) -> Iterator[Hit]:
+    """A hit per purpose holding a term of `pattern` that no negator precedes."""
+    for i, purpose in enumerate(d.purposes):
+        if m := first_unnegated(pattern, fold(purpose)):
+            yield hit(f"purposes.{i}", term=m.group(0))
+
+
 @_rule("purpose_limitation.open_ended", "purpose_limitation", "major")
 def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
-    for i, purpose in enumerate(d.purposes):
-        m = first_unnegated(_OPEN_ENDED, fold(purpose))
-        if m:
-            yield hit(f"purposes.{i}", term=m.group(0))
-            return
+    for found in _purposes_with(_OPEN_ENDED, d):
+        yield found
+        return
     m = first_unnegated(_OPEN_ENDED, fold(d.summary))
     if m:
         yield hit("summary", "message_summary", term=m.group(0))
@@ -63,10 +68,7 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("purpose_limitation.outside_areas", "purpose_limitation", "major")
 def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline)."""
-    for i, purpose in enumerate(d.purposes):
-        m = first_unnegated(_OUTSIDE_LA, fold(purpose))
-        if m:
-            yield hit(f"purposes.{i}", term=m.group(0))
+    yield from _purposes_with(_OUTSIDE_LA, d)
 
 
 @_rule("purpose_limitation.some_vague", "purpose_limitation", "minor")
