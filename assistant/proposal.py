@@ -219,6 +219,14 @@ class _Model(BaseModel):
 
     _notes: tuple[dict[str, str], frozenset[str]] | None = PrivateAttr(None)
     """What the parser read otherwise than given: (renamed keys, defaulted fields); None when nothing."""
+    _set_aside: dict[str, str] = PrivateAttr(default_factory=dict)
+    """Values a lenient parse left out because the format has no such choice (field -> value as given),
+    kept for the checker (e.g. a lawful basis the policy does not allow)."""
+
+    @property
+    def set_aside(self) -> dict[str, str]:
+        """Field -> value given but outside the format's choices (lenient parse only; see `parse_draft`)."""
+        return dict(self._set_aside)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -499,6 +507,12 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object with the draft fields (got {_got(data)}).")
     data, notes = _prepare(data)
+    aside: dict[str, str] = {}
+    basis = data.get("legal_basis")
+    if not strict and isinstance(basis, str) and _norm_enum(basis) not in (None, *get_args(LegalBasis)):
+        # another GDPR Art. 6(1) basis ('legitimate_interest', 'contract'): a finding, not a parse error
+        aside["legal_basis"] = basis
+        data = {**data, "legal_basis": None}
     try:
         draft = Draft.model_validate(data, context={"keep_unknown_areas": not strict})
     except ValidationError as exc:
@@ -511,6 +525,7 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
         if invented:
             raise InputError(f"{source}: fields not in the draft format: {', '.join(invented)}")
     _attach(draft, notes)
+    draft._set_aside = aside
     return draft
 
 

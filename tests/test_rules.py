@@ -1017,3 +1017,52 @@ def test_research_described_without_a_type_needs_informed_consent():
 def test_automated_decisions_need_the_system_as_subject(text, automated):
     draft = _variant(NL_IMPL, summary=text)
     assert (_rules(draft).get("human_in_the_loop.automated") == "blocker") is automated
+
+
+# ---------------------------------------------------------------- kinds from the fourth blind draft set
+
+
+def test_a_lawful_basis_the_policy_does_not_name_is_a_blocker_not_a_parse_error():
+    draft = _variant(NL_IMPL, legal_basis="legitimate_interest")
+    rules = _rules(draft)
+    assert rules.get("legal_basis.not_in_policy") == "blocker"
+    assert "legal_basis.missing" not in rules  # one finding, naming what was given
+    with pytest.raises(InputError):
+        parse_draft(draft, strict=True)  # the exchange format itself still has two values
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Each student gets a reputation score from attendance and library fines; a low score costs housing priority.",
+        "Een gedragsscore per student bepaalt wie als eerste een uitwisselingsplek krijgt.",
+    ],
+)
+def test_social_scores_are_a_prohibited_practice(summary):
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("prohibited_ai.practice") == "blocker"
+
+
+def test_a_longer_period_elsewhere_contradicts_the_retention_answer():
+    longer = _variant(NL_IMPL, summary=NL_IMPL["summary"] + " De overzichten blijven drie jaar bewaard.")
+    assert _rules(longer).get("storage_limitation.contradiction") == "major"
+    shorter = _variant(NL_IMPL, summary=NL_IMPL["summary"] + " Ruwe klikdata worden één maand bewaard.")
+    assert "storage_limitation.contradiction" not in _rules(shorter)
+    no_keep_word = _variant(NL_IMPL, summary=NL_IMPL["summary"] + " Het project loopt drie jaar.")
+    assert "storage_limitation.contradiction" not in _rules(no_keep_word)
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("necessity", "We verzamelen zoveel mogelijk gegevens; misschien blijkt later iets bruikbaar."),
+        ("necessity", "More data is always better, so we add everything the LMS logs."),
+    ],
+)
+def test_collecting_in_case_it_proves_useful_fails_the_necessity_test(field, text):
+    assert _rules(_variant(NL_IMPL, **{field: text})).get("necessity.hoarding") == "major"
+
+
+def test_purposes_not_yet_determined_are_open_ended():
+    purpose = "De gegevens daarna beschikbaar stellen voor andere analyses die nog niet bepaald zijn."
+    draft = _variant(NL_IMPL, purposes=[*NL_IMPL["purposes"], purpose])
+    assert _rules(draft).get("purpose_limitation.open_ended") == "major"

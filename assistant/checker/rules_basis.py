@@ -49,9 +49,16 @@ def _project_type(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("project_type")
 
 
+@_rule("legal_basis.not_in_policy", "legal_basis", "blocker")
+def _basis_not_in_policy(d: Draft, c: Context) -> Iterator[Hit]:
+    """A lawful basis the policy does not name (another GDPR Art. 6(1) basis, e.g. legitimate interest)."""
+    if given := d.set_aside.get("legal_basis"):
+        yield hit("legal_basis", given=given)
+
+
 @_rule("legal_basis.missing", "legal_basis", "blocker")
 def _basis_missing(d: Draft, c: Context) -> Iterator[Hit]:
-    if d.legal_basis is None:
+    if d.legal_basis is None and "legal_basis" not in d.set_aside:
         fix = "fix_unknown_type" if not c.type_known else "fix_research" if c.research else "fix"
         yield hit("legal_basis", fix=fix)
 

@@ -18,7 +18,7 @@ from assistant.checker.retention import past_horizon, retention_end
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
 from assistant.terms import is_blank, is_thin
-from assistant.text import fold
+from assistant.text import fold, split_sentences
 
 __all__ = ["RULES"]
 
@@ -27,6 +27,7 @@ _rule = registrar(RULES)
 
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
+_KEEP = compile_terms(checker_terms("retention keep word"))
 
 
 def _indefinite(d: Draft) -> str | None:
@@ -66,6 +67,26 @@ def _retention_far(d: Draft, c: Context) -> Iterator[Hit]:
 def _retention_moment(d: Draft, c: Context) -> Iterator[Hit]:
     if not is_blank(d.retention) and not _indefinite(d) and not retention_end(d.retention).anchored:
         yield hit("retention", retention=d.retention)
+
+
+@_rule("storage_limitation.contradiction", "storage_limitation", "major")
+def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
+    """A sentence of the summary or a purpose keeps data for a longer period than the retention field."""
+    if is_blank(d.retention) or _indefinite(d):
+        return
+    stated = max((months for _, months in retention_end(d.retention).periods), default=None)
+    if stated is None:
+        return  # a date or an event: no period to compare with
+    texts = [("summary", d.summary), *((f"purposes.{i}", p) for i, p in enumerate(d.purposes))]
+    for field, text in texts:
+        for a, b in split_sentences(text or ""):
+            sentence = text[a:b]
+            if not _KEEP.search(fold(sentence)):
+                continue
+            longer = [t for t, months in retention_end(sentence).periods if months > stated]
+            if longer:
+                yield hit(field, period=longer[0], retention=d.retention)
+                return
 
 
 @_rule("storage_limitation.event_only", "storage_limitation", "minor")

@@ -23,6 +23,7 @@ _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
 _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
+_HOARDING = compile_terms(checker_terms("data hoarding"))
 _WORD = re.compile(r"[\w-]+")  # a word with its hyphenated parts ('data-driven' is one word)
 _MIN_SPECIFIC_WORDS = 2  # a purpose with fewer non-generic words (of 3+ letters, or numbers) is vague
 
@@ -110,4 +111,13 @@ def _necessity_denied(d: Draft, c: Context) -> Iterator[Hit]:
         m = _IDENTIFIER.search(fold(item.name or ""))
         if m:
             yield hit("necessity", item=item.name, term=m.group(0), n=i + 1)
+            return
+
+
+@_rule("necessity.hoarding", "necessity", "major")
+def _necessity_hoarding(d: Draft, c: Context) -> Iterator[Hit]:
+    """Data collected in case it proves useful: the opposite of the necessity test."""
+    for field, text in (("necessity", d.necessity), ("summary", d.summary)):
+        if m := first_unnegated(_HOARDING, fold(text)):
+            yield hit(field, term=m.group(0))
             return
