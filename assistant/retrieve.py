@@ -10,7 +10,9 @@ official passages ranked first on ties.
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,7 +24,7 @@ from assistant.corpus import Passage
 from assistant.text import fold
 from assistant.translation import translation_for
 
-__all__ = ["Hit", "Retrieval", "Retriever", "Weights", "fuse"]
+__all__ = ["Hit", "Retrieval", "Retriever", "Weights", "absent_phrases", "fuse"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,16 @@ class _Lexical:
         self.model.index(tokenized, show_progress=False)
         self.vocab = set(tokenized.vocab)
 
+    def uses(self, word: str) -> bool:
+        """Whether some indexed text holds `word`: its Snowball stem (lower case) is a stem of the index,
+        or, for a stem of 5+ letters, some stem of the index starts with its first 5 (inflections the
+        stemmer keeps apart: 'bewaren' / 'bewaard'). Lenient on purpose: what it denies is named to the
+        user as absent from the policy."""
+        stem = self.stemmer.stemWord(word.lower())
+        if stem in self.vocab:
+            return True
+        return len(stem) >= 5 and any(t.startswith(stem[:5]) for t in self.vocab)
+
     def scores(self, query: str) -> np.ndarray:
         import bm25s
 
@@ -106,6 +118,57 @@ class _Lexical:
         if not toks:
             return np.zeros(self.model.scores["num_docs"], np.float32)
         return np.asarray(self.model.get_scores(toks), np.float32)
+
+
+@cache
+def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(joiners, framing): stopwords (bm25s, both languages) with the function words of
+    `lexicons/general.yaml`, and its question words. Neither is ever named as the point of a question."""
+    from assistant.lexicon import load_lexicon
+
+    groups = load_lexicon("general").groups
+    joiners = frozenset(_stopwords()) | {fold(t) for t in groups["function words"].terms}
+    return joiners, frozenset(fold(t) for t in groups["question words"].terms)
+
+
+_WORD = re.compile(r"\w+(?:[-']\w+)*")
+
+
+def absent_phrases(
+    text: str, used: Callable[[str], bool], joiners: frozenset[str], framing: frozenset[str], limit: int = 3
+) -> list[str]:
+    """The words of `text` that `used` says no indexed text holds, as phrases in the order of `text`:
+    absent words next to each other, or with only `joiners` (stopwords: 'of', 'de') between them, form
+    one phrase ('klacht indienen', 'agreement with the vendor'); `joiners`, `framing` words (what frames
+    a question: 'mogen', 'how many'), numbers, words of fewer than 3 characters and all-capital words
+    (redaction labels, acronyms the policy may spell otherwise) are never absent themselves, and a
+    framing word ends a phrase. Words are lower-cased for the lists. At most `limit` phrases. Pure:
+    `Retriever.absent_words` gives it the index's vocabulary."""
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    joins = [w.lower() in joiners and w.lower() not in framing for w, _, _ in words]
+    absent = [
+        len(w) >= 3
+        and not w.isupper()
+        and not w.isdigit()
+        and w.lower() not in joiners
+        and w.lower() not in framing
+        and not used(w)
+        for w, _, _ in words
+    ]
+    phrases: list[str] = []
+    i = 0
+    while i < len(words) and len(phrases) < limit:
+        if not absent[i]:
+            i += 1
+            continue
+        end, j = i, i + 1
+        while j < len(words) and (absent[j] or joins[j]):
+            if absent[j]:
+                end = j
+            j += 1
+        phrases.append(text[words[i][1] : words[end][2]])
+        i = end + 1
+    return phrases
 
 
 @cache
@@ -235,6 +298,22 @@ class Retriever:
     def passages(self) -> list[Passage]:
         self._refresh()
         return self._passages
+
+    def absent_words(self, query: str, limit: int = 3) -> list[str]:
+        """Phrases of `query` made of words no indexed passage (nor its English rendering) holds, in
+        the order of `query` (`absent_phrases`; stems compared with both languages' Snowball stemmers):
+        what a partial answer can name as the point the policy does not speak to. Empty for an empty
+        index."""
+        _, _, (lex_nl, lex_en), _, _, _ = self._refresh()
+        models = [m for m in (lex_nl, lex_en) if m is not None]
+        if not models:
+            return []
+
+        def used(word: str) -> bool:  # the index splits 'AI-officer' into its parts: so does this
+            parts = [p for p in re.split(r"[-']", word) if len(p) >= 3]
+            return all(any(m.uses(p) for m in models) for p in parts)
+
+        return absent_phrases(query, used, *_word_lists(), limit)
 
     def children(self, passage: Passage) -> list[Passage]:
         """The passages directly under `passage` in its document's section tree (a list intro's items),

@@ -4,6 +4,8 @@ request list that stands beside it."""
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from assistant.ask.scope import ExampleVote, ScopePolicy, best_sentence, request
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.corpus import Passage
 from assistant.retrieve import Hit, Retrieval
+from assistant.text import fold
 
 _P = Passage(
     "p1", "beleid.md", "Beleid", "3.2 Privacy-principes > Opslagbeperking", "Gegevens worden verwijderd."
@@ -241,9 +244,62 @@ def test_handed_question_gets_its_coverage(handed_results, case):
     assert r["coverage"] != "direct", (r["id"], r["answer"])
     assert not r["answer"].startswith(FRAMING[r["language"]])
     if r["coverage"] == "partial":
-        assert r["answer"].startswith(message("ask.partial.lead", r["language"])) and r["citations"]
+        opening = re.split(r"[.:]", message("ask.partial.lead", r["language"]))[0]
+        assert r["answer"].startswith(opening) and r["citations"]
+        for phrase in re.findall(r"“([^”]+)”", r["answer"].split("\n", 1)[0]):  # named as not in the policy
+            for word in {phrase.split()[0], phrase.split()[-1]}:  # a phrase starts and ends with absent words
+                assert not re.search(rf"\b{re.escape(fold(word))}\b", _POLICY_TEXT), word
         contact = r["answer"].rstrip().splitlines()[-1]
         assert contact.startswith(message("ask.partial.contact", r["language"], contact="").split(" ")[0])
+
+
+@cache
+def _policy() -> str:
+    """The policy and its unofficial English rendering, folded: what "the policy does not mention" is
+    checked against."""
+    root = Path(__file__).resolve().parent.parent
+    texts = [root / "corpus" / "uu-learning-analytics-beleid.md"]
+    texts += sorted((root / "assistant" / "data" / "translations").glob("uu-learning-analytics-beleid.*"))
+    return fold(" ".join(p.read_text(encoding="utf-8") for p in texts))
+
+
+_POLICY_TEXT = _policy()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can students opt out of learning analytics?", ["opt"]),
+        (
+            "Do we need a processor agreement with the vendor of our dashboard?",
+            ["processor agreement with the vendor"],
+        ),
+        ("Hoeveel dagen mogen we de logdata bewaren?", ["dagen", "logdata bewaren"]),  # 'mogen' ends a phrase
+        ("Mag [STUDENTNUMMER] 2024 bewaard worden?", []),  # labels, numbers, words the policy uses
+        ("What about ZZZ and qqq and rrr and sss?", ["qqq and rrr and sss"]),  # stopwords join
+        ("een twee drie vier vijf zes", []),
+    ],
+)
+def test_absent_phrases_are_the_question_words_no_passage_uses(text, expected):
+    from assistant.retrieve import absent_phrases
+
+    vocab = {
+        "students",
+        "learning",
+        "analytics",
+        "dashboard",
+        "bewaard",
+        "worden",
+        "een",
+        "twee",
+        "drie",
+        "vier",
+        "vijf",
+        "zes",
+    }
+    joiners = frozenset({"of", "out", "the", "our", "we", "de", "and", "about", "with", "a"})
+    framing = frozenset({"can", "do", "need", "hoeveel", "mogen", "mag", "what"})
+    assert absent_phrases(text, lambda w: w.lower() in vocab, joiners, framing) == expected
 
 
 def test_the_shipped_example_vectors_spare_the_first_ask_an_encode(tmp_path):

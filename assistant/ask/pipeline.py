@@ -243,7 +243,7 @@ class Assistant:
             names = sorted({request.passages[i].source for i in request.unquotable})
             warnings.append(message("ask.warn.instructions", lang, documents=", ".join(names)))
         if coverage == "partial":  # related passages, quoted verbatim, never an LLM's answer
-            request.lead, request.on_token = message("ask.partial.lead", lang), None
+            request.lead, request.on_token = self._partial_lead(standalone, lang), None
             answer, backend_name = (
                 self.fallback.generate(self._with_sentences(request, stored)),
                 self.fallback.name,
@@ -270,6 +270,19 @@ class Assistant:
             retrieved,
             time.perf_counter() - started,
         )
+
+    def _partial_lead(self, question: str, lang: str) -> str:
+        """The first line of a partial answer: it names the point where it can, as the words of the
+        question no indexed passage uses (`Retriever.absent_words`, issue 15 point 2)."""
+        absent = [f"“{p}”" for p in self.retriever.absent_words(question)]
+        if not absent:
+            return message("ask.partial.lead", lang)
+        joined = (
+            absent[0]
+            if len(absent) == 1
+            else f"{', '.join(absent[:-1])} {message('ask.partial.or', lang)} {absent[-1]}"
+        )
+        return message("ask.partial.lead_absent", lang, absent=joined)
 
     def search(self, query: str, k: int = 5) -> Retrieval:
         return self.retriever.search(clean_question(query, self.settings.max_question_chars), k=k)
