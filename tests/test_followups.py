@@ -155,11 +155,46 @@ def test_a_chain_of_follow_ups_carries_the_first_question():
         ("En voor onderzoeksprojecten?", "Algemeen belang, soms toestemming [1]."),
     ]
     standalone = condense_deterministic("Welke grondslag geldt daar dan in uitzonderlijke gevallen?", history)
-    assert "onderzoeksprojecten" in standalone and "LA-implementatieprojecten" in standalone
+    # the first question's subject carries; the project kind is the one the second turn put in its place
+    assert "onderzoeksprojecten" in standalone and "rechtmatige grondslag" in standalone
+    assert "LA-implementatieprojecten" not in standalone
     # a self-contained earlier turn ends the chain
     history[0] = ("Wat is een privacyscan?", "")
     history[1] = ("Welke grondslag geldt voor LA-onderzoeksprojecten?", "")
     assert "privacyscan" not in condense_deterministic("Geldt dat ook voor implementatie?", history)
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "kept", "replaced"),
+    [
+        # a continuation names another thing of the same kind: the earlier one (and its modifiers) goes
+        (
+            "En bij een onderzoeksproject?",
+            "Welke grondslag geldt voor een langdurig LA-implementatieproject?",
+            "grondslag",
+            "implementatieproject",
+        ),
+        (
+            "And for research projects?",
+            "Which lawful basis applies to LA implementation projects?",
+            "lawful basis",
+            "implementation",
+        ),
+        # nothing of the same kind: the earlier question stays whole
+        ("What about tutors?", "May teachers see individual progress?", "teachers", None),
+        # not a continuation (no opener): nothing is replaced
+        (
+            "Geldt dat ook voor onderzoeksprojecten?",
+            "Welke grondslag geldt voor implementatieprojecten?",
+            "implementatieprojecten",
+            None,
+        ),
+    ],
+)
+def test_a_continuation_replaces_what_it_contrasts(question, previous, kept, replaced):
+    standalone = condense_deterministic(question, [(previous, "")])
+    assert standalone.startswith(question) and kept in standalone
+    assert replaced is None or replaced not in standalone.removeprefix(question)
 
 
 class _Condensing(FakeBackend):

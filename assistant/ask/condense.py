@@ -240,6 +240,54 @@ def leans_on_history(question: str) -> bool:
     return any(_anaphor(toks, i) and not _referent_in_question(toks, i) for i in range(len(toks)))
 
 
+_SHARED_HEAD = 5  # letters two words must end alike to name the same kind of thing ('...project')
+_MODIFIERS = 2  # content words right before a replaced word that go with it ('langdurig LA-...project')
+
+
+def _content(token: str) -> bool:
+    return len(token) >= 3 and not _closed(token)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Whether folded words `a` and `b` end alike in 5+ letters: the same word or compound head
+    ('la-implementatieproject' / 'onderzoeksproject', 'projects' / 'projects')."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n >= _SHARED_HEAD
+
+
+def _contrasted(question: str, previous: str) -> str:
+    """`previous` without what a continuation (`question` opens with "En voor", "What about", ...) puts
+    in its place: each word of `previous` of the same kind as a content word of `question`
+    (`_same_kind`), with the content words right before it (its modifiers). "En bij een
+    onderzoeksproject?" after "Welke grondslag geldt voor een langdurig LA-implementatieproject?"
+    searches with "Welke grondslag geldt voor een ?", not for implementation projects again.
+    Any other question: `previous` unchanged."""
+    words = [t for t in _first_sentence(question.strip()) if t not in ",;:"]
+    if not words or not _groups()["openers"].match(" ".join(words)):
+        return previous
+    new = [w for w in words if _content(w)]
+    spans = [(m.start(), m.end(), fold(m.group(0))) for m in _TOKEN.finditer(previous)]
+    drop: set[int] = set()
+    for i, (_, _, tok) in enumerate(spans):
+        if _content(tok) and any(_same_kind(tok, w) for w in new):
+            drop.add(i)
+            k = i - 1
+            while k >= 0 and i - k <= _MODIFIERS and _content(spans[k][2]):
+                drop.add(k)
+                k -= 1
+    if not drop:
+        return previous
+    kept, last = [], 0
+    for i, (a, b, _) in enumerate(spans):
+        if i in drop:
+            kept.append(previous[last:a])
+            last = b
+    kept.append(previous[last:])
+    return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+
+
 def condense_deterministic(question: str, history: list[tuple[str, str]], depth: int = _MAX_DEPTH) -> str:
     """`question` with the previous question added when it leans on it ('En voor onderzoeksprojecten?
     (Welke grondslag geldt voor LA-implementatieprojecten?)'); a self-contained question unchanged.
@@ -251,4 +299,5 @@ def condense_deterministic(question: str, history: list[tuple[str, str]], depth:
     previous = history[-1][0]
     if depth > 1:
         previous = condense_deterministic(previous, history[:-1], depth - 1)
+    previous = _contrasted(question, previous)
     return f"{question} ({previous})"
