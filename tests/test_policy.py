@@ -119,6 +119,9 @@ def test_every_citable_passage_of_the_policy_is_reachable_by_some_concept():
         ("What is the retention period?", "storage_limitation"),
         ("Mogen we gezondheidsgegevens gebruiken?", "data_categories"),
         ("Can we use ethnicity in the model?", "data_categories"),
+        # biometric data, GDPR Art. 4(14): 'such as facial images or dactyloscopic data'
+        ("Mogen we gezichtsbeelden van de webcam analyseren tijdens het tentamen?", "data_categories"),
+        ("Can the attendance scanner store fingerprints?", "data_categories"),
         ("What is the legal ground for this?", "legal_basis"),
         ("Moet er een DPIA komen?", "privacy_scan"),
     ],
