@@ -282,8 +282,12 @@ def test_held_out_docx_table_caption_and_header_give_each_row_its_context(held_o
     texts = [p.text for p in _passages(index, "scriptiedata.docx")]
     assert "Na afloop van de termijnen worden ook back-ups opgeschoond." in texts  # text after the table
     assert "2. Onderteken de geheimhoudingsverklaring." in texts
-    cited = _cited(_ask(index, "Hoe lang worden plagiaatrapporten bewaard?"), "vijf jaar")
-    assert cited is not None and cited.row == 2
+    answer = _ask(index, "Hoe lang worden plagiaatrapporten bewaard?")
+    cited = _cited(answer, "vijf jaar")
+    # seen failing once in a fresh-clone CI run (2026-11-30 evening) and not in 14 reruns: the answer
+    # and the retrieval are in the message so that the next failure says why
+    retrieved = [(h["section"], h["score"]) for h in answer.retrieved]
+    assert cited is not None and cited.row == 2, (answer.text, answer.coverage, retrieved)
 
 
 def test_held_out_html_keeps_the_main_content_only(held_out):
