@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -34,7 +35,17 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from assistant.errors import ConfigError
 from assistant.text import fold
 
-__all__ = ["TermGroup", "LexiconFile", "Match", "Matcher", "term_regex", "compile_terms", "load_lexicon"]
+__all__ = [
+    "TermGroup",
+    "LexiconFile",
+    "Match",
+    "Matcher",
+    "term_regex",
+    "compile_terms",
+    "load_lexicon",
+    "load_data_file",
+    "YAML_LOADER",
+]
 
 _SOURCES = ("policy:", "GDPR", "AVG", "UAVG", "AI Act", "general vocabulary", "Dutch DPA")
 _TERM = re.compile(r"^\*?[^*\s](?:[^*]*[^*\s])?\*?$")  # no inner '*', no space next to one
@@ -165,7 +176,23 @@ class LexiconFile(BaseModel):
         return Matcher({name: g.terms for name, g in self.groups.items()})
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: about 10x faster
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: about 10x faster
+"""The YAML loader of the package's data files (libyaml's safe loader where it is built)."""
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def load_data_file(path, model: type[_M], what: str) -> _M:
+    """The YAML file `path` (a `Path` or package `Traversable`) validated as `model`. Raises
+    `ConfigError` naming `what` and the file when it is missing, not YAML or not of the model (a
+    packaging error). The loader of every data file: lexicons, policy, drafter items, scan reference."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        return model.model_validate(raw)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} is missing: {path}") from exc
+    except Exception as exc:  # yaml or validation errors: a broken package file
+        raise ConfigError(f"{what} ({path}) is invalid: {exc}") from exc
 
 
 @cache
@@ -175,10 +202,4 @@ def load_lexicon(name: str) -> LexiconFile:
     Raises `ConfigError` naming the file when it is missing or invalid (a packaging error).
     """
     path = resources.files("assistant") / "data" / "lexicons" / f"{name}.yaml"
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        return LexiconFile.model_validate(raw)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"lexicon {name!r} is missing: {path}") from exc
-    except Exception as exc:  # yaml or validation errors: a broken package file
-        raise ConfigError(f"lexicon {name!r} ({path}) is invalid: {exc}") from exc
+    return load_data_file(path, LexiconFile, f"lexicon {name!r}")

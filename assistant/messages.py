@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "LANGS",
+    "Lang",
     "DEFAULT_LANG",
     "Catalogue",
     "Catalogues",
@@ -30,6 +32,8 @@ __all__ = [
 ]
 
 LANGS: tuple[str, ...] = ("nl", "en")
+Lang = StrEnum("Lang", {lang: lang for lang in LANGS})
+"""`LANGS` as an enum: the choices of a command's `--lang`."""
 DEFAULT_LANG = "en"
 """The language of the CLI and of `str(error)`; also the fallback for an unknown language."""
 

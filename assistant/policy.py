@@ -20,12 +20,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from assistant.corpus import Passage, load_passages
-from assistant.errors import ConfigError
-from assistant.lexicon import Matcher, TermGroup, compile_terms
+from assistant.lexicon import Matcher, TermGroup, compile_terms, load_data_file
 from assistant.text import fold
 
 __all__ = [
@@ -211,15 +209,7 @@ def load_policy(path: Path | Traversable = POLICY_FILE) -> PolicyFile:
 
     Raises `ConfigError` naming the file when it is missing, not YAML, or does not match the models.
     """
-    try:
-        raw = yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-        return PolicyFile.model_validate(raw)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"the policy file is missing: {path}") from exc
-    except Exception as exc:  # yaml or validation errors: a broken package file
-        raise ConfigError(f"the policy file {path} is invalid: {exc}") from exc
+    return load_data_file(path, PolicyFile, "the policy file")
 
 
 _POLICY = load_policy()

@@ -93,6 +93,7 @@ class _Lexical:
         self.model = bm25s.BM25()
         self.model.index(tokenized, show_progress=False)
         self.vocab = set(tokenized.vocab)
+        self.prefixes = {t[:5] for t in self.vocab if len(t) >= 5}  # for `uses`, built once per index
 
     def uses(self, word: str) -> bool:
         """Whether some indexed text holds `word`: its Snowball stem (lower case) is a stem of the index,
@@ -102,7 +103,7 @@ class _Lexical:
         stem = self.stemmer.stemWord(word.lower())
         if stem in self.vocab:
             return True
-        return len(stem) >= 5 and any(t.startswith(stem[:5]) for t in self.vocab)
+        return len(stem) >= 5 and stem[:5] in self.prefixes
 
     def scores(self, query: str) -> np.ndarray:
         import bm25s

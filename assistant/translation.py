@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from assistant.corpus import Passage
 from assistant.errors import ConfigError
-from assistant.lexicon import Matcher, TermGroup
+from assistant.lexicon import YAML_LOADER, Matcher, TermGroup
 from assistant.text import fold, split_sentences
 
 __all__ = [
@@ -59,10 +59,8 @@ TRANSLATIONS_DIR: Traversable = resources.files("assistant") / "data" / "transla
 Span = tuple[int, int]
 """A sentence span: character offsets `(start, end)`, end exclusive (`assistant.text.split_sentences`)."""
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class _UniqueKeys(_YAML_LOADER):  # type: ignore[misc, valid-type]
+class _UniqueKeys(YAML_LOADER):  # type: ignore[misc, valid-type]
     """The safe loader, refusing a key given twice in one mapping (YAML would keep the last silently,
     and a passage rendered twice is one rendering too many)."""
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import ROOT, Mode, Result, percentile, worker_env
+from .common import ROOT, Mode, Result, heavy_imports_ratio, percentile, worker_env
 
 NAME = "checker"
 TITLE = "Checker: drafts checked per second (no model import)"
@@ -131,14 +131,7 @@ def run(mode: Mode) -> Result:
         check_rate >= 1000,
     )
     result.ratio("check / parse-only time per draft", parse_rate / check_rate, "parse_draft alone")
-    no_heavy = not lib["heavy"] and not cli["heavy"]
-    result.ratio(
-        "heavy modules imported by check",
-        float(len(set(lib["heavy"]) | set(cli["heavy"]))),
-        "torch/transformers/chromadb must not load",
-        "0",
-        no_heavy,
-    )
+    heavy_imports_ratio(result, "check", lib, cli)
     result.data = {
         "drafts": len(drafts),
         "drafts_per_s": check_rate,

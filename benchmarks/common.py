@@ -96,6 +96,19 @@ class Result:
         return "\n".join(lines)
 
 
+def heavy_imports_ratio(result: Result, what: str, lib: dict, cli: dict) -> None:
+    """Add the ratio 'heavy modules imported by <what>' (target 0) from the `heavy` lists of an
+    in-process run (`lib`) and a fresh CLI process (`cli`)."""
+    heavy = set(lib["heavy"]) | set(cli["heavy"])
+    result.ratio(
+        f"heavy modules imported by {what}",
+        float(len(heavy)),
+        "torch/transformers/chromadb must not load",
+        "0",
+        not heavy,
+    )
+
+
 def model_dir() -> Path:
     """Where the provisioned embedding model lives (ASSISTANT_MODEL_DIR, else .assistant/models)."""
     return Path(os.environ.get("ASSISTANT_MODEL_DIR") or ROOT / ".assistant" / "models")

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .checker import DRAFTS, HEAVY, _probe, _timed_loop
-from .common import Mode, Result, percentile
+from .common import Mode, Result, heavy_imports_ratio, percentile
 
 NAME = "scan"
 TITLE = "Privacy scan: drafts scanned per second (no model import)"
@@ -85,14 +85,7 @@ def run(mode: Mode) -> Result:
         percentile(times, 50) / percentile(check_times, 50),
         "check_result in the same run, medians",
     )
-    no_heavy = not lib["heavy"] and not cli["heavy"]
-    result.ratio(
-        "heavy modules imported by scan",
-        float(len(set(lib["heavy"]) | set(cli["heavy"]))),
-        "torch/transformers/chromadb must not load",
-        "0",
-        no_heavy,
-    )
+    heavy_imports_ratio(result, "scan", lib, cli)
     result.data = {
         "drafts": len(drafts),
         "scan_per_s": scan_rate,

@@ -147,6 +147,29 @@ def _go(page, title: str) -> None:
     _idle(page)
 
 
+def _make_draft(page) -> None:
+    """Draft & check: the shared description becomes a draft (the page settles after each step)."""
+    _go(page, "Draft & check")
+    idea = page.get_by_role("textbox", name="Project idea")
+    idea.fill(DESCRIPTION)
+    idea.press("Control+Enter")
+    _idle(page)
+    page.get_by_role("button", name="Make draft").click()
+    _idle(page)
+
+
+def _request_changes(page, comment: str) -> None:
+    """Review: the open proposal gets `comment` and the decision "Request changes"."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("textbox", name="Comment on the decision")
+    box.fill(comment)
+    box.press("Control+Enter")
+    _idle(page)
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_text("Decision recorded: changes requested.").first).to_be_visible()
+
+
 def test_ask_draft_submit_review_in_a_browser(page):
     from playwright.sync_api import expect
 
@@ -164,12 +187,7 @@ def test_ask_draft_submit_review_in_a_browser(page):
 
     # Draft & check: a description becomes a draft with findings; submit it
     _set_name(page, "Alice")
-    _go(page, "Draft & check")
-    idea = page.get_by_role("textbox", name="Project idea")
-    idea.fill(DESCRIPTION)
-    idea.press("Control+Enter")
-    _idle(page)
-    page.get_by_role("button", name="Make draft").click()
+    _make_draft(page)
     expect(page.get_by_text("1 blocker", exact=False).first).to_be_visible()
     expect(page.get_by_text("The draft names no lawful basis").first).to_be_visible()
     _idle(page)
@@ -228,12 +246,7 @@ def test_author_reviewer_author_loop_in_a_browser(page, tmp_path):
 
     _set_name(page, "Rita")
     _go(page, "Review")
-    comment = page.get_by_role("textbox", name="Comment on the decision")
-    comment.fill("Please name the lawful basis and a retention period.")
-    comment.press("Control+Enter")
-    _idle(page)
-    page.get_by_role("button", name="Request changes").click()
-    expect(page.get_by_text("Decision recorded: changes requested.").first).to_be_visible()
+    _request_changes(page, "Please name the lawful basis and a retention period.")
 
     _set_name(page, "Alice")
     _go(page, "Review")

@@ -13,6 +13,7 @@ from tests.test_browser import (  # noqa: F401 (app_url, page: fixtures, by name
     DESCRIPTION,
     _go,
     _idle,
+    _make_draft,
     _set_name,
     app_url,
     page,
@@ -22,16 +23,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing: run `make browser-deps`"),
 ]
-
-
-def _make_draft(page) -> None:  # noqa: F811 (the fixture, by name)
-    _go(page, "Draft & check")
-    idea = page.get_by_role("textbox", name="Project idea")
-    idea.fill(DESCRIPTION)
-    idea.press("Control+Enter")
-    _idle(page)
-    page.get_by_role("button", name="Make draft").click()
-    _idle(page)
 
 
 def test_a_reload_mid_draft_restores_the_draft_the_chat_and_the_name(page):  # noqa: F811

@@ -18,7 +18,17 @@ import pytest
 
 from benchmarks.common import ChromaServer, stop_process
 
-from .test_browser import CHROMIUM, DESCRIPTION, _go, _idle, _set_name, new_page, start_app, wait_healthy
+from .test_browser import (
+    CHROMIUM,
+    _go,
+    _idle,
+    _make_draft,
+    _request_changes,
+    _set_name,
+    new_page,
+    start_app,
+    wait_healthy,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -125,13 +135,7 @@ def test_two_replicas_share_index_and_review_database(replicas, tmp_path):
 
             # a proposal submitted on replica 1 ...
             _set_name(one, "Alice")
-            _go(one, "Draft & check")
-            idea = one.get_by_role("textbox", name="Project idea")
-            idea.fill(DESCRIPTION)
-            idea.press("Control+Enter")
-            _idle(one)
-            one.get_by_role("button", name="Make draft").click()
-            _idle(one)
+            _make_draft(one)
             one.get_by_role("button", name="Submit for review").click()
             expect(one.get_by_text("Submitted as proposal #1")).to_be_visible()
 
@@ -139,12 +143,7 @@ def test_two_replicas_share_index_and_review_database(replicas, tmp_path):
             _set_name(two, "Rita")
             _go(two, "Review")
             expect(two.get_by_role("heading", name="Proposal #1", exact=False)).to_be_visible()
-            comment = two.get_by_role("textbox", name="Comment on the decision")
-            comment.fill("Please name the lawful basis and a retention period.")
-            comment.press("Control+Enter")
-            _idle(two)
-            two.get_by_role("button", name="Request changes").click()
-            expect(two.get_by_text("Decision recorded: changes requested.").first).to_be_visible()
+            _request_changes(two, "Please name the lawful basis and a retention period.")
 
             # the author on replica 1 sees the reviewer's decision from replica 2 in the trail
             _go(one, "Review")

@@ -167,7 +167,14 @@ class ExampleVote:
         """Mean cosine of the k nearest answerable examples minus that of the k nearest not-answerable
         ones (examples with cosine >= SELF_MATCH left out); with `domain`, of the examples the policy
         touches minus those it does not (`touched`, `untouched`); 0.0 when a side has no example."""
+        return self._vote(vectors @ np.asarray(query_vec, np.float32), domain)
+
+    def votes(self, query_vec, vectors: np.ndarray) -> tuple[float, float]:
+        """(`vote`, `vote(domain=True)`) from one product of the query with the examples."""
         sims = vectors @ np.asarray(query_vec, np.float32)
+        return self._vote(sims, False), self._vote(sims, True)
+
+    def _vote(self, sims: np.ndarray, domain: bool) -> float:
         keep = sims < SELF_MATCH
         pos, neg = (self.touched, self.untouched) if domain else (self.answerable, ~self.answerable)
         yes, no = np.sort(sims[keep & pos])[::-1], np.sort(sims[keep & neg])[::-1]
@@ -242,9 +249,7 @@ class ScopePolicy:
             return "none"
         vote = domain_vote = 0.0
         if embedder is not None and r.query_vec is not None:
-            vectors = self.examples.vectors(embedder, cache_dir)
-            vote = self.examples.vote(r.query_vec, vectors)
-            domain_vote = self.examples.vote(r.query_vec, vectors, domain=True)
+            vote, domain_vote = self.examples.votes(r.query_vec, self.examples.vectors(embedder, cache_dir))
         best = best_sentence(r.query_vec, sentence_vectors, r.top_dense)
         features = scope_features(best, r.concept_strength, vote)
         p_domain = self.domain_probability(scope_features(best, r.concept_strength, domain_vote))

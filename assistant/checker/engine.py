@@ -33,6 +33,7 @@ __all__ = [
     "RULES",
     "citation",
     "draft_language",
+    "draft_and_language",
     "check_draft",
     "passed",
     "check_result",
@@ -69,6 +70,19 @@ def draft_language(draft: Draft) -> str:
     return detect_language(" ".join(p for p in parts if p), DEFAULT_LANG, model=False)
 
 
+def draft_and_language(draft: Draft | dict, lang: str | None) -> tuple[Draft, str]:
+    """(`draft` validated, the language to report in): a dict goes through `proposal.parse_draft`
+    (raises `InputError` naming the field); `lang` None is the draft's own (`draft_language`), another
+    value than 'nl' or 'en' raises `InputError`. The way into the checker and the privacy scan."""
+    if not isinstance(draft, Draft):
+        draft = parse_draft(draft)
+    if lang is None:
+        return draft, draft_language(draft)
+    if lang not in LANGS:
+        raise InputError(f"lang: must be one of {', '.join(LANGS)} (got {lang!r})")
+    return draft, lang
+
+
 def _finding(rule: Rule, h: Hit, lang: str) -> Finding:
     texts = catalogues()
     params = {k: render(v, lang) for k, v in h.params.items()}
@@ -96,12 +110,7 @@ def check_draft(
     A dict is validated first (`proposal.parse_draft`; raises `InputError` naming the field).
     `lang` is 'nl' or 'en' (None: the draft's language); another value raises `InputError`.
     `today` defaults to the current date."""
-    if not isinstance(draft, Draft):
-        draft = parse_draft(draft)
-    if lang is None:
-        lang = draft_language(draft)
-    elif lang not in LANGS:
-        raise InputError(f"lang: must be one of {', '.join(LANGS)} (got {lang!r})")
+    draft, lang = draft_and_language(draft, lang)
     ctx = context(draft, today=today or date.today(), horizon_years=retention_horizon_years)
     return [_finding(rule, h, lang) for rule in RULES for h in rule.fn(draft, ctx)]
 

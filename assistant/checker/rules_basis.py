@@ -6,6 +6,7 @@ says it applies 'if this is' such a project, and research rules act on what the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.checker.registry import Context, Hit, Rule, checker_terms, hit, registrar
 from assistant.lexicon import compile_terms, load_lexicon
@@ -28,10 +29,13 @@ _LASTING_WORDS = compile_terms(load_lexicon("drafting").groups["implementation"]
 def _described_research(c: Context) -> str | None:
     """With no project type given: the first research word of the draft's text when it holds more
     distinct research words than lasting-use words (the drafter's guess, `drafting.fields`), else None."""
-    if c.type_known:
-        return None
-    research = {m.group(0) for m in _RESEARCH_WORDS.finditer(c.narrative)}
-    lasting = {m.group(0) for m in _LASTING_WORDS.finditer(c.narrative)}
+    return None if c.type_known else _research_word(c.narrative)
+
+
+@lru_cache(maxsize=512)
+def _research_word(narrative: str) -> str | None:  # two rules ask it of the same draft
+    research = {m.group(0) for m in _RESEARCH_WORDS.finditer(narrative)}
+    lasting = {m.group(0) for m in _LASTING_WORDS.finditer(narrative)}
     return sorted(research)[0] if len(research) > len(lasting) else None
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import typer
 
 from assistant.errors import AssistantError, InputError
+from assistant.messages import Lang
 
 __all__ = ["register", "draft_command", "check_command"]
 
@@ -27,11 +28,6 @@ __all__ = ["register", "draft_command", "check_command"]
 class _Type(StrEnum):
     implementation = "implementation"
     research = "research"
-
-
-class _Lang(StrEnum):
-    nl = "nl"
-    en = "en"
 
 
 def _fail(exc: AssistantError) -> typer.Exit:
@@ -225,7 +221,7 @@ def check_command(
     as_json: bool = typer.Option(
         False, "--json", help="Print a JSON array: one {file, passed, findings} per file."
     ),
-    lang: _Lang = typer.Option(
+    lang: Lang = typer.Option(
         None, "--lang", help="Language of the findings: nl or en (default: each draft's own language)."
     ),
     horizon: int = typer.Option(

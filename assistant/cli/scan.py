@@ -19,13 +19,9 @@ from pathlib import Path
 import typer
 
 from assistant.errors import InputError
+from assistant.messages import Lang
 
 __all__ = ["register", "scan_command"]
-
-
-class _Lang(StrEnum):
-    nl = "nl"
-    en = "en"
 
 
 class _Vulnerable(StrEnum):
@@ -37,7 +33,7 @@ class _Vulnerable(StrEnum):
 def scan_command(
     files: list[Path] = typer.Argument(..., help="Draft JSON file(s) (exchange format v1)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: one scan object per file."),
-    lang: _Lang = typer.Option(
+    lang: Lang = typer.Option(
         None, "--lang", help="Language of the scan: nl or en (default: each draft's own language)."
     ),
     vulnerable: _Vulnerable = typer.Option(

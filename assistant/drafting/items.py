@@ -12,11 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from assistant.errors import ConfigError
-from assistant.lexicon import TermGroup, compile_terms
+from assistant.lexicon import TermGroup, compile_terms, load_data_file
 from assistant.proposal import DataItem
 from assistant.terms import find_category_terms, is_negated
 from assistant.text import fold
@@ -97,12 +95,7 @@ class DraftingItems(BaseModel):
 def load_items() -> DraftingItems:
     """The labelled lists, validated; raises `ConfigError` naming the file when it is missing or invalid."""
     path = resources.files("assistant") / "data" / "drafting-items.yaml"
-    try:
-        return DraftingItems.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"the drafter's item lists are missing: {path}") from exc
-    except Exception as exc:  # yaml or validation errors: a broken package file
-        raise ConfigError(f"the drafter's item lists ({path}) are invalid: {exc}") from exc
+    return load_data_file(path, DraftingItems, "the drafter's item file")
 
 
 _KINDS = ("lms", "sis", "survey")

@@ -11,10 +11,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from assistant.checker import check_draft, draft_language
-from assistant.errors import InputError
-from assistant.messages import LANGS, message
-from assistant.proposal import Draft, parse_draft
+from assistant.checker import check_draft
+from assistant.checker.engine import draft_and_language
+from assistant.messages import message
+from assistant.proposal import Draft
 from assistant.scan import aiact, screening, sections, verdict
 from assistant.scan.facts import Facts, facts
 from assistant.scan.models import AIActResult, DpiaVerdict, OpenQuestion, ScanItem, ScanResult
@@ -148,12 +148,7 @@ def scan_draft(
     'nl' or 'en' (None: the draft's language); another value raises `InputError`. `students_vulnerable`
     is the university's decision whether students count as vulnerable data subjects (WP248 criterion 7;
     None: not decided, the criterion stays open). `principles` adds the rule checker's findings."""
-    if not isinstance(draft, Draft):
-        draft = parse_draft(draft)
-    if lang is None:
-        lang = draft_language(draft)
-    elif lang not in LANGS:
-        raise InputError(f"lang: must be one of {', '.join(LANGS)} (got {lang!r})")
+    draft, lang = draft_and_language(draft, lang)
     f = facts(draft, students_vulnerable=students_vulnerable, lang=lang)
     findings = check_draft(draft, lang=lang, today=today) if principles else []
     items = []

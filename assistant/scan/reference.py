@@ -8,10 +8,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from assistant.errors import ConfigError
+from assistant.lexicon import load_data_file
 from assistant.policy import Citation
 
 __all__ = ["REFERENCE_SOURCE", "Entry", "Reference", "load_reference", "reference_citation"]
@@ -49,13 +48,7 @@ class Reference(BaseModel):
 def load_reference() -> Reference:
     """The shipped reference, validated; `ConfigError` when it is missing or broken (a packaging error)."""
     path = resources.files("assistant") / "data" / "reference" / REFERENCE_SOURCE
-    try:
-        raw = yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-        return Reference.model_validate(raw)
-    except Exception as exc:
-        raise ConfigError(f"the scan reference {path} is missing or invalid: {exc}") from exc
+    return load_data_file(path, Reference, "the scan reference")
 
 
 @cache

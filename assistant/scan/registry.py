@@ -20,7 +20,7 @@ from assistant.scan.facts import Facts, Hit
 from assistant.scan.reference import reference_citation
 
 __all__ = ["BY_ID", "Ans", "Item", "ItemFn", "registrar", "citation_for", "answer_of", "yes", "no", "unknown",
-           "suggest", "person", "copied", "and3"]  # fmt: skip
+           "suggest", "person", "copied", "and3", "vulnerable_subjects"]  # fmt: skip
 
 
 BY_ID: dict[str, Item] = {}
@@ -116,6 +116,17 @@ def suggest(rule: str, hit: Hit | None = None, *fields: str, answer: str = "yes"
             answer, "suggested", (hit.field, *fields), rule, hit.evidence, {"term": hit.term, **params}
         )
     return Ans(answer, "suggested", fields, rule, evidence, params)
+
+
+def vulnerable_subjects(f, given: str, word: str) -> Ans | None:
+    """WP248 criterion 7 from the draft's words: 'yes' (rule `given`) when `data_subjects` names
+    vulnerable subjects, a suggestion (rule `word`) when another field does, None when none does.
+    Shared by the scan's question C2 and the screening's G-WP7."""
+    hit = f.find("subjects vulnerable", "data_subjects")
+    if hit:
+        return yes(given, "data_subjects", evidence=hit.evidence, term=hit.term)
+    hit = f.find("subjects vulnerable")
+    return suggest(word, hit) if hit else None
 
 
 def person(rule: str, *fields: str, **params: Any) -> Ans:

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from assistant.lexicon import compile_terms, load_lexicon
 from assistant.scan.facts import Facts
-from assistant.scan.registry import Ans, Item, and3, answer_of, no, registrar, suggest, unknown, yes
+from assistant.scan.registry import (
+    Ans,
+    Item,
+    and3,
+    answer_of,
+    no,
+    registrar,
+    suggest,
+    unknown,
+    vulnerable_subjects,
+    yes,
+)
 from assistant.text import fold
 
 __all__ = ["ITEMS", "ART35", "AP", "WP"]
@@ -246,12 +257,8 @@ def _wp6(f: Facts) -> Ans:
 
 @_item("G-WP7", "ref:wp248-7", "WP248 criterion 7", effort=3, settle="vulnerable")
 def _wp7(f: Facts) -> Ans:
-    hit = f.find("subjects vulnerable", "data_subjects")
-    if hit:
-        return yes("wp7.subjects", "data_subjects", evidence=hit.evidence, term=hit.term)
-    hit = f.find("subjects vulnerable")
-    if hit:
-        return suggest("wp7.word", hit)
+    if said := vulnerable_subjects(f, "wp7.subjects", "wp7.word"):
+        return said
     if f.students_vulnerable is True:
         return yes("wp7.setting_yes")
     if f.students_vulnerable is False:

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from assistant.policy import AREAS
 from assistant.scan.facts import Facts
-from assistant.scan.registry import Ans, Item, copied, no, person, registrar, suggest, unknown, yes
+from assistant.scan.registry import (
+    Ans,
+    Item,
+    copied,
+    no,
+    person,
+    registrar,
+    suggest,
+    unknown,
+    vulnerable_subjects,
+    yes,
+)
 
 __all__ = ["ITEMS", "RISK_ITEMS"]
 
@@ -117,13 +128,7 @@ def _c1(f: Facts) -> Ans:
 
 @_c("C2", "ref:wp248-7", "WP248 criterion 7")
 def _c2(f: Facts) -> Ans:
-    hit = f.find("subjects vulnerable", "data_subjects")
-    if hit:
-        return yes("c2.given", "data_subjects", evidence=hit.evidence, term=hit.term)
-    hit = f.find("subjects vulnerable")
-    if hit:
-        return suggest("c2.word", hit)
-    return unknown("c2.open", "data_subjects")
+    return vulnerable_subjects(f, "c2.given", "c2.word") or unknown("c2.open", "data_subjects")
 
 
 @_c("C3", "policy:data_categories", "algemene persoonsgegevens")

@@ -145,15 +145,7 @@ def _mine(who: Identity) -> None:
     if not rows:
         st.caption(t("review.none_mine"))
         return
-    st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
-    titles = {r.id: f"#{r.id} · {r.title} · {t('status.' + r.status)}" for r in rows}
-    pid = st.selectbox(t("loop.open"), list(titles), key="mine_open", format_func=titles.get)
-    try:
-        view = svc.show(pid)
-    except AssistantError as exc:
-        state.show_error(exc)
-        return
-    _proposal(view, who)
+    _open_one(svc, rows, t("loop.open"), "mine_open", who)
 
 
 def _revise(view: ProposalView) -> None:
@@ -370,12 +362,18 @@ def render() -> None:
     if not rows:
         st.caption(t("review.empty"))
         return
+    _open_one(svc, rows, t("review.open"), "review_open", who)
+
+
+def _open_one(svc, rows: list, label: str, key: str, who) -> None:
+    """The list of `rows` as a table, a choice of one (session key `key`; a choice no longer listed is
+    dropped) and that proposal in full."""
     st.dataframe(_queue_rows(rows), hide_index=True, width="stretch")
     ids = [r.id for r in rows]
     titles = {r.id: f"#{r.id} · {r.title} · {t('status.' + r.status)}" for r in rows}
-    if st.session_state.get("review_open") not in ids:
-        st.session_state.pop("review_open", None)
-    pid = st.selectbox(t("review.open"), ids, key="review_open", format_func=titles.get)
+    if st.session_state.get(key) not in ids:
+        st.session_state.pop(key, None)
+    pid = st.selectbox(label, ids, key=key, format_func=titles.get)
     try:
         view = svc.show(pid)
     except AssistantError as exc:
