@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 
 from assistant.ask.pipeline import contact_for
-from assistant.ask.scope import ExampleVote, ScopePolicy, best_sentence, request_cues, scope_features
+from assistant.ask.scope import (
+    ExampleVote,
+    ScopePolicy,
+    asks_for_figure,
+    best_sentence,
+    missing_figure,
+    request_cues,
+    scope_features,
+    states_figure,
+)
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.corpus import Passage
 from assistant.retrieve import Hit, Retrieval
@@ -139,6 +148,69 @@ def test_coverage_follows_the_evidence_and_the_cues():
     # without stored sentences the best passage's similarity stands in
     assert best_sentence(None, [], 0.83) == 0.83
     assert best_sentence(np.array([1.0, 0.0]), [[0.6, 0.8], [0.9, 0.1]], 0.1) == pytest.approx(0.9)
+
+
+# --------------------------------------------------------------------------- questions that ask for a figure
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Na hoeveel weken zonder activiteit moet de mentor contact opnemen?", "period"),
+        ("How many days after the exam may the quiz logs stay in the LMS?", "period"),
+        ("Maximale bewaartermijn in maanden?", "period"),
+        ("What is the maximum number of years we may keep dashboard data?", "period"),
+        ("Wat kost een LA-dashboard per jaar aan licenties, hoeveel euro?", "amount"),  # money, per year
+        ("How much does a privacy scan cost?", "amount"),
+        ("Hoeveel kosten brengt de AI-officer in rekening?", "amount"),
+        ("Wat is de minimale groepsgrootte voor een docentdashboard?", "size"),
+        ("What is the minimum group size for aggregated reports?", "size"),
+        # a rule, not a figure: "how long" alone, counting what the policy lists, "precies" without a unit
+        ("Hoe lang mogen we LA-gegevens bewaren?", None),
+        ("How long does it take before learning analytics data has to be deleted?", None),
+        ("In hoeveel gebieden is LA toegestaan?", None),
+        ("Uit hoeveel stappen bestaat de LA-cyclus?", None),
+        ("Wat moet er minimaal in de privacyverklaring staan?", None),
+        ("Wat houdt doelbinding precies in?", None),
+        ("Om de kosten laag te houden: mag één privacyverklaring voor de hele faculteit?", None),
+    ],
+)
+def test_asks_for_figure_reads_the_answer_type(question, kind):
+    assert asks_for_figure(question) == kind
+
+
+def test_states_figure_needs_a_number_of_the_kind_asked():
+    assert states_figure("De gegevens worden na 2 jaar verwijderd.", "period")
+    assert states_figure("Data are deleted within ten working days.", "period")
+    assert not states_figure(
+        "Als de gegevens niet meer nodig zijn, worden ze zo snel mogelijk verwijderd.", "period"
+    )
+    assert not states_figure("Gebied 4 heeft betrekking op voorspellen.", "period")  # a number, no unit
+    assert states_figure("De licentie kost 1.200 euro.", "amount")
+    assert not states_figure("De kosten worden gedeeld.", "amount")
+    assert states_figure("Rapporteer alleen bij een groepsgrootte van minstens 10.", "size")
+
+
+def test_coverage_of_a_figure_question_is_partial_when_no_passage_states_one():
+    policy = ScopePolicy(MODEL, ExampleVote([], []))
+    r = _retrieval()
+    r.query_vec = np.array([1.0, 0.0], np.float32)
+    strong = [[1.0, 0.0]]
+    assert policy.coverage(r, "Hoe lang bewaren?", strong) == "direct"
+    assert policy.coverage(r, "Hoeveel maanden bewaren?", strong) == "partial"  # 'verwijderd': no period
+    stated = Passage("p2", "beleid.md", "Beleid", "Opslag", "Gegevens worden na 6 maanden verwijderd.")
+    r2 = Retrieval("q", [Hit(stated, 1.0)], top_dense=0.9, lexical_top=5.0, concept_strength=0.0)
+    r2.query_vec = r.query_vec
+    assert policy.coverage(r2, "Hoeveel maanden bewaren?", strong) == "direct"
+    assert missing_figure("Hoeveel maanden bewaren?", [_P.text, _P.text, _P.text, stated.text]) == "period"
+    assert missing_figure("Hoeveel maanden bewaren?", [_P.text, stated.text]) is None
+
+
+def test_the_policy_states_no_period_amount_or_size():
+    """Why the rule matters for this policy: none of its passages states a figure of the three kinds, so
+    a question asking for one is answered as partial (the topic, not the point), never as direct."""
+    for kind in ("period", "amount", "size"):
+        assert not states_figure(_POLICY_TEXT, kind), kind
 
 
 def test_probability_is_the_logistic_of_the_linear_score():

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 
 from assistant.ask.condense import condense_deterministic, leans_on_history
-from assistant.ask.scope import Coverage, ScopePolicy, request_cues
+from assistant.ask.scope import Coverage, ScopePolicy, missing_figure, request_cues
 from assistant.ask.validate import quotes_for, validate_llm_answer
 from assistant.backends import AnswerRequest, Backend, BackendAnswer, SentenceInfo
 from assistant.backends.extractive import ExtractiveBackend
@@ -243,7 +243,7 @@ class Assistant:
             names = sorted({request.passages[i].source for i in request.unquotable})
             warnings.append(message("ask.warn.instructions", lang, documents=", ".join(names)))
         if coverage == "partial":  # related passages, quoted verbatim, never an LLM's answer
-            request.lead, request.on_token = self._partial_lead(standalone, lang), None
+            request.lead, request.on_token = self._partial_lead(standalone, lang, safe, retrieval), None
             answer, backend_name = (
                 self.fallback.generate(self._with_sentences(request, stored)),
                 self.fallback.name,
@@ -271,9 +271,17 @@ class Assistant:
             time.perf_counter() - started,
         )
 
-    def _partial_lead(self, question: str, lang: str) -> str:
-        """The first line of a partial answer: it names the point where it can, as the words of the
+    def _partial_lead(
+        self, question: str, lang: str, asked: str = "", retrieval: Retrieval | None = None
+    ) -> str:
+        """The first line of a partial answer: it names the point where it can: the kind of figure the
+        question asks for when the passages state none (`scope.asks_for_figure`), else the words of the
         question no indexed passage uses (`Retriever.absent_words`, issue 15 point 2)."""
+        kind = missing_figure(
+            asked or question, [h.passage.text for h in retrieval.hits] if retrieval else []
+        )
+        if kind:
+            return message(f"ask.partial.lead_figure_{kind}", lang)
         absent = [f"“{p}”" for p in self.retriever.absent_words(question)]
         if not absent:
             return message("ask.partial.lead", lang)

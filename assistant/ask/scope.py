@@ -26,6 +26,14 @@ model alone would answer. Apart from
 the model, a short generic list (`lexicons/requests.yaml`, whole words of what the user typed this
 turn) refuses requests to act on people's data, and keeps a question with instructions aimed at the
 assistant to `direct` or `none` (see `ScopePolicy.decide`).
+
+One check on the answer type stands after the model: a question that asks for a figure (a number of
+months, an amount of money, a minimum group size; `asks_for_figure`, `lexicons/answer_types.yaml`) is
+`partial` at most when none of the best passages states a figure of that kind (`states_figure`): the
+policy touches the topic (retention, costs, reporting) but not the point asked. Measured on the dev sets
+(2026-11-30): 7 of the not-answerable questions answered as `direct` became `partial`; one answerable
+real question ("how many months or years may we keep ...", answered by "zo snel mogelijk") became
+`partial` too, still citing the storage-limitation passage.
 """
 
 from __future__ import annotations
@@ -46,12 +54,16 @@ from assistant.calibration import ScopeModel, load_calibration
 from assistant.errors import ConfigError
 from assistant.lexicon import Matcher, load_lexicon
 from assistant.retrieve import Retrieval
+from assistant.text import fold
 
 __all__ = [
     "Coverage",
     "ScopePolicy",
     "ExampleVote",
     "request_cues",
+    "asks_for_figure",
+    "states_figure",
+    "missing_figure",
     "scope_features",
     "EXAMPLES_FILE",
     "SELF_MATCH",
@@ -61,6 +73,9 @@ Coverage = Literal["direct", "partial", "none"]
 EXAMPLES_FILE = "scope_examples.jsonl"
 SELF_MATCH = 0.999
 """Cosine at or above which an example is the question itself (left out of the vote)."""
+FIGURE_EVIDENCE = 3
+"""How many of the best passages may state the figure a question asks for: as many as an answer quotes
+from (`[extractive] max_passages`)."""
 
 
 @cache
@@ -72,6 +87,54 @@ def request_cues(text: str) -> list[str]:
     """Groups of `lexicons/requests.yaml` found in `text` as whole words: `instructions` (aimed at the
     assistant) and `act_on_data` (a request to act on people's data); empty when none."""
     return sorted({m.group for m in _requests().find(text)})
+
+
+@cache
+def _answer_types() -> tuple[Matcher, Matcher]:
+    """(quantity / amount / size words of `lexicons/answer_types.yaml`, the units of time of
+    `lexicons/facts.yaml`)."""
+    units = {n: g.terms for n, g in load_lexicon("facts").groups.items() if n.startswith("unit:")}
+    return load_lexicon("answer_types").matcher(), Matcher(units)
+
+
+def asks_for_figure(question: str) -> str | None:
+    """What kind of figure `question` asks for, given a quantity word ("how many", "hoeveel", "minimale"):
+    `"amount"` (of money: "how much does it cost", also "how many euros per year"), `"size"` ("minimale
+    groepsgrootte"), else `"period"` (a unit of time: "how many months", "maximale bewaartermijn in
+    jaren"); None when it asks for none (`lexicons/answer_types.yaml`)."""
+    kinds, units = _answer_types()
+    found = {m.group for m in kinds.find(question)}
+    if "quantity question" not in found:
+        return None
+    kind = next((k for k in ("amount", "size") if k in found), None)  # "how many euros per year": money
+    return kind or ("period" if units.find(question) else None)
+
+
+def states_figure(text: str, kind: str) -> bool:
+    """Whether `text` states a figure of `kind` (`asks_for_figure`): a number with a unit of time for a
+    period; for an amount or a size, a number within a few words of an amount or size word."""
+    from assistant.ask.validate import facts_of  # the fact reader LLM answers are checked with
+
+    if kind == "period":
+        return any(" unit:" in f for f in facts_of(text))
+    kinds, _ = _answer_types()
+    folded = fold(text)
+    for m in kinds.finditer(folded):
+        if m.group == kind:
+            window = folded[max(m.start - 25, 0) : m.end + 25]
+            if any(f[:1].isdigit() for f in facts_of(window)):
+                return True
+    return False
+
+
+def missing_figure(asked: str, passages: list[str]) -> str | None:
+    """The kind of figure `asked` asks for (`asks_for_figure`) when none of the first `FIGURE_EVIDENCE`
+    of `passages` (texts, best first) states one; None otherwise. Such a question is `partial` at most:
+    the policy touches the topic, not the point asked."""
+    kind = asks_for_figure(asked)
+    if kind and not any(states_figure(text, kind) for text in passages[:FIGURE_EVIDENCE]):
+        return kind
+    return None
 
 
 def scope_features(best_sentence: float, concept_strength: float, vote: float) -> np.ndarray:
@@ -253,7 +316,10 @@ class ScopePolicy:
         best = best_sentence(r.query_vec, sentence_vectors, r.top_dense)
         features = scope_features(best, r.concept_strength, vote)
         p_domain = self.domain_probability(scope_features(best, r.concept_strength, domain_vote))
-        return self.decide(self.probability(features), "instructions" in cues, p_domain)
+        decided = self.decide(self.probability(features), "instructions" in cues, p_domain)
+        if decided == "direct" and missing_figure(asked, [h.passage.text for h in r.hits]):
+            return "partial"  # asks for a figure the nearest passages do not state: the topic, not the point
+        return decided
 
 
 def _logistic(z: float) -> float:

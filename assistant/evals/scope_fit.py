@@ -34,7 +34,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.ask.scope import ExampleVote, ScopePolicy, best_sentence, request_cues, scope_features
+from assistant.ask.scope import (
+    ExampleVote,
+    ScopePolicy,
+    best_sentence,
+    missing_figure,
+    request_cues,
+    scope_features,
+)
 from assistant.calibration import ScopeModel
 from assistant.evals.search import coordinate_search
 from assistant.evals.signals import SignalSet
@@ -71,6 +78,7 @@ class ScopeRow:
     instructions: bool  # instructions aimed at the assistant (ScopePolicy.decide)
     no_hits: bool
     vector: np.ndarray
+    figure_missing: bool  # asks for a figure the nearest passages do not state: partial at most
     coverage: str | None = None  # the label: direct (answerable), partial, none; None: not labelled
 
 
@@ -108,6 +116,7 @@ def scope_rows(
                 "instructions" in cues,
                 not r.hits,
                 vec,
+                bool(missing_figure(q.asked, [h.passage.text for h in r.hits])),
                 _label(q.answerable, labels.get(q.id)),
             )
         )
@@ -128,12 +137,19 @@ def _matrix(
 def _decisions(rows: list[ScopeRow], policy: ScopePolicy, example_vectors: np.ndarray) -> list[str]:
     x = _matrix(rows, policy.examples, example_vectors)
     xd = _matrix(rows, policy.examples, example_vectors, domain=True)
-    return [
+    decided = [
         "none"
         if r.cue or r.no_hits
         else policy.decide(policy.probability(f), r.instructions, policy.domain_probability(fd))
         for r, f, fd in zip(rows, x, xd, strict=True)
     ]
+    return [_figure_rule(r, d) for r, d in zip(rows, decided, strict=True)]
+
+
+def _figure_rule(row: ScopeRow, decided: str) -> str:
+    """`decided`, made `partial` when it is `direct` for a question asking for a figure its passages do
+    not state (as `ScopePolicy.coverage` does)."""
+    return "partial" if decided == "direct" and row.figure_missing else decided
 
 
 def scope_figures(
@@ -204,7 +220,8 @@ def fit_scope(
     def figures(none_below: float, direct_from: float) -> dict[str, float]:
         m = ScopePolicy(model(none_below, direct_from), examples)
         decided = [
-            "none" if r.cue or r.no_hits else m.decide(probability[r.id], r.instructions) for r in train
+            "none" if r.cue or r.no_hits else _figure_rule(r, m.decide(probability[r.id], r.instructions))
+            for r in train
         ]
         return _rates(train, decided)
 
