@@ -83,6 +83,12 @@ class FusionWeights(_Strict):
     lexical: float = Field(description="Weight of BM25, divided by the query's best BM25 score.")
     concept: float = Field(description="Weight of policy-concept routing, divided by the best concept score.")
     official_bonus: float = Field(description="Added to official passages: breaks ties in their favour.")
+    vote: float = Field(
+        default=0.0,
+        description="Weight of the passage vote: the share (0..1) of the nearest labelled example questions "
+        "whose answer a passage's section held (`assistant.ask.scope.ExampleVote.passage_votes`). 0 in a "
+        "calibration written before it existed.",
+    )
 
 
 class DrafterWeights(_Strict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,7 +24,7 @@ from assistant.corpus import Passage
 from assistant.text import fold
 from assistant.translation import translation_for
 
-__all__ = ["Hit", "Retrieval", "Retriever", "Weights", "absent_phrases", "fuse"]
+__all__ = ["Hit", "Retrieval", "Retriever", "Weights", "absent_phrases", "fuse", "passage_key"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Weights:
     lexical: float = calibrated("fusion", "lexical")
     concept: float = calibrated("fusion", "concept")
     official_bonus: float = calibrated("fusion", "official_bonus")
+    vote: float = calibrated("fusion", "vote")
 
 
 @dataclass
@@ -207,21 +208,36 @@ def concept_scores(query: str) -> tuple[dict[tuple[str, str, str], float], list[
 
 
 def fuse(
-    dense: np.ndarray, lexical: np.ndarray, concept: np.ndarray, official: np.ndarray, weights: Weights
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    concept: np.ndarray,
+    official: np.ndarray,
+    weights: Weights,
+    vote: np.ndarray | None = None,
 ) -> np.ndarray:
     """The fused score of every passage (arrays of one value per passage, same order).
 
     Each signal is scaled per query first: dense similarity so the 10th best is 0 and the best 1
     (clipped to 0..1), BM25 and concept scores divided by their maximum; `official` is 1.0 for an
-    official passage, else 0.0. The result is the weighted sum of the scaled signals plus the
-    official bonus."""
+    official passage, else 0.0; `vote` (optional, 0..1 already) the passage vote of the nearest labelled
+    example questions (`passage_key`, `ExampleVote.passage_votes`). The result is the weighted sum of
+    the scaled signals plus the official bonus."""
     d_sorted = np.sort(dense)[::-1]
     tenth = d_sorted[min(len(d_sorted) - 1, 9)]
     d_norm = np.clip((dense - tenth) / max(d_sorted[0] - tenth, 1e-6), 0, 1)
     l_norm = lexical / lexical.max() if lexical.max() > 0 else lexical
     c_norm = concept / concept.max() if concept.max() > 0 else concept
     w = weights
-    return w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
+    fused = w.dense * d_norm + w.lexical * l_norm + w.concept * c_norm + w.official_bonus * official
+    if vote is not None and w.vote:
+        fused = fused + w.vote * vote
+    return fused
+
+
+def passage_key(passage: Passage) -> str:
+    """What a labelled example question records as the passage that answered it, and the passage vote
+    is counted by: `source::section` (stable when the corpus is split into passages anew)."""
+    return f"{passage.source}::{passage.section}"
 
 
 def english_texts(passages: list[Passage]) -> list[str] | None:
@@ -239,9 +255,18 @@ def english_texts(passages: list[Passage]) -> list[str] | None:
 class Retriever:
     """Search the live index; lexical and concept structures are rebuilt when the index changes."""
 
-    def __init__(self, index, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        index,
+        weights: Weights | None = None,
+        voter: Callable[[np.ndarray], Mapping[str, float]] | None = None,
+    ) -> None:
+        """`voter(query_vec)` gives the passage vote per `passage_key` (the Ask pipeline's labelled
+        example questions, `ExampleVote.passage_votes`); without it, or with `weights.vote` 0, no vote."""
         self.index = index
         self.weights = weights or Weights()
+        self.voter = voter
+        self._vote_cache: tuple[list[Passage], list[str]] | None = None
         self._lock = threading.Lock()
         self._built_for: str | None = None
         self._lexical: _Lexical | None = None
@@ -316,6 +341,32 @@ class Retriever:
 
         return absent_phrases(query, used, *_word_lists(), limit)
 
+    def _vote_keys(self, passages: list[Passage]) -> list[str]:
+        """Per passage, the key its passage vote is read under: its own (`passage_key`) for an official
+        passage (the labelled examples cite only the policy), and for a user's document the key of the
+        official passage nearest to it by stored vectors: the vote says "questions like this one were
+        answered by passages on this", and a document's passage on the same topic shares it (so an added
+        guideline on retention is not pushed below the policy's retention passage by a vote it cannot
+        get). Once per index generation (`passages` is its snapshot's list); without stored vectors a
+        document's passage gets no vote."""
+        with self._lock:
+            cached = self._vote_cache
+            if cached is not None and cached[0] is passages:
+                return cached[1]
+        keys = [passage_key(p) for p in passages]
+        official = [i for i, p in enumerate(passages) if p.authority == "official"]
+        others = [i for i, p in enumerate(passages) if p.authority != "official"]
+        read = getattr(self.index, "vectors", None)
+        if official and others and read is not None:
+            vecs = np.asarray(read(passages), np.float32)
+            if vecs.size:
+                sims = vecs[others] @ vecs[official].T
+                for i, j in zip(others, sims.argmax(axis=1), strict=True):
+                    keys[i] = passage_key(passages[official[int(j)]])
+        with self._lock:
+            self._vote_cache = (passages, keys)
+        return keys
+
     def children(self, passage: Passage) -> list[Passage]:
         """The passages directly under `passage` in its document's section tree (a list intro's items),
         in document order; a map built once per index generation, not a scan per question."""
@@ -349,7 +400,11 @@ class Retriever:
             for i in targets.get(key, []):
                 concept[i] = max(concept[i], value)
 
-        fused = fuse(dense, lexical, concept, official, self.weights)
+        vote = None
+        if self.voter is not None and self.weights.vote:
+            votes = self.voter(np.asarray(query_vec, np.float32))
+            vote = np.array([votes.get(key, 0.0) for key in self._vote_keys(passages)], np.float32)
+        fused = fuse(dense, lexical, concept, official, self.weights, vote)
         d_sorted = np.sort(dense)[::-1]
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [

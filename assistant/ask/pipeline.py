@@ -172,7 +172,7 @@ class Assistant:
     ) -> None:
         self.settings = settings
         self.index = index
-        self.retriever = retriever or Retriever(index)
+        self.retriever = retriever or Retriever(index, voter=self._passage_votes)
         self.backend = backend
         self._scope = scope
         self.k = k
@@ -186,6 +186,15 @@ class Assistant:
         if self._scope is None:
             self._scope = ScopePolicy()
         return self._scope
+
+    def _passage_votes(self, query_vec) -> dict[str, float]:
+        """The passage vote of the scope model's example questions for one query vector (the retriever
+        weighs it by `[fusion] vote`)."""
+        embedder = getattr(self.index, "embedder", None)
+        examples = getattr(self.scope, "examples", None)  # a scope without examples (a test's) casts none
+        if embedder is None or examples is None:
+            return {}
+        return examples.passage_votes(query_vec, examples.vectors(embedder, self.settings.home / "cache"))
 
     # ------------------------------------------------------------------ public
     def standalone(self, question: str, history: list[tuple[str, str]] | None = None) -> str:

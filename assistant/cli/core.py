@@ -292,6 +292,7 @@ def register(app: typer.Typer) -> None:
             holdout=holdout or DEFAULT_SETS["holdout"],
             real_descriptions=real if real.exists() else None,
             real_questions=real_q if real_q.exists() else None,
+            dev_questions=sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl")),
             cache_dir=settings.home / "calibration",
             previous=previous,
         )

@@ -41,7 +41,7 @@ import numpy as np
 import tomli_w
 
 import assistant.calibration as product
-from assistant.ask.scope import EXAMPLES_FILE, ExampleVote
+from assistant.ask.scope import EXAMPLES_FILE
 from assistant.calibration import (
     Calibration,
     DataFile,
@@ -56,8 +56,9 @@ from assistant.calibration import (
 from assistant.config import PACKAGE_ROOT
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
+from assistant.evals.examples import ExampleSet, with_votes
 from assistant.evals.figures import drafter_figures, fusion_figures, quote_figures
-from assistant.evals.scope_fit import answered_ids, fit_scope, scope_figures, scope_rows
+from assistant.evals.scope_fit import fit_scope
 from assistant.evals.search import HELDOUT_SHARE, SPLIT_SALT, coordinate_search, stratified_split
 from assistant.evals.signals import CachingEmbedder, SignalSet, collect_signals
 from assistant.retrieve import Weights
@@ -78,7 +79,11 @@ def _grid(lo: float, hi: float, step: float) -> list[float]:
 # The search space. Cosine similarities of multilingual-e5 sit between about 0.7 and 0.95; BM25 top
 # scores of the corpus between 0 and about 15; concept-routing scores between 0 and about 6.
 GRIDS: dict[str, dict[str, list[float]]] = {
-    "fusion": {"lexical": _grid(0.0, 1.5, 0.05), "concept": _grid(0.0, 4.0, 0.1)},
+    "fusion": {
+        "lexical": _grid(0.0, 1.5, 0.05),
+        "concept": _grid(0.0, 4.0, 0.1),
+        "vote": _grid(0.0, 3.0, 0.1),
+    },
     "drafter": {
         "embed_weight": _grid(0.0, 0.6, 0.05),
         "same_group": _grid(0.3, 0.9, 0.05),
@@ -143,56 +148,18 @@ def _weights(fusion: FusionWeights | dict[str, float]) -> Weights:
     return Weights(**values)
 
 
-class _Scope:
-    """The coverage model's inputs on every part under one set of fusion weights: rows per part, and
-    the train rows as the vote's examples (what the product ships)."""
-
-    def __init__(
-        self,
-        parts: dict[str, dict[str, Any]],
-        weights: Weights,
-        embedder: Any,
-        labels: dict[str, str | None] | None = None,
-    ) -> None:
-        self.rows = {
-            part: scope_rows(data["questions"], weights, embedder, data.get("labels", labels))
-            for part, data in parts.items()
-            if "questions" in data
-        }
-        train = self.rows["train"]
-        self.examples = ExampleVote(
-            [r.standalone for r in train],
-            [r.answerable for r in train],
-            coverage=[r.coverage for r in train],
-        )
-        self.vectors = np.stack([r.vector for r in train])
-
-    def figures(self, part: str, model: ScopeModel) -> dict[str, float]:
-        return scope_figures(self.rows[part], model, self.examples, self.vectors)
-
-    def answered(self, part: str, model: ScopeModel) -> set[str]:
-        return answered_ids(self.rows[part], model, self.examples, self.vectors)
-
-    def example_rows(self) -> list[dict]:
-        return [
-            {"id": r.id, "question": r.standalone, "answerable": r.answerable}
-            | ({"coverage": r.coverage} if r.coverage else {})
-            for r in self.rows["train"]
-        ]
-
-
 def _figures(
     constants: Calibration | dict[str, Any],
     parts: dict[str, dict[str, Any]],
     embedder: Any,
-    scope: _Scope | None = None,
+    scope: ExampleSet | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Figures of one set of constants on every part: {group: {part: figures}} (no scope figures for
     constants without a scope model)."""
     c = constants if isinstance(constants, dict) else constants.model_dump()
     weights = _weights(c["fusion"])
     model = ScopeModel(**c["scope"]) if c.get("scope") else None
-    scope = scope or _Scope(parts, weights, embedder)
+    scope = scope or ExampleSet(parts, weights, embedder)
     drafter = DrafterWeights(**c["drafter"])
     quotes = QuoteSelection(**c["extractive"])
     out: dict[str, dict[str, dict[str, float]]] = {"scope": {}, "fusion": {}, "drafter": {}, "extractive": {}}
@@ -216,7 +183,9 @@ _OBJECTIVES = {
     "labelled none) must agree before a refusal: domain_from maximises the balanced accuracy of partial "
     "versus none on the labelled train questions below none_below",
     "fusion": "MRR of the first passage holding an expected phrase among the k the pipeline retrieves "
-    "(Assistant.k; answerable questions), ties: hit@1, hit@3, hit@5",
+    "(Assistant.k; answerable questions), ties: hit@1, hit@3, hit@5; the passage vote of every question "
+    "comes from the train questions with its own line left out, as the product computes it from the "
+    "shipped examples",
     "drafter": "mean over train descriptions of (first area within the labels + Jaccard of the chosen "
     "areas) / 2 for rank_areas with the embedder, ties: first-area accuracy",
     "extractive": "quote hit (a quoted sentence holds an expected phrase) over answered answerable "
@@ -244,12 +213,12 @@ def _search_text(group: str) -> str:
 
 def _fit(
     parts: dict[str, dict[str, Any]], embedder: Any, previous: Calibration | None
-) -> tuple[dict[str, dict[str, float]], dict[str, Fit], _Scope]:
+) -> tuple[dict[str, dict[str, float]], dict[str, Fit], ExampleSet]:
     """Fit the four groups on `parts["train"]`, then score every part: (constants, fit reports, the
     scope model's inputs, whose train rows are its example questions)."""
     train = parts["train"]
     fixed = {name: value for name, (value, _) in FIXED["fusion"].items()}
-    scope: _Scope | None = None
+    scope: ExampleSet | None = None
     objectives: dict[str, Callable[[dict[str, float]], tuple]] = {
         "fusion": lambda p: tuple(
             fusion_figures(train["questions"], Weights(**fixed, **p))[m]
@@ -279,7 +248,7 @@ def _fit(
     # scope is fitted on hits ranked with the fitted weights; quotes on what it lets through
     for group in ("fusion", "scope", "drafter", "extractive"):
         if group == "scope":
-            scope = _Scope(parts, Weights(**constants["fusion"]), embedder)
+            scope = ExampleSet(parts, Weights(**constants["fusion"]), embedder)
             model, reasons["scope"] = fit_scope(scope.rows["train"], scope.examples, scope.vectors)
             constants["scope"] = model.model_dump()
             open_ended["scope"] = []
@@ -323,6 +292,7 @@ def calibrate(
     holdout: Path | None = None,
     real_descriptions: Path | None = None,
     real_questions: Path | None = None,
+    dev_questions: list[Path] | None = None,
     root: Path = PACKAGE_ROOT,
     cache_dir: Path | None = None,
     previous: Calibration | None = None,
@@ -335,7 +305,9 @@ def calibrate(
     `assistant` is an `Assistant` on the index to calibrate against (its embedder is also the
     drafter's); `questions` and `descriptions` are split into train and held-out, `holdout` (optional)
     is held out whole; `real_questions` (optional: real-style questions, `evals/questions_real.jsonl`)
-    are split like `questions`, fitted on with them and reported apart; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
+    are split like `questions`, fitted on with them and reported apart; `dev_questions` (optional: spent
+    blind question sets, `evals/questions_blind*.jsonl`) likewise, each reported apart under its file's
+    stem; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
     are split like `descriptions`, their train part fitted on with it and their held-out part reported
     apart. Raises InputError for an unreadable or off-format eval file.
     """
@@ -348,6 +320,10 @@ def calibrate(
     h_cases = load_cases(holdout, QuestionCase) if holdout else []
     rq_cases = load_cases(real_questions, QuestionCase) if real_questions else []
     rq_split = stratified_split(rq_cases, lambda c: (c.answerable, c.lang))
+    dev = {Path(p).stem: (Path(p), load_cases(p, QuestionCase)) for p in dev_questions or []}
+    dev_split = {
+        name: stratified_split(cases, lambda c: (c.answerable, c.lang)) for name, (_, cases) in dev.items()
+    }
     d_cases = [
         c if c.language else c.model_copy(update={"language": detect_language(c.description)})
         for c in load_cases(descriptions, DescriptionCase)
@@ -365,12 +341,16 @@ def calibrate(
         files["questions_real"] = Path(real_questions)
     if r_cases:
         files["descriptions_real"] = Path(real_descriptions)
+    for name, (path, _) in dev.items():
+        files[name] = path
     digests = {name: _sha256(path) for name, path in files.items()}
     sets = {"questions": (q_cases, digests["questions"])}
     if h_cases:
         sets["holdout"] = (h_cases, digests["holdout"])
     if rq_cases:
         sets["questions_real"] = (rq_cases, digests["questions_real"])
+    for name, (_, cases) in dev.items():
+        sets[name] = (cases, digests[name])
     signals = collect_signals(assistant, sets, cache_dir=cache_dir, progress=progress)
 
     qs = signals["questions"]
@@ -380,6 +360,8 @@ def calibrate(
         chosen = [q for q in qs.questions if q_split[q.id] == part] if not real else []
         if real or part == "train":
             chosen += [q for q in rq if rq_split[q.id] == part]
+        if part == "train" and not real:
+            chosen += [q for name in dev for q in signals[name].questions if dev_split[name][q.id] == "train"]
         return SignalSet(qs.passages, qs.official, chosen, qs.k, qs.sentences)
 
     # the train split, then every held-out part named by its file's key
@@ -396,13 +378,18 @@ def calibrate(
         parts["descriptions_real"] = {"descriptions": [c for c in r_cases if r_split[c.id] == "heldout"]}
     if rq_cases:
         parts["questions_real"] = {"questions": questions_in("heldout", real=True)}
+    for name in dev:
+        held = [q for q in signals[name].questions if dev_split[name][q.id] == "heldout"]
+        parts[name] = {"questions": SignalSet(qs.passages, qs.official, held, qs.k, qs.sentences)}
     if "holdout" in signals:
         parts["holdout"] = {"questions": signals["holdout"]}
-    labels = {c.id: c.coverage for c in [*q_cases, *h_cases, *rq_cases]}  # partial / none labels
+    dev_cases = [c for _, cases in dev.values() for c in cases]
+    labels = {c.id: c.coverage for c in [*q_cases, *h_cases, *rq_cases, *dev_cases]}  # partial / none labels
     for data in parts.values():
         if "questions" in data:
             data["labels"] = labels
     embedder = CachingEmbedder(assistant.index.embedder)
+    with_votes(parts, embedder)
 
     constants, fits, scope = _fit(parts, embedder, previous)
     split_counts = {
@@ -411,13 +398,17 @@ def calibrate(
         "holdout": (len(h_cases), 0),
         "questions_real": (len(rq_cases), sum(v == "train" for v in rq_split.values())),
         "descriptions_real": (len(r_cases), sum(v == "train" for v in r_split.values())),
+        **{
+            name: (len(cases), sum(v == "train" for v in dev_split[name].values()))
+            for name, (_, cases) in dev.items()
+        },
     }
     provenance = Provenance(
         date=dt.date.today().isoformat(),
         revision=_revision(root),
         command=command,
         split=(
-            f"stratified: questions (and real questions, apart) by (answerable, lang), descriptions (and real descriptions, apart) by "
+            f"stratified: questions (and real questions and each spent blind question set, apart) by (answerable, lang), descriptions (and real descriptions, apart) by "
             f"first area; per stratum the "
             f"first {HELDOUT_SHARE:.0%} of cases ordered by sha256('{SPLIT_SALT}:' + id) held out; "
             "the holdout question file held out whole"

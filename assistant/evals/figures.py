@@ -47,7 +47,9 @@ def quote_figures(
             continue
         if answered is not None and q.id not in answered:
             continue
-        fused = fuse(q.dense, q.lexical, q.concept, signals.official, weights)
+        fused = fuse(
+            q.dense, q.lexical, q.concept, signals.official, weights, q.vote if len(q.vote) else None
+        )
         top = signals.ranking(q, weights)
         rows = [signals.sentences_of(int(i)) for i in top]
         scored = [

@@ -100,11 +100,8 @@ def scope_rows(
         r = signals.retrieval(q, weights)
         top = signals.ranking(q, weights)
         sentence_rows = [n for i in top for n in signals.sentences_of(int(i))]
-        best = (
-            float(q.sentence_sim[sentence_rows].max())
-            if sentence_rows
-            else best_sentence(None, [], r.top_dense)
-        )
+        evidence = q.point_sim if len(q.point_sim) else q.sentence_sim  # the best-supported part
+        best = float(evidence[sentence_rows].max()) if sentence_rows else best_sentence(None, [], r.top_dense)
         rows.append(
             ScopeRow(
                 q.id,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.ask.scope import question_parts
 from assistant.backends.extractive import overlap_text, stems
 from assistant.config import PACKAGE_ROOT
 from assistant.corpus import Passage
@@ -30,7 +31,7 @@ from assistant.retrieve import Hit, Retrieval, Weights, fuse
 
 __all__ = ["QuestionSignals", "SignalSet", "CachingEmbedder", "collect_signals"]
 
-SIGNALS_VERSION = "4"  # bump when what is stored changes
+SIGNALS_VERSION = "5"  # bump when what is stored changes
 _PROBE = "calibration probe: hoe lang mogen studentgegevens bewaard worden?"
 
 
@@ -55,6 +56,12 @@ class QuestionSignals:
     sentence_sim: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_overlap: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     sentence_relevant: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # per passage: the passage vote of the calibration's train examples (`ExampleVote.passage_votes`);
+    # set by the calibration program after the split, empty (no vote) as collected
+    vote: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # per sentence of the index: the best cosine of any part of the standalone question (the whole and
+    # `scope.question_parts`) with it: the scope model's sentence evidence
+    point_sim: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,12 @@ class SignalSet:
 
     def ranking(self, q: QuestionSignals, weights: Weights) -> np.ndarray:
         """Passage positions of the top k under `weights`, best first (the product's stable order)."""
-        fused = fuse(q.dense, q.lexical, q.concept, self.official, weights)
+        fused = fuse(q.dense, q.lexical, q.concept, self.official, weights, q.vote if len(q.vote) else None)
         return np.argsort(-fused, kind="stable")[: self.k]
 
     def retrieval(self, q: QuestionSignals, weights: Weights) -> Retrieval:
         """The `Retrieval` the pipeline would get for `q`: top k hits and the refusal signals."""
-        fused = fuse(q.dense, q.lexical, q.concept, self.official, weights)
+        fused = fuse(q.dense, q.lexical, q.concept, self.official, weights, q.vote if len(q.vote) else None)
         top = np.argsort(-fused, kind="stable")[: self.k]
         hits = [
             Hit(
@@ -178,8 +185,11 @@ def _gather(
     stems_by_lang = {
         lang: [stems(overlap_text(passages[i], (a, b), lang)) for i, a, b in rows] for lang in ("nl", "en")
     }
+    parts = [question_parts(s) for s in standalones]
+    flat = [p for ps in parts for p in ps]
+    part_vectors = iter(np.asarray(assistant.index.embedder.encode_queries(flat), np.float32) if flat else [])
     out = []
-    for case, standalone, vector in zip(cases, standalones, vectors, strict=True):
+    for case, standalone, vector, own_parts in zip(cases, standalones, vectors, parts, strict=True):
         lang = detect_language(case.question)  # as the pipeline does
         sentence_stems = stems_by_lang["nl" if lang == "nl" else "en"]
         r = assistant.retriever.search(standalone, k=len(passages), query_vec=vector, lang=lang)
@@ -197,6 +207,11 @@ def _gather(
         sims = sentence_vectors @ np.asarray(vector, np.float32) if len(rows) else np.zeros(0, np.float32)
         overlap = np.array([len(asked & st) / max(len(asked), 1) for st in sentence_stems], np.float32)
         holds = np.array([bool(case.expected) and contains_phrase(t, case.expected) for t in texts], bool)
+        point = sims.copy()
+        for _ in own_parts:
+            v = next(part_vectors)
+            if len(rows):
+                point = np.maximum(point, sentence_vectors @ v)
         out.append(
             QuestionSignals(
                 case.id,
@@ -211,6 +226,7 @@ def _gather(
                 sims.astype(np.float32),
                 overlap,
                 holds,
+                point_sim=point.astype(np.float32),
             )
         )
     return out
@@ -232,6 +248,7 @@ def _save(path: Path, key: str, questions: list[QuestionSignals]) -> None:
         sentence_sim=np.stack([q.sentence_sim for q in questions]),
         sentence_overlap=np.stack([q.sentence_overlap for q in questions]),
         sentence_relevant=np.stack([q.sentence_relevant for q in questions]),
+        point_sim=np.stack([q.point_sim for q in questions]),
     )
     tmp.replace(path)
 
@@ -252,13 +269,24 @@ def _load(path: Path, key: str) -> list[QuestionSignals] | None:
                 f["sentence_sim"],
                 f["sentence_overlap"],
                 f["sentence_relevant"],
+                f["point_sim"],
                 strict=True,
             )
             return [
                 QuestionSignals(
-                    str(i), bool(a), str(s), str(asked), *arr, rel, *(float(x) for x in sc), ssim, sover, srel
+                    str(i),
+                    bool(a),
+                    str(s),
+                    str(asked),
+                    *arr,
+                    rel,
+                    *(float(x) for x in sc),
+                    ssim,
+                    sover,
+                    srel,
+                    point_sim=psim,
                 )
-                for i, a, s, asked, arr, rel, sc, ssim, sover, srel in rows
+                for i, a, s, asked, arr, rel, sc, ssim, sover, srel, psim in rows
             ]
     except (OSError, KeyError, ValueError):
         return None

@@ -20,6 +20,7 @@ from assistant.errors import IndexUnavailableError, IngestError
 from assistant.index.client import DOCUMENTS, PASSAGES, SENTENCES, make_client
 from assistant.index.encode import Encoding, Progress
 from assistant.index.report import FileReport, IngestReport
+from assistant.index.vectors import StoredVectors
 from assistant.index.writer import GENERATION, Writing
 
 __all__ = ["PolicyIndex", "Live", "EXACT_DENSE_UP_TO"]
@@ -59,7 +60,7 @@ class _Todo:
     added_by: str = ""
 
 
-class PolicyIndex(Encoding, Writing):
+class PolicyIndex(Encoding, Writing, StoredVectors):
     """Persistent passage index with incremental ingest, removal and a consistent live view."""
 
     def __init__(self, settings, embedder=None, client=None) -> None:
@@ -231,29 +232,6 @@ class PolicyIndex(Encoding, Writing):
             if len(out) >= k or n >= total:
                 return out[:k]
             n = min(total, n * 4)
-
-    def _exact_dense(self, live: Live, query_vec, k: int) -> list[tuple[Passage, float]]:
-        """The k citable passages nearest `query_vec`, every one scored (numpy over the stored vectors):
-        Chroma's HNSW graph is approximate and built by several threads, so on a small index a query
-        for all of it still left out one passage in about 15 runs (its best one, seen in a test)."""
-        import numpy as np
-
-        if live.exact is None:
-            citable = [p for p in live.passages if p.retrievable]
-            ids = [self._pid(p) for p in citable]
-            got = self._call(self._col(PASSAGES).get, ids=ids, include=["embeddings"])
-            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
-            kept = [(p, pid) for p, pid in zip(citable, ids, strict=True) if pid in vectors]
-            matrix = np.asarray([vectors[pid] for _, pid in kept], np.float32).reshape(len(kept), -1)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            live.exact = ([p for p, _ in kept], matrix / np.maximum(norms, 1e-12))
-        passages, matrix = live.exact
-        if not passages:
-            return []
-        q = np.asarray(query_vec, np.float32)
-        scores = matrix @ (q / max(float(np.linalg.norm(q)), 1e-12))
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [(passages[i], float(scores[i])) for i in top]
 
     def sentences(self, passages: list[Passage]) -> dict[str, list[tuple[int, int, list[float]]]]:
         """Pre-computed sentence spans and vectors of the given passages, keyed by passage id."""

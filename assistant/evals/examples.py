@@ -1,0 +1,92 @@
+"""The calibration's example questions: the train questions become the scope model's example vote and
+the passage vote the product ships (`assistant/data/scope_examples.jsonl`, `assistant.ask.scope`).
+
+`with_votes` gives every question of every part its passage vote from the train questions (as the product
+computes it from the shipped examples, each question's own line left out); `ExampleSet` holds the scope
+model's rows per part and the train rows as examples, with the passages each answered example cites."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from assistant.ask.scope import ExampleVote
+from assistant.calibration import ScopeModel
+from assistant.evals.scope_fit import answered_ids, scope_figures, scope_rows
+from assistant.evals.signals import SignalSet
+from assistant.retrieve import Weights, passage_key
+
+__all__ = ["ExampleSet", "with_votes"]
+
+
+class ExampleSet:
+    """The coverage model's inputs on every part under one set of fusion weights: rows per part, and
+    the train rows as the vote's examples (what the product ships)."""
+
+    def __init__(
+        self,
+        parts: dict[str, dict[str, Any]],
+        weights: Weights,
+        embedder: Any,
+        labels: dict[str, str | None] | None = None,
+    ) -> None:
+        self.rows = {
+            part: scope_rows(data["questions"], weights, embedder, data.get("labels", labels))
+            for part, data in parts.items()
+            if "questions" in data
+        }
+        train = self.rows["train"]
+        self.cites: dict[str, list[str]] = parts["train"].get("cites", {})
+        self.examples = ExampleVote(
+            [r.standalone for r in train],
+            [r.answerable for r in train],
+            coverage=[r.coverage for r in train],
+            cites=[self.cites.get(r.id, []) for r in train],
+        )
+        self.vectors = np.stack([r.vector for r in train])
+
+    def figures(self, part: str, model: ScopeModel) -> dict[str, float]:
+        return scope_figures(self.rows[part], model, self.examples, self.vectors)
+
+    def answered(self, part: str, model: ScopeModel) -> set[str]:
+        return answered_ids(self.rows[part], model, self.examples, self.vectors)
+
+    def example_rows(self) -> list[dict]:
+        return [
+            {"id": r.id, "question": r.standalone, "answerable": r.answerable}
+            | ({"coverage": r.coverage} if r.coverage else {})
+            | ({"cites": self.cites[r.id]} if self.cites.get(r.id) else {})
+            for r in self.rows["train"]
+        ]
+
+
+def with_votes(parts: dict[str, dict[str, Any]], embedder: Any) -> None:
+    """Give every question of every part its passage vote (`QuestionSignals.vote`) from the train
+    questions, the examples the product ships (`ExampleVote.passage_votes`, the same k, each question's
+    own line left out by the same cosine rule), and record the train examples' cited passages
+    (`parts["train"]["cites"]`: id -> passage keys holding an expected phrase)."""
+    train: SignalSet = parts["train"]["questions"]
+    keys = [passage_key(p) for p in train.passages]
+    cites = {
+        q.id: sorted({keys[i] for i in np.flatnonzero(q.relevant)}) if q.answerable else []
+        for q in train.questions
+    }
+    examples = ExampleVote(
+        [q.standalone for q in train.questions],
+        [q.answerable for q in train.questions],
+        cites=[cites[q.id] for q in train.questions],
+    )
+    vectors = np.asarray(embedder.encode_queries([q.standalone for q in train.questions]), np.float32)
+    for data in parts.values():
+        if "questions" not in data:
+            continue
+        signals: SignalSet = data["questions"]
+        asked = np.asarray(embedder.encode_queries([q.standalone for q in signals.questions]), np.float32)
+        voted = []
+        for q, vec in zip(signals.questions, asked, strict=True):
+            votes = examples.passage_votes(vec, vectors)
+            voted.append(replace(q, vote=np.array([votes.get(k, 0.0) for k in keys], np.float32)))
+        data["questions"] = SignalSet(signals.passages, signals.official, voted, signals.k, signals.sentences)
+    parts["train"]["cites"] = cites
