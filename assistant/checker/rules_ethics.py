@@ -58,8 +58,11 @@ _ACTOR_BEFORE = re.compile(
     f"(?:{_alternation('machine actor')}{_SUBJECT_GAP}|{_alternation('automatic')}{_GAP})$"
 )
 # after the decision word: 'automatically', or a passive's agent ('enrolled by the system')
+# ('assigned to groups automatically'); at most two words between, so that in 'enrolled students are
+# included automatically' the adjective 'enrolled' is not read as a decision taken automatically
+_SHORT_GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,2}?[^\w.!?;:,]+"
 _AUTOMATIC_AFTER = re.compile(
-    _GAP
+    _SHORT_GAP
     + f"(?:{_alternation('automatic')}|(?:by|door)\\W+(?:(?:the|het|de|an?|een)\\W+)?{_alternation('machine actor')})"
 )
 _NEAR = 60  # characters
@@ -74,10 +77,13 @@ _THIN_RESPONSIBLE = _terms("thin responsible")
 
 @lru_cache(maxsize=1024)
 def _no_human(text: str) -> bool:
+    """Blank, only 'nobody' (or opening with it: 'Geen; het systeem plaatst ...'), or 'no human involved'."""
     norm = fold(text)
+    first = _CLAUSE.match(norm)
     return (
         is_blank(text)
         or bool(_NOBODY_ANSWER.fullmatch(norm))
+        or bool(first and _NOBODY_ANSWER.fullmatch(first.group(0).strip()))
         or first_unnegated(_NOBODY_INVOLVED, norm) is not None
     )
 

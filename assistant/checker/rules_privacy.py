@@ -71,18 +71,22 @@ def _retention_moment(d: Draft, c: Context) -> Iterator[Hit]:
 
 @_rule("storage_limitation.contradiction", "storage_limitation", "major")
 def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
-    """A sentence of the summary or a purpose keeps data for a longer period than the retention field."""
+    """A sentence of the summary or a purpose keeps data for a longer period than the retention field, or
+    for good ('kept indefinitely') while the field names an end."""
     if is_blank(d.retention) or _indefinite(d):
         return
     stated = max((months for _, months in retention_end(d.retention).periods), default=None)
-    if stated is None:
-        return  # a date or an event: no period to compare with
     texts = [("summary", d.summary), *((f"purposes.{i}", p) for i, p in enumerate(d.purposes))]
     for field, text in texts:
         for a, b in split_sentences(text or ""):
             sentence = text[a:b]
             if not _KEEP.search(fold(sentence)):
                 continue
+            if forever := _indefinite_term(sentence):
+                yield hit(field, period=forever, retention=d.retention)
+                return
+            if stated is None:
+                continue  # a date or an event: no period to compare with
             longer = [t for t, months in retention_end(sentence).periods if months > stated]
             if longer:
                 yield hit(field, period=longer[0], retention=d.retention)

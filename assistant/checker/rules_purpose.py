@@ -24,7 +24,9 @@ _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _HOARDING = compile_terms(checker_terms("data hoarding"))
+_AVAILABLE = compile_terms(checker_terms("availability as reason"))
 _WORD = re.compile(r"[\w-]+")  # a word with its hyphenated parts ('data-driven' is one word)
+_MIN_NECESSITY_WORDS = 6  # fewer words of three letters or more: the necessity test is not argued
 _MIN_SPECIFIC_WORDS = 2  # a purpose with fewer non-generic words (of 3+ letters, or numbers) is vague
 
 
@@ -68,7 +70,8 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
 
 @_rule("purpose_limitation.outside_areas", "purpose_limitation", "major")
 def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
-    """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline)."""
+    """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline,
+    admission of applicants)."""
     yield from _purposes_with(_OUTSIDE_LA, d)
 
 
@@ -112,6 +115,26 @@ def _necessity_denied(d: Draft, c: Context) -> Iterator[Hit]:
         if m:
             yield hit("necessity", item=item.name, term=m.group(0), n=i + 1)
             return
+
+
+@_rule("necessity.availability", "necessity", "major")
+def _necessity_availability(d: Draft, c: Context) -> Iterator[Hit]:
+    """The necessity test answered with the data being available anyway: no reason why the purpose needs
+    them (GDPR Art. 5(1)(c))."""
+    if m := first_unnegated(_AVAILABLE, fold(d.necessity)):
+        yield hit("necessity", term=m.group(0))
+
+
+@_rule("necessity.unargued", "necessity", "major")
+def _necessity_unargued(d: Draft, c: Context) -> Iterator[Hit]:
+    """A necessity answer too short to argue anything ('Nodig voor het project.'): the test asks which
+    personal data the purpose needs and why anonymous or aggregated data will not do, which takes more
+    than `_MIN_NECESSITY_WORDS` words of three letters or more (a design value: the shortest arguing answer
+    in the eval drafts has 9)."""
+    if is_blank(d.necessity) or first_unnegated(_AVAILABLE, fold(d.necessity)):
+        return  # missing, or flagged for its reason already
+    if len([w for w in _WORD.findall(fold(d.necessity)) if len(w) > 2]) < _MIN_NECESSITY_WORDS:
+        yield hit("necessity", text=d.necessity)
 
 
 @_rule("necessity.hoarding", "necessity", "major")
