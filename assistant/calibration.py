@@ -126,6 +126,13 @@ class DrafterWeights(_Strict):
         description="Cues of a group in a purpose clause ('so that ...', 'om ... te') count this much "
         "again: what the insight is for weighs more than when its data are collected.",
     )
+    vote_weight: float = Field(
+        0.0,
+        description="Weight of the area vote: per area, the share of the `vote_k` nearest labelled project "
+        "descriptions (`assistant/data/area_examples.jsonl`) that carry it, scaled by the best area's "
+        "(`assistant.drafting.areas.map_areas`). 0 in a calibration written before it existed.",
+    )
+    vote_k: int = Field(7, description="How many nearest labelled descriptions the area vote counts.")
 
 
 class QuoteSelection(_Strict):
@@ -204,6 +211,17 @@ class Calibration(_Strict):
         "`write_calibration` to `scope_examples.jsonl` beside the file, not into it.",
     )
 
+    area_examples: list[dict] = Field(
+        default_factory=list,
+        exclude=True,
+        description="The labelled project descriptions of the drafter's area vote ({id, question: the "
+        "description, answerable: true, cites: its areas}); written to `area_examples.jsonl`.",
+    )
+    area_vectors: Any = Field(
+        None,
+        exclude=True,
+        description="(key, (n, dim) array): the area examples' query vectors; written to `areas-<key>.npy`.",
+    )
     scope_vectors: Any = Field(
         None,
         exclude=True,

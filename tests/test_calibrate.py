@@ -177,8 +177,12 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
     # the schema, read back through the product's loader
     cal = load_calibration(path)
     # the examples and their vectors go to their own files
-    assert cal == fitted.model_copy(update={"scope_examples": [], "scope_vectors": None})
+    assert cal == fitted.model_copy(
+        update={"scope_examples": [], "scope_vectors": None, "area_examples": [], "area_vectors": None}
+    )
     assert list(tmp_path.glob("scope-*.npy")) == [tmp_path / f"scope-{fitted.scope_vectors[0]}.npy"]
+    assert list(tmp_path.glob("areas-*.npy")) == [tmp_path / f"areas-{fitted.area_vectors[0]}.npy"]
+    assert (tmp_path / "area_examples.jsonl").exists()  # the drafter's labelled descriptions, beside it
     assert [(d.path, d.rows, d.train + d.heldout) for d in cal.provenance.data] == [
         ("questions.jsonl", 30, 30),
         ("descriptions.jsonl", 12, 12),

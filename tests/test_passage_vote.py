@@ -108,6 +108,7 @@ def test_a_documents_passage_shares_the_vote_of_the_nearest_official_passage():
             ["We run a dashboard on Canvas data.", "Can we add webcam snapshots too?"],
         ),
         ("AI gebruiken: wie betrekken?", []),  # two-word parts carry no point of their own
+        ("Student vraagt: hoe lang bewaren we studiedata?", ["hoe lang bewaren we studiedata?"]),
     ],
 )
 def test_question_parts_are_its_sentences_and_clauses(question, parts):

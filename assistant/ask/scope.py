@@ -11,7 +11,8 @@ held-out questions; its coefficients and the two probability cut-offs are `[scop
   passages retrieved (how well the best evidence supports the question; the top passage's similarity
   when the index stores no sentences);
 - `concept`: log(1 + the policy-concept routing strength of the question, `retrieve.concept_scores`);
-- `vote`: a nearest-neighbour vote over labelled example questions (`assistant/data/scope_examples.jsonl`,
+- `vote`: (the highest over the question and each of its asked parts, `asks`) a nearest-neighbour vote
+  over labelled example questions (`assistant/data/scope_examples.jsonl`,
   the train split the calibration wrote): the mean similarity of the `vote_k` nearest answerable examples
   minus that of the `vote_k` nearest not-answerable ones, with the e5 query vector retrieval computed.
   An example identical to the question (cosine >= 0.999) is left out: a case never votes for itself, so
@@ -74,6 +75,7 @@ __all__ = [
     "missing_figure",
     "scope_features",
     "question_parts",
+    "asks",
     "EXAMPLES_FILE",
     "SELF_MATCH",
 ]
@@ -159,12 +161,17 @@ MAX_PARTS = 4
 def question_parts(question: str) -> list[str]:
     """The parts of a question that may each carry its point, besides the whole: its sentences and the
     clauses after a colon, semicolon or dash ("Welke kosten ...: moet er een privacyverklaring komen?"),
-    of three words or more, at most `MAX_PARTS`, in order. Empty for a one-part question."""
-    parts = []
-    for a, b in split_sentences(question):
-        parts += [p.strip() for p in _PART_BREAK.split(question[a:b]) if len(p.split()) >= 3]
-    parts = list(dict.fromkeys(parts))
-    return parts[:MAX_PARTS] if len(parts) > 1 else []
+    of three words or more, at most `MAX_PARTS`, in order ("Student vraagt: hoe lang bewaren we
+    studiedata?" has one: the framing before the colon is too short to be a part). Empty for a question
+    that does not split."""
+    pieces = [p.strip() for a, b in split_sentences(question) for p in _PART_BREAK.split(question[a:b])]
+    parts = list(dict.fromkeys(p for p in pieces if len(p.split()) >= 3))
+    return parts[:MAX_PARTS] if len(pieces) > 1 else []
+
+
+def asks(part: str) -> bool:
+    """Whether a part of a question (`question_parts`) asks something: it ends with a question mark."""
+    return part.rstrip().endswith("?")
 
 
 def best_sentence(query_vec, sentence_vectors: list, top_dense: float) -> float:
@@ -190,6 +197,7 @@ class ExampleVote:
         k: int = 5,
         coverage: list[str | None] | None = None,
         cites: list[list[str]] | None = None,
+        prefix: str = "scope",
     ) -> None:
         if len(questions) != len(answerable) or any(
             x is not None and len(x) != len(questions) for x in (coverage, cites)
@@ -205,32 +213,32 @@ class ExampleVote:
         # per example, the passages (`retrieve.passage_key`) that held its answer: the passage vote
         self.cites = [list(c) for c in cites] if cites is not None else [[] for _ in self.questions]
         self._citing = np.array([bool(c) for c in self.cites], bool)
+        self.prefix = prefix  # the vectors' file name: `<prefix>-<key>.npy` (the area examples use "areas")
         self._vectors: tuple[object, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     @classmethod
-    def shipped(cls, k: int = 5) -> ExampleVote:
-        """The examples the calibration wrote to `assistant/data/scope_examples.jsonl`."""
-        rows = [
-            json.loads(line)
-            for line in (resources.files("assistant") / "data" / EXAMPLES_FILE)
-            .read_text(encoding="utf-8")
-            .splitlines()
-            if line.strip()
-        ]
+    def shipped(cls, k: int = 5, name: str = EXAMPLES_FILE, prefix: str = "scope") -> ExampleVote:
+        """The examples the calibration wrote to `assistant/data/<name>` (default the scope examples,
+        `scope_examples.jsonl`; the drafter's are `area_examples.jsonl`, prefix "areas"); no examples when
+        the file is missing."""
+        path = resources.files("assistant") / "data" / name
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
         return cls(
             [r["question"] for r in rows],
             [bool(r["answerable"]) for r in rows],
             k,
             [r.get("coverage") for r in rows],
             [r.get("cites", []) for r in rows],
+            prefix,
         )
 
     def key(self, embedder) -> str:
         """What the vectors depend on: the embedder's weights (`model_id`, shared by the engines of one
         model, else its name), its dimension and the examples. 16 hex digits."""
         weights = getattr(embedder, "model_id", None) or getattr(embedder, "name", type(embedder).__name__)
-        h = hashlib.sha256(f"{weights}\0{embedder.dim}\0".encode())
+        h = hashlib.sha256(f"{weights}\0{getattr(embedder, 'dim', 0)}\0".encode())
         for q, a in zip(self.questions, self.answerable, strict=True):
             h.update(f"{int(a)}{q}\0".encode())
         return h.hexdigest()[:16]
@@ -242,12 +250,12 @@ class ExampleVote:
         with self._lock:
             if self._vectors is not None and self._vectors[0] is embedder:
                 return self._vectors[1]
-            name = f"scope-{self.key(embedder)}.npy"
+            name = f"{self.prefix}-{self.key(embedder)}.npy"
             path = Path(cache_dir) / name if cache_dir else None
             vecs = None
             for candidate in (Path(str(resources.files("assistant") / "data" / name)), path):
                 if vecs is None and candidate is not None and candidate.exists():
-                    vecs = _load(candidate, (len(self.questions), embedder.dim))
+                    vecs = _load(candidate, (len(self.questions), getattr(embedder, "dim", -1)))
             if vecs is None:
                 vecs = np.asarray(embedder.encode_queries(self.questions), np.float32)
                 if path is not None:
@@ -264,15 +272,16 @@ class ExampleVote:
         touches minus those it does not (`touched`, `untouched`); 0.0 when a side has no example."""
         return self._vote(vectors @ np.asarray(query_vec, np.float32), domain)
 
-    def passage_votes(self, query_vec, vectors: np.ndarray) -> dict[str, float]:
+    def passage_votes(self, query_vec, vectors: np.ndarray, k: int | None = None) -> dict[str, float]:
         """The passage vote: per passage key (`retrieve.passage_key`), the share of the k nearest example
         questions with a known answer (examples with cosine >= SELF_MATCH left out) whose answer that
         passage held; 0..1 each, only keys with a vote. "Questions like this one were answered there":
         it carries the labelled questions' point over to a new wording (the point hidden in a story,
-        issue 15), where the question's own words lead to the story's passages."""
+        issue 15), where the question's own words lead to the story's passages. `k` overrides the
+        examples' own (the drafter's area vote, whose keys are area ids, has its own)."""
         sims = vectors @ np.asarray(query_vec, np.float32)
         pool = np.flatnonzero(self._citing & (sims < SELF_MATCH))
-        nearest = pool[np.argsort(-sims[pool], kind="stable")[: self.k]]
+        nearest = pool[np.argsort(-sims[pool], kind="stable")[: k or self.k]]
         out: dict[str, float] = {}
         for i in nearest:
             for key in set(self.cites[i]):
@@ -358,11 +367,13 @@ class ScopePolicy:
         if not r.hits or "act_on_data" in cues:
             return "none"
         vote = domain_vote = 0.0
+        examples = None
         if embedder is not None and r.query_vec is not None:
-            vote, domain_vote = self.examples.votes(r.query_vec, self.examples.vectors(embedder, cache_dir))
+            examples = self.examples.vectors(embedder, cache_dir)
+            vote, domain_vote = self.examples.votes(r.query_vec, examples)
         best = best_sentence(r.query_vec, sentence_vectors, r.top_dense)
 
-        def decide(best: float) -> Coverage:
+        def decide(best: float, vote: float, domain_vote: float) -> Coverage:
             p_domain = self.domain_probability(scope_features(best, r.concept_strength, domain_vote))
             return self.decide(
                 self.probability(scope_features(best, r.concept_strength, vote)),
@@ -370,16 +381,22 @@ class ScopePolicy:
                 p_domain,
             )
 
-        decided = decide(best)
+        decided = decide(best, vote, domain_vote)
         parts = (
             question_parts(r.query)
-            if decided != "direct" and embedder is not None and sentence_vectors
+            if decided != "direct" and examples is not None and sentence_vectors
             else []
         )
-        if parts:  # the best-supported part: a story's point is often one clause of it (a higher `best`
-            # only moves towards direct, so a direct question is not encoded again)
+        if parts:  # the best-supported part: a story's point is often one clause of it; each asked part
+            # (a sentence ending in '?') also votes. A higher value only moves towards direct, so a direct
+            # question is not encoded again.
             vectors = np.asarray(embedder.encode_queries(parts), np.float32)
-            decided = decide(max(best, *(best_sentence(v, sentence_vectors, r.top_dense) for v in vectors)))
+            best = max(best, *(best_sentence(v, sentence_vectors, r.top_dense) for v in vectors))
+            for part, v in zip(parts, vectors, strict=True):
+                if asks(part):
+                    part_vote, part_domain = self.examples.votes(v, examples)
+                    vote, domain_vote = max(vote, part_vote), max(domain_vote, part_domain)
+            decided = decide(best, vote, domain_vote)
         if decided == "direct" and missing_figure(asked, [h.passage.text for h in r.hits]):
             return "partial"  # asks for a figure the nearest passages do not state: the topic, not the point
         return decided

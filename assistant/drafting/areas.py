@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from assistant.ask.scope import ExampleVote
 from assistant.calibration import DrafterWeights, load_calibration
 from assistant.drafting.cues import (
     AUDIENCE_CUES,
@@ -45,7 +46,17 @@ from assistant.policy import AREA_IDS, AREAS, passage_for
 from assistant.terms import is_negated
 from assistant.text import fold, split_sentences
 
-__all__ = ["GRID", "AreaMapping", "Sentence", "sentence_spans", "map_areas", "rank_areas"]
+__all__ = [
+    "GRID",
+    "AreaMapping",
+    "Sentence",
+    "sentence_spans",
+    "map_areas",
+    "rank_areas",
+    "area_vote",
+    "shipped_area_examples",
+    "AREA_EXAMPLES",
+]
 
 GRID: dict[str, tuple[int, dict[str, str]]] = {
     "1a": (1, {"students": "main"}),
@@ -176,11 +187,39 @@ def _area_matrix(embedder: Any):
 
 def _similarities(texts: list[str], embedder: Any) -> list[dict[str, float]]:
     """Per text, the cosine similarity of its query vector to each area's policy text."""
+    return [sims for sims, _ in _similarities_and_vectors(texts, embedder)]
+
+
+def _similarities_and_vectors(texts: list[str], embedder: Any) -> list[tuple[dict[str, float], Any]]:
     matrix = _area_matrix(embedder)
     return [
-        dict(zip(AREA_IDS, (float(x) for x in matrix @ q), strict=True))
+        (dict(zip(AREA_IDS, (float(x) for x in matrix @ q), strict=True)), q)
         for q in embedder.encode_queries(texts)
     ]
+
+
+AREA_EXAMPLES = "area_examples.jsonl"
+"""The labelled project descriptions of the area vote, written by `assistant eval calibrate`."""
+
+
+@cache
+def shipped_area_examples() -> ExampleVote:
+    """The area vote's examples (`AREA_EXAMPLES`; each 'cites' its labelled areas), vectors in
+    `areas-<key>.npy` beside them."""
+    return ExampleVote.shipped(name=AREA_EXAMPLES, prefix="areas")
+
+
+def area_vote(
+    query_vec, embedder: Any, w: DrafterWeights, examples: ExampleVote | None = None
+) -> dict[str, float]:
+    """Per area, the share of the `w.vote_k` nearest labelled descriptions that carry it (a description
+    identical to the text left out), scaled so the best area has 1.0; empty without examples."""
+    examples = examples if examples is not None else shipped_area_examples()
+    if not examples.questions:
+        return {}
+    votes = examples.passage_votes(query_vec, examples.vectors(embedder), k=w.vote_k)
+    top = max(votes.values(), default=0.0)
+    return {a: v / top for a, v in votes.items()} if top > 0 else {}
 
 
 # --------------------------------------------------------------------------- the mapping
@@ -199,7 +238,12 @@ class AreaMapping:
 
 
 def map_areas(
-    text: str, *, embedder: Any = None, weights: DrafterWeights | None = None, evidence: bool = True
+    text: str,
+    *,
+    embedder: Any = None,
+    weights: DrafterWeights | None = None,
+    evidence: bool = True,
+    examples: ExampleVote | None = None,
 ) -> AreaMapping:
     """The areas of `text`, ranked, the chosen set and the evidence of each chosen area.
 
@@ -208,19 +252,27 @@ def map_areas(
     `embed_weight`; alone when no cue matches). The chosen set holds every area of the best area's
     group scoring at least `same_group` x the best score and of another group at least `cross_group` x
     the best. The evidence of a chosen area is the sentence with its highest grid score, or (no cue in
-    any sentence) the sentence most similar to the area's passage. `weights` default to `[drafter]` of
-    `assistant/data/calibration.toml`; `evidence=False` skips the evidence (the calibration's search).
+    any sentence) the sentence most similar to the area's passage. With an embedder, each area's score is
+    multiplied by (1 + `vote_weight` x its area vote: `area_vote` of the nearest labelled project
+    descriptions, `examples`, default the shipped ones): projects described like this one were labelled
+    with these areas, which sharpens the evidence the cues and the policy text give for wordings the
+    cues do not know, without raising an area nothing in the text supports (issue 16 point 1). `weights` default to
+    `[drafter]` of `assistant/data/calibration.toml`; `evidence=False` skips the evidence (the
+    calibration's search).
     """
     w = weights or load_calibration().drafter
     lexical = _scores(fold(text), w)
     top = max(lexical.values())
     fused = {a: (s / top if top > 0 else 0.0) for a, s in lexical.items()}
     if embedder is not None:
-        sims = _similarities([text], embedder)[0]
+        sims, query_vec = _similarities_and_vectors([text], embedder)[0]
         lo, hi = min(sims.values()), max(sims.values())
         scaled = {a: (s - lo) / (hi - lo) if hi > lo else 0.0 for a, s in sims.items()}
         weight = w.embed_weight if top > 0 else 1.0
         fused = {a: (1 - weight) * fused[a] + weight * scaled[a] for a in AREA_IDS}
+        if w.vote_weight:
+            vote = area_vote(query_vec, embedder, w, examples)
+            fused = {a: fused[a] * (1.0 + w.vote_weight * vote.get(a, 0.0)) for a in AREA_IDS}
     order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
     total = sum(fused.values())
     ranked = [(a, fused[a] / total if total > 0 else 0.0) for a in order]
@@ -257,8 +309,12 @@ def _evidence(text: str, chosen: list[str], w: DrafterWeights, embedder: Any) ->
 
 
 def rank_areas(
-    text: str, *, embedder: Any = None, weights: DrafterWeights | None = None
+    text: str,
+    *,
+    embedder: Any = None,
+    weights: DrafterWeights | None = None,
+    examples: ExampleVote | None = None,
 ) -> tuple[list[tuple[str, float]], list[str]]:
     """`map_areas` without the evidence: (all areas ranked best first with a confidence, the chosen set)."""
-    mapping = map_areas(text, embedder=embedder, weights=weights, evidence=False)
+    mapping = map_areas(text, embedder=embedder, weights=weights, evidence=False, examples=examples)
     return mapping.ranked, mapping.chosen

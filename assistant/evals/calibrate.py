@@ -31,17 +31,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import tomli_w
-
-import assistant.calibration as product
-from assistant.ask.scope import EXAMPLES_FILE
 from assistant.calibration import (
     Calibration,
     DataFile,
@@ -51,16 +45,16 @@ from assistant.calibration import (
     Provenance,
     QuoteSelection,
     ScopeModel,
-    load_calibration,
 )
 from assistant.config import PACKAGE_ROOT
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
-from assistant.evals.examples import ExampleSet, with_votes
+from assistant.evals.examples import ExampleSet, area_examples, with_votes
 from assistant.evals.figures import drafter_figures, fusion_figures, quote_figures
 from assistant.evals.scope_fit import fit_scope
 from assistant.evals.search import HELDOUT_SHARE, SPLIT_SALT, coordinate_search, stratified_split
 from assistant.evals.signals import CachingEmbedder, SignalSet, collect_signals
+from assistant.evals.writing import write_calibration
 from assistant.retrieve import Weights
 
 __all__ = [
@@ -92,6 +86,8 @@ GRIDS: dict[str, dict[str, list[float]]] = {
         "partial": _grid(0.0, 1.0, 0.1),
         "term_weight": _grid(0.0, 1.0, 0.05),
         "purpose_weight": _grid(0.0, 2.0, 0.25),
+        "vote_weight": _grid(0.0, 1.5, 0.1),
+        "vote_k": [5.0, 7.0, 9.0, 11.0],
     },
     "extractive": {
         "overlap_weight": _grid(0.0, 0.5, 0.05),
@@ -161,6 +157,7 @@ def _figures(
     model = ScopeModel(**c["scope"]) if c.get("scope") else None
     scope = scope or ExampleSet(parts, weights, embedder)
     drafter = DrafterWeights(**c["drafter"])
+    areas = parts["train"].get("area_examples")
     quotes = QuoteSelection(**c["extractive"])
     out: dict[str, dict[str, dict[str, float]]] = {"scope": {}, "fusion": {}, "drafter": {}, "extractive": {}}
     for part, data in parts.items():
@@ -171,7 +168,7 @@ def _figures(
             out["fusion"][part] = fusion_figures(data["questions"], weights)
             out["extractive"][part] = quote_figures(data["questions"], weights, quotes, answered)
         if "descriptions" in data:
-            out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter)
+            out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter, areas)
     return out
 
 
@@ -225,15 +222,15 @@ def _fit(
             for m in ("mrr", "hit_at_1", "hit_at_3", "hit_at_5")
         ),
         "drafter": lambda p: (lambda f: (f["score"], f["first_right"]))(
-            drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))
+            drafter_figures(train["descriptions"], embedder, DrafterWeights(**p), train.get("area_examples"))
         ),
         "extractive": lambda p: (lambda f: (f["quote_hit"], f["quote_precision"]))(_quotes(p)),
     }
     stderrs: dict[str, Callable[[dict[str, float]], float]] = {
         "fusion": lambda p: fusion_figures(train["questions"], Weights(**fixed, **p))["mrr_se"],
-        "drafter": lambda p: drafter_figures(train["descriptions"], embedder, DrafterWeights(**p))[
-            "score_se"
-        ],
+        "drafter": lambda p: drafter_figures(
+            train["descriptions"], embedder, DrafterWeights(**p), train.get("area_examples")
+        )["score_se"],
         "extractive": lambda p: _quotes(p)["quote_hit_se"],
     }
     answered: set[str] = set()
@@ -293,6 +290,7 @@ def calibrate(
     real_descriptions: Path | None = None,
     real_questions: Path | None = None,
     dev_questions: list[Path] | None = None,
+    dev_descriptions: list[Path] | None = None,
     root: Path = PACKAGE_ROOT,
     cache_dir: Path | None = None,
     previous: Calibration | None = None,
@@ -307,7 +305,7 @@ def calibrate(
     is held out whole; `real_questions` (optional: real-style questions, `evals/questions_real.jsonl`)
     are split like `questions`, fitted on with them and reported apart; `dev_questions` (optional: spent
     blind question sets, `evals/questions_blind*.jsonl`) likewise, each reported apart under its file's
-    stem; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
+    stem; `dev_descriptions` (spent blind project sets) likewise, split like `descriptions`; `real_descriptions` (optional: published projects, `evals/descriptions_real.jsonl`)
     are split like `descriptions`, their train part fitted on with it and their held-out part reported
     apart. Raises InputError for an unreadable or off-format eval file.
     """
@@ -334,6 +332,8 @@ def calibrate(
     q_split = stratified_split(q_cases, lambda c: (c.answerable, c.lang))
     d_split = stratified_split(d_cases, lambda c: c.areas[0])
     r_split = stratified_split(r_cases, lambda c: c.areas[0])
+    dev_d = {Path(p).stem: (Path(p), load_cases(p, DescriptionCase)) for p in dev_descriptions or []}
+    dev_d_split = {name: stratified_split(cases, lambda c: c.areas[0]) for name, (_, cases) in dev_d.items()}
     files = {"questions": Path(questions), "descriptions": Path(descriptions)}
     if holdout:
         files["holdout"] = Path(holdout)
@@ -341,7 +341,7 @@ def calibrate(
         files["questions_real"] = Path(real_questions)
     if r_cases:
         files["descriptions_real"] = Path(real_descriptions)
-    for name, (path, _) in dev.items():
+    for name, (path, _) in [*dev.items(), *dev_d.items()]:
         files[name] = path
     digests = {name: _sha256(path) for name, path in files.items()}
     sets = {"questions": (q_cases, digests["questions"])}
@@ -369,13 +369,16 @@ def calibrate(
         "train": {
             "questions": questions_in("train"),
             "descriptions": [c for c in d_cases if d_split[c.id] == "train"]
-            + [c for c in r_cases if r_split[c.id] == "train"],
+            + [c for c in r_cases if r_split[c.id] == "train"]
+            + [c for name, (_, cases) in dev_d.items() for c in cases if dev_d_split[name][c.id] == "train"],
         },
         "questions": {"questions": questions_in("heldout")},
         "descriptions": {"descriptions": [c for c in d_cases if d_split[c.id] == "heldout"]},
     }
     if r_cases:
         parts["descriptions_real"] = {"descriptions": [c for c in r_cases if r_split[c.id] == "heldout"]}
+    for name, (_, cases) in dev_d.items():
+        parts[name] = {"descriptions": [c for c in cases if dev_d_split[name][c.id] == "heldout"]}
     if rq_cases:
         parts["questions_real"] = {"questions": questions_in("heldout", real=True)}
     for name in dev:
@@ -390,6 +393,8 @@ def calibrate(
             data["labels"] = labels
     embedder = CachingEmbedder(assistant.index.embedder)
     with_votes(parts, embedder)
+    areas, area_vectors, area_rows = area_examples(parts["train"]["descriptions"], embedder)
+    parts["train"]["area_examples"] = areas
 
     constants, fits, scope = _fit(parts, embedder, previous)
     split_counts = {
@@ -401,6 +406,10 @@ def calibrate(
         **{
             name: (len(cases), sum(v == "train" for v in dev_split[name].values()))
             for name, (_, cases) in dev.items()
+        },
+        **{
+            name: (len(cases), sum(v == "train" for v in dev_d_split[name].values()))
+            for name, (_, cases) in dev_d.items()
         },
     }
     provenance = Provenance(
@@ -433,48 +442,11 @@ def calibrate(
         fit=fits,
         scope_examples=scope.example_rows(),
         scope_vectors=(scope.examples.key(assistant.index.embedder), scope.vectors),
+        area_examples=area_rows,
+        area_vectors=(areas.key(assistant.index.embedder), area_vectors),
     )
     before = _figures(previous, parts, embedder) if previous is not None else None
     return calibration, before
-
-
-_HEADER = (
-    "# Tuned constants of the LA Policy Assistant, written by `assistant eval calibrate`\n"
-    "# (assistant/evals/calibrate.py). Do not edit by hand: add eval cases and rerun the command.\n"
-    "# [scope] -> ask.scope.ScopePolicy, [fusion] -> retrieve.Weights, [drafter] -> drafting.rank_areas,\n"
-    "# [extractive] -> backends.extractive.choose_sentences;\n"
-    "# [fit.*] says how each group was fitted and what it scored on train and held-out data.\n\n"
-)
-
-
-def write_calibration(calibration: Calibration, path: Path | None = None) -> Path:
-    """Write `calibration` as TOML to `path` (default: the product's `CALIBRATION_FILE`), atomically (a
-    temporary file, then a rename); the loader's cache is cleared so the process reads the new file."""
-    path = Path(path) if path is not None else product.CALIBRATION_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    data = calibration.model_dump(mode="json", exclude_none=True)  # TOML has no null: absent = None
-    for fit in data["fit"].values():
-        if not fit["fixed"]:
-            del fit["fixed"]  # an empty table says nothing
-    tmp.write_text(_HEADER + tomli_w.dumps(data), encoding="utf-8")
-    tmp.replace(path)
-    if calibration.scope_vectors is not None:  # the examples' vectors for the calibrating weights
-        key, vectors = calibration.scope_vectors
-        for old in path.parent.glob("scope-*.npy"):
-            old.unlink()
-        with open(path.with_name(f"scope-{key}.npy"), "wb") as f:
-            np.save(f, np.asarray(vectors, np.float32))
-    if calibration.scope_examples:
-        examples = path.with_name(EXAMPLES_FILE)
-        tmp = examples.with_suffix(".tmp")
-        tmp.write_text(
-            "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in calibration.scope_examples),
-            encoding="utf-8",
-        )
-        tmp.replace(examples)
-    load_calibration.cache_clear()
-    return path
 
 
 def format_report(

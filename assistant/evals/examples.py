@@ -18,7 +18,7 @@ from assistant.evals.scope_fit import answered_ids, scope_figures, scope_rows
 from assistant.evals.signals import SignalSet
 from assistant.retrieve import Weights, passage_key
 
-__all__ = ["ExampleSet", "with_votes"]
+__all__ = ["ExampleSet", "with_votes", "area_examples"]
 
 
 class ExampleSet:
@@ -90,3 +90,23 @@ def with_votes(parts: dict[str, dict[str, Any]], embedder: Any) -> None:
             voted.append(replace(q, vote=np.array([votes.get(k, 0.0) for k in keys], np.float32)))
         data["questions"] = SignalSet(signals.passages, signals.official, voted, signals.k, signals.sentences)
     parts["train"]["cites"] = cites
+
+
+def area_examples(descriptions: list, embedder: Any) -> tuple[ExampleVote, np.ndarray, list[dict]]:
+    """The drafter's area vote over the train descriptions (each 'cites' its labelled areas): the
+    examples, their query vectors (`embedder.encode_queries`) and the rows `area_examples.jsonl` ships."""
+    examples = ExampleVote(
+        [c.description for c in descriptions],
+        [True] * len(descriptions),
+        cites=[list(c.areas) for c in descriptions],
+        prefix="areas",
+    )
+    vectors = np.asarray(embedder.encode_queries(examples.questions), np.float32).reshape(
+        len(descriptions), -1
+    )
+    examples._vectors = (embedder, vectors)
+    rows = [
+        {"id": c.id, "question": c.description, "answerable": True, "cites": list(c.areas)}
+        for c in descriptions
+    ]
+    return examples, vectors, rows

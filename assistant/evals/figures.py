@@ -75,13 +75,16 @@ def quote_figures(
     }
 
 
-def drafter_figures(cases: list[DescriptionCase], embedder: Any, weights: DrafterWeights) -> dict[str, float]:
+def drafter_figures(
+    cases: list[DescriptionCase], embedder: Any, weights: DrafterWeights, examples: Any = None
+) -> dict[str, float]:
     """First-area accuracy and mean Jaccard of the chosen areas (`evaluate_descriptions`), as `assistant
     eval` scores `draft_from_description`, whose areas are `rank_areas`' chosen set; `score` is the mean
-    over cases of (first area right + Jaccard) / 2, the drafter's objective (both are the issue's targets)."""
+    over cases of (first area right + Jaccard) / 2, the drafter's objective (both are the issue's targets).
+    `examples`: the area vote's labelled descriptions (default the shipped ones)."""
 
     def drafter(text: str) -> dict:
-        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights)
+        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights, examples=examples)
         return {"areas_ranked": ranked, "areas": chosen}
 
     report = evaluate_descriptions(cases, drafter)

@@ -79,6 +79,7 @@ class ScopeRow:
     no_hits: bool
     vector: np.ndarray
     figure_missing: bool  # asks for a figure the nearest passages do not state: partial at most
+    ask_vectors: np.ndarray | None = None  # the asked parts' query vectors: each votes as the question does
     coverage: str | None = None  # the label: direct (answerable), partial, none; None: not labelled
 
 
@@ -114,6 +115,7 @@ def scope_rows(
                 not r.hits,
                 vec,
                 bool(missing_figure(q.asked, [h.passage.text for h in r.hits])),
+                q.ask_vectors[np.abs(q.ask_vectors).sum(axis=1) > 0] if q.ask_vectors.size else None,
                 _label(q.answerable, labels.get(q.id)),
             )
         )
@@ -124,11 +126,14 @@ def _matrix(
     rows: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray, domain: bool = False
 ) -> np.ndarray:
     return np.array(
-        [
-            scope_features(r.sentence, r.concept, examples.vote(r.vector, example_vectors, domain=domain))
-            for r in rows
-        ]
+        [scope_features(r.sentence, r.concept, _vote(r, examples, example_vectors, domain)) for r in rows]
     ).reshape(-1, 3)
+
+
+def _vote(row: ScopeRow, examples: ExampleVote, example_vectors: np.ndarray, domain: bool) -> float:
+    """The vote of the question, or of an asked part of it when that is higher (`ScopePolicy.coverage`)."""
+    asked = row.ask_vectors if row.ask_vectors is not None else []
+    return max(examples.vote(v, example_vectors, domain=domain) for v in [row.vector, *asked])
 
 
 def _decisions(rows: list[ScopeRow], policy: ScopePolicy, example_vectors: np.ndarray) -> list[str]:

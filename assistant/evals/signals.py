@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.ask.scope import question_parts
+from assistant.ask.scope import MAX_PARTS, asks, question_parts
 from assistant.backends.extractive import overlap_text, stems
 from assistant.config import PACKAGE_ROOT
 from assistant.corpus import Passage
@@ -31,7 +31,7 @@ from assistant.retrieve import Hit, Retrieval, Weights, fuse
 
 __all__ = ["QuestionSignals", "SignalSet", "CachingEmbedder", "collect_signals"]
 
-SIGNALS_VERSION = "5"  # bump when what is stored changes
+SIGNALS_VERSION = "6"  # bump when what is stored changes
 _PROBE = "calibration probe: hoe lang mogen studentgegevens bewaard worden?"
 
 
@@ -62,6 +62,9 @@ class QuestionSignals:
     # per sentence of the index: the best cosine of any part of the standalone question (the whole and
     # `scope.question_parts`) with it: the scope model's sentence evidence
     point_sim: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # the query vectors of the asked parts of the standalone question (`scope.asks`), zero rows padding to
+    # `scope.MAX_PARTS`: each votes in the scope model as the whole question does
+    ask_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
 
 @dataclass(frozen=True)
@@ -208,10 +211,15 @@ def _gather(
         overlap = np.array([len(asked & st) / max(len(asked), 1) for st in sentence_stems], np.float32)
         holds = np.array([bool(case.expected) and contains_phrase(t, case.expected) for t in texts], bool)
         point = sims.copy()
-        for _ in own_parts:
+        asked_vectors = np.zeros((MAX_PARTS, len(vector)), np.float32)
+        n_asked = 0
+        for part in own_parts:
             v = next(part_vectors)
             if len(rows):
                 point = np.maximum(point, sentence_vectors @ v)
+            if asks(part):
+                asked_vectors[n_asked] = v
+                n_asked += 1
         out.append(
             QuestionSignals(
                 case.id,
@@ -227,6 +235,7 @@ def _gather(
                 overlap,
                 holds,
                 point_sim=point.astype(np.float32),
+                ask_vectors=asked_vectors,
             )
         )
     return out
@@ -249,6 +258,7 @@ def _save(path: Path, key: str, questions: list[QuestionSignals]) -> None:
         sentence_overlap=np.stack([q.sentence_overlap for q in questions]),
         sentence_relevant=np.stack([q.sentence_relevant for q in questions]),
         point_sim=np.stack([q.point_sim for q in questions]),
+        ask_vectors=np.stack([q.ask_vectors for q in questions]),
     )
     tmp.replace(path)
 
@@ -270,6 +280,7 @@ def _load(path: Path, key: str) -> list[QuestionSignals] | None:
                 f["sentence_overlap"],
                 f["sentence_relevant"],
                 f["point_sim"],
+                f["ask_vectors"],
                 strict=True,
             )
             return [
@@ -285,8 +296,9 @@ def _load(path: Path, key: str) -> list[QuestionSignals] | None:
                     sover,
                     srel,
                     point_sim=psim,
+                    ask_vectors=avec,
                 )
-                for i, a, s, asked, arr, rel, sc, ssim, sover, srel, psim in rows
+                for i, a, s, asked, arr, rel, sc, ssim, sover, srel, psim, avec in rows
             ]
     except (OSError, KeyError, ValueError):
         return None
