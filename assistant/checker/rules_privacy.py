@@ -28,6 +28,7 @@ _rule = registrar(RULES)
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
+_NOT_INFORMED = compile_terms(checker_terms("students not informed"))
 
 
 def _indefinite(d: Draft) -> str | None:
@@ -108,6 +109,14 @@ def _retention_event(d: Draft, c: Context) -> Iterator[Hit]:
 def _privacy_statement(d: Draft, c: Context) -> Iterator[Hit]:
     if d.privacy_statement is not True:
         yield hit("privacy_statement", "message_no" if d.privacy_statement is False else "message")
+
+
+@_rule("transparency.not_informed", "transparency", "major")
+def _not_informed(d: Draft, c: Context) -> Iterator[Hit]:
+    """The draft says students are not told (whatever `privacy_statement` says): the privacy statement
+    exists to tell them (3.2 Transparantie; GDPR Art. 13)."""
+    if m := first_unnegated(_NOT_INFORMED, c.narrative):
+        yield hit("summary", term=m.group(0))
 
 
 @_rule("transparency.stakeholders", "transparency", "minor")

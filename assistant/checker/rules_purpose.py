@@ -21,6 +21,7 @@ _GENERIC = compile_terms(checker_terms("generic purpose words"))
 _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))
 _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
 _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
+_SOCIAL_SCORING = compile_terms(checker_terms("social scoring"))
 _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _HOARDING = compile_terms(checker_terms("data hoarding"))
@@ -71,8 +72,13 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("purpose_limitation.outside_areas", "purpose_limitation", "major")
 def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline,
-    admission of applicants)."""
-    yield from _purposes_with(_OUTSIDE_LA, d)
+    admission of applicants, timetabling, students' money); or social scoring described in the draft:
+    treating students by a score of their conduct or trustworthiness (AI Act Art. 5(1)(c)) is a purpose,
+    and none of the areas."""
+    found = list(_purposes_with(_OUTSIDE_LA, d))
+    yield from found
+    if not found and (m := first_unnegated(_SOCIAL_SCORING, c.narrative)):
+        yield hit("purposes", term=m.group(0))
 
 
 @_rule("purpose_limitation.some_vague", "purpose_limitation", "minor")
