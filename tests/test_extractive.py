@@ -51,3 +51,18 @@ def test_sentence_score_adds_the_weighted_share_of_question_stems():
     assert sentence_score(0.5, q, "Gegevens worden bewaard tot het einde.", 0.0) == 0.5
     with_overlap = sentence_score(0.5, q, "Gegevens worden bewaard tot het einde.", 0.2)
     assert with_overlap == pytest.approx(0.5 + 0.2 * len(q & stems("Gegevens worden bewaard")) / len(q))
+
+
+def test_a_users_document_in_the_top_passages_is_quoted_whatever_its_relative_score():
+    """The relative cut keeps weakly related policy passages out; passage 2 below it is quoted when it is a
+    user's document (the handed pdf-hf case: a supplementary guideline ranked third holds the answer)."""
+    assert (2, 0) not in choose_sentences(SCORED, [1.0, 0.9, 0.5], PARAMS)
+    assert (2, 0) in choose_sentences(SCORED, [1.0, 0.9, 0.5], PARAMS, frozenset({2}))
+    # beyond max_passages a document is not quoted either
+    assert choose_sentences(
+        SCORED, [1.0, 0.9, 0.5], PARAMS.model_copy(update={"max_passages": 2}), frozenset({2})
+    ) == [
+        (0, 0),
+        (0, 1),
+        (1, 0),
+    ]

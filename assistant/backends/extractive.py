@@ -82,14 +82,20 @@ def sentence_score(
 
 
 def choose_sentences(
-    scored: list[list[tuple[float, int]]], passage_scores: list[float], params: QuoteSelection
+    scored: list[list[tuple[float, int]]],
+    passage_scores: list[float],
+    params: QuoteSelection,
+    documents: frozenset[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Which sentences to quote: `(passage index, sentence index)` pairs, best passage first.
 
     `scored[i]` holds `(score, sentence index)` per sentence of passage i (passages in rank order);
     `passage_scores` their fused retrieval scores. A passage after the first is quoted when its fused
     score is at least `min_relative` of the best; from each passage its best sentence, and from the first
-    up to `first_passage_sentences` whose score is within `sentence_margin` of its best; a sentence is
+    up to `first_passage_sentences` whose score is within `sentence_margin` of its best. A passage of a
+    user's document (indices in `documents`) among the first `max_passages` is quoted whatever its
+    relative score: the relative cut keeps weakly related policy passages out of an answer, and a document
+    the user added and retrieval ranks this high is what they asked to be considered. A sentence is
     quoted only when its score is within `answer_margin` of the best sentence of all the passages
     considered (so a passage's off-point sentence does not pad the answer); at most `_MAX_SENTENCES` in
     all. Pure: the calibration program replays it on the eval sets."""
@@ -100,7 +106,7 @@ def choose_sentences(
     for i, sentences in enumerate(scored[: params.max_passages]):
         if not sentences:
             continue
-        if i > 0 and passage_scores and passage_scores[i] / top < params.min_relative:
+        if i > 0 and i not in documents and passage_scores and passage_scores[i] / top < params.min_relative:
             continue
         best = max(score for score, _ in sentences)
         limit = params.first_passage_sentences if i == 0 else 1
@@ -155,7 +161,8 @@ class ExtractiveBackend(Backend):
                 ]
             )
         chosen: list[tuple[int, int, str]] = []  # (passage index, start, sentence)
-        for i, n in choose_sentences(scored, list(request.scores), self.params):
+        documents = frozenset(i for i, p in enumerate(request.passages) if p.authority != "official")
+        for i, n in choose_sentences(scored, list(request.scores), self.params, documents):
             a, b = spans_of[i][n]
             chosen.append((i, a, request.passages[i].text[a:b]))
         for i in [c[0] for c in chosen]:

@@ -37,8 +37,8 @@ def fusion_figures(signals: SignalSet, weights: Weights) -> dict[str, float]:
 def quote_figures(
     signals: SignalSet, weights: Weights, params: QuoteSelection, answered: set[str] | None = None
 ) -> dict[str, float]:
-    """quote_hit (a quoted sentence holds an expected phrase) and quote_precision (share of quoted
-    sentences that do) of `choose_sentences(params)` over the answerable questions the pipeline answers
+    """quote_hit (a quoted sentence holds an expected phrase), quote_precision (share of quoted
+    sentences that do) and quote_score (their mean per question, the extractive objective) of `choose_sentences(params)` over the answerable questions the pipeline answers
     (ids in `answered`; None: all) with `weights`; as `assistant eval` scores them, but without list
     items, which the backend adds after the choice."""
     per_question = []
@@ -70,6 +70,8 @@ def quote_figures(
     return {
         "quote_hit": round(sum(hits) / n, 4),
         "quote_hit_se": round(_se_mean(hits), 4),
+        "quote_score": round(sum((h + p) / 2 for h, p in per_question) / n, 4),
+        "quote_score_se": round(_se_mean([(h + p) / 2 for h, p in per_question]), 4),
         "quote_precision": round(sum(precisions) / n, 4),
         "n": len(per_question),
     }
