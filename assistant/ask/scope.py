@@ -288,6 +288,12 @@ class ExampleVote:
                 out[key] = out.get(key, 0.0) + 1.0 / max(len(nearest), 1)
         return out
 
+    def best_votes(self, query_vecs, vectors: np.ndarray) -> tuple[float, float]:
+        """(`vote`, `vote(domain=True)`), each the highest over `query_vecs` (a question and its asked
+        parts: `ScopePolicy.coverage`, replayed by `evals.scope_fit`)."""
+        pairs = [self.votes(v, vectors) for v in query_vecs]
+        return max(p[0] for p in pairs), max(p[1] for p in pairs)
+
     def votes(self, query_vec, vectors: np.ndarray) -> tuple[float, float]:
         """(`vote`, `vote(domain=True)`) from one product of the query with the examples."""
         sims = vectors @ np.asarray(query_vec, np.float32)
@@ -392,10 +398,8 @@ class ScopePolicy:
             # question is not encoded again.
             vectors = np.asarray(embedder.encode_queries(parts), np.float32)
             best = max(best, *(best_sentence(v, sentence_vectors, r.top_dense) for v in vectors))
-            for part, v in zip(parts, vectors, strict=True):
-                if asks(part):
-                    part_vote, part_domain = self.examples.votes(v, examples)
-                    vote, domain_vote = max(vote, part_vote), max(domain_vote, part_domain)
+            asked_parts = [v for part, v in zip(parts, vectors, strict=True) if asks(part)]
+            vote, domain_vote = self.examples.best_votes([r.query_vec, *asked_parts], examples)
             decided = decide(best, vote, domain_vote)
         if decided == "direct" and missing_figure(asked, [h.passage.text for h in r.hits]):
             return "partial"  # asks for a figure the nearest passages do not state: the topic, not the point

@@ -144,6 +144,16 @@ def _weights(fusion: FusionWeights | dict[str, float]) -> Weights:
     return Weights(**values)
 
 
+def _apart(paths: list[Path] | None, kind: type, stratum: Callable) -> dict[str, tuple[Path, list, dict]]:
+    """Case files fitted on with the main set and reported apart (the spent blind sets): per file stem,
+    (path, cases of `kind`, their train / held-out split by `stratum`)."""
+    out = {}
+    for path in paths or []:
+        cases = load_cases(path, kind)
+        out[Path(path).stem] = (Path(path), cases, stratified_split(cases, stratum))
+    return out
+
+
 def _figures(
     constants: Calibration | dict[str, Any],
     parts: dict[str, dict[str, Any]],
@@ -319,10 +329,7 @@ def calibrate(
     h_cases = load_cases(holdout, QuestionCase) if holdout else []
     rq_cases = load_cases(real_questions, QuestionCase) if real_questions else []
     rq_split = stratified_split(rq_cases, lambda c: (c.answerable, c.lang))
-    dev = {Path(p).stem: (Path(p), load_cases(p, QuestionCase)) for p in dev_questions or []}
-    dev_split = {
-        name: stratified_split(cases, lambda c: (c.answerable, c.lang)) for name, (_, cases) in dev.items()
-    }
+    dev = _apart(dev_questions, QuestionCase, lambda c: (c.answerable, c.lang))
     d_cases = [
         c if c.language else c.model_copy(update={"language": detect_language(c.description)})
         for c in load_cases(descriptions, DescriptionCase)
@@ -333,8 +340,7 @@ def calibrate(
     q_split = stratified_split(q_cases, lambda c: (c.answerable, c.lang))
     d_split = stratified_split(d_cases, lambda c: c.areas[0])
     r_split = stratified_split(r_cases, lambda c: c.areas[0])
-    dev_d = {Path(p).stem: (Path(p), load_cases(p, DescriptionCase)) for p in dev_descriptions or []}
-    dev_d_split = {name: stratified_split(cases, lambda c: c.areas[0]) for name, (_, cases) in dev_d.items()}
+    dev_d = _apart(dev_descriptions, DescriptionCase, lambda c: c.areas[0])
     files = {"questions": Path(questions), "descriptions": Path(descriptions)}
     if holdout:
         files["holdout"] = Path(holdout)
@@ -342,7 +348,7 @@ def calibrate(
         files["questions_real"] = Path(real_questions)
     if r_cases:
         files["descriptions_real"] = Path(real_descriptions)
-    for name, (path, _) in [*dev.items(), *dev_d.items()]:
+    for name, (path, _, _) in [*dev.items(), *dev_d.items()]:
         files[name] = path
     digests = {name: _sha256(path) for name, path in files.items()}
     sets = {"questions": (q_cases, digests["questions"])}
@@ -350,7 +356,7 @@ def calibrate(
         sets["holdout"] = (h_cases, digests["holdout"])
     if rq_cases:
         sets["questions_real"] = (rq_cases, digests["questions_real"])
-    for name, (_, cases) in dev.items():
+    for name, (_, cases, _) in dev.items():
         sets[name] = (cases, digests[name])
     signals = collect_signals(assistant, sets, cache_dir=cache_dir, progress=progress)
 
@@ -362,7 +368,12 @@ def calibrate(
         if real or part == "train":
             chosen += [q for q in rq if rq_split[q.id] == part]
         if part == "train" and not real:
-            chosen += [q for name in dev for q in signals[name].questions if dev_split[name][q.id] == "train"]
+            chosen += [
+                q
+                for name, (*_, split) in dev.items()
+                for q in signals[name].questions
+                if split[q.id] == "train"
+            ]
         return SignalSet(qs.passages, qs.official, chosen, qs.k, qs.sentences)
 
     # the train split, then every held-out part named by its file's key
@@ -371,23 +382,23 @@ def calibrate(
             "questions": questions_in("train"),
             "descriptions": [c for c in d_cases if d_split[c.id] == "train"]
             + [c for c in r_cases if r_split[c.id] == "train"]
-            + [c for name, (_, cases) in dev_d.items() for c in cases if dev_d_split[name][c.id] == "train"],
+            + [c for _, cases, split in dev_d.values() for c in cases if split[c.id] == "train"],
         },
         "questions": {"questions": questions_in("heldout")},
         "descriptions": {"descriptions": [c for c in d_cases if d_split[c.id] == "heldout"]},
     }
     if r_cases:
         parts["descriptions_real"] = {"descriptions": [c for c in r_cases if r_split[c.id] == "heldout"]}
-    for name, (_, cases) in dev_d.items():
-        parts[name] = {"descriptions": [c for c in cases if dev_d_split[name][c.id] == "heldout"]}
+    for name, (_, cases, split) in dev_d.items():
+        parts[name] = {"descriptions": [c for c in cases if split[c.id] == "heldout"]}
     if rq_cases:
         parts["questions_real"] = {"questions": questions_in("heldout", real=True)}
-    for name in dev:
-        held = [q for q in signals[name].questions if dev_split[name][q.id] == "heldout"]
+    for name, (*_, split) in dev.items():
+        held = [q for q in signals[name].questions if split[q.id] == "heldout"]
         parts[name] = {"questions": SignalSet(qs.passages, qs.official, held, qs.k, qs.sentences)}
     if "holdout" in signals:
         parts["holdout"] = {"questions": signals["holdout"]}
-    dev_cases = [c for _, cases in dev.values() for c in cases]
+    dev_cases = [c for _, cases, _ in dev.values() for c in cases]
     labels = {c.id: c.coverage for c in [*q_cases, *h_cases, *rq_cases, *dev_cases]}  # partial / none labels
     for data in parts.values():
         if "questions" in data:
@@ -405,12 +416,8 @@ def calibrate(
         "questions_real": (len(rq_cases), sum(v == "train" for v in rq_split.values())),
         "descriptions_real": (len(r_cases), sum(v == "train" for v in r_split.values())),
         **{
-            name: (len(cases), sum(v == "train" for v in dev_split[name].values()))
-            for name, (_, cases) in dev.items()
-        },
-        **{
-            name: (len(cases), sum(v == "train" for v in dev_d_split[name].values()))
-            for name, (_, cases) in dev_d.items()
+            name: (len(cases), sum(v == "train" for v in split.values()))
+            for name, (_, cases, split) in [*dev.items(), *dev_d.items()]
         },
     }
     provenance = Provenance(
@@ -418,7 +425,7 @@ def calibrate(
         revision=_revision(root),
         command=command,
         split=(
-            f"stratified: questions (and real questions and each spent blind question set, apart) by (answerable, lang), descriptions (and real descriptions, apart) by "
+            f"stratified: questions (and real questions and each spent blind question set, apart) by (answerable, lang), descriptions (and real descriptions and each spent blind project set, apart) by "
             f"first area; per stratum the "
             f"first {HELDOUT_SHARE:.0%} of cases ordered by sha256('{SPLIT_SALT}:' + id) held out; "
             "the holdout question file held out whole"

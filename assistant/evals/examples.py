@@ -101,10 +101,7 @@ def area_examples(descriptions: list, embedder: Any) -> tuple[ExampleVote, np.nd
         cites=[list(c.areas) for c in descriptions],
         prefix="areas",
     )
-    vectors = np.asarray(embedder.encode_queries(examples.questions), np.float32).reshape(
-        len(descriptions), -1
-    )
-    examples._vectors = (embedder, vectors)
+    vectors = examples.vectors(embedder)  # encoded once (the calibration's embedder remembers them)
     rows = [
         {"id": c.id, "question": c.description, "answerable": True, "cites": list(c.areas)}
         for c in descriptions

@@ -133,7 +133,7 @@ def _matrix(
 def _vote(row: ScopeRow, examples: ExampleVote, example_vectors: np.ndarray, domain: bool) -> float:
     """The vote of the question, or of an asked part of it when that is higher (`ScopePolicy.coverage`)."""
     asked = row.ask_vectors if row.ask_vectors is not None else []
-    return max(examples.vote(v, example_vectors, domain=domain) for v in [row.vector, *asked])
+    return examples.best_votes([row.vector, *asked], example_vectors)[int(domain)]
 
 
 def _decisions(rows: list[ScopeRow], policy: ScopePolicy, example_vectors: np.ndarray) -> list[str]:

@@ -39,18 +39,13 @@ def write_calibration(calibration: Calibration, path: Path | None = None) -> Pat
             del fit["fixed"]  # an empty table says nothing
     tmp.write_text(_HEADER + tomli_w.dumps(data), encoding="utf-8")
     tmp.replace(path)
-    if calibration.scope_vectors is not None:  # the examples' vectors for the calibrating weights
-        key, vectors = calibration.scope_vectors
-        for old in path.parent.glob("scope-*.npy"):
-            old.unlink()
-        with open(path.with_name(f"scope-{key}.npy"), "wb") as f:
-            np.save(f, np.asarray(vectors, np.float32))
-    if calibration.area_vectors is not None:
-        key, vectors = calibration.area_vectors
-        for old in path.parent.glob("areas-*.npy"):
-            old.unlink()
-        with open(path.with_name(f"areas-{key}.npy"), "wb") as f:
-            np.save(f, np.asarray(vectors, np.float32))
+    for prefix, keyed in (("scope", calibration.scope_vectors), ("areas", calibration.area_vectors)):
+        if keyed is not None:  # the examples' vectors for the calibrating weights
+            key, vectors = keyed
+            for old in path.parent.glob(f"{prefix}-*.npy"):
+                old.unlink()
+            with open(path.with_name(f"{prefix}-{key}.npy"), "wb") as f:
+                np.save(f, np.asarray(vectors, np.float32))
     for name, rows in (
         (EXAMPLES_FILE, calibration.scope_examples),
         (AREA_EXAMPLES, calibration.area_examples),
