@@ -5,6 +5,10 @@ tests/artifacts/)."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from tests.test_browser import (  # noqa: F401 (app_url, page: fixtures, by name)
@@ -25,7 +29,21 @@ pytestmark = [
 ]
 
 
-def test_a_reload_mid_draft_restores_the_draft_the_chat_and_the_name(page):  # noqa: F811
+def _saved(home: Path, url: str, text: str, timeout_s: float = 30.0) -> None:
+    """Wait (bounded) until the session file of the page's `?session=` token holds `text`: the app
+    saves after its run, and under CPU load that can end after the status widget went (a reload
+    before the save restored nothing)."""
+    token = parse_qs(urlparse(url).query).get("session", [""])[0]
+    path = home / "sessions" / f"{token}.json"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if token and path.exists() and text in path.read_text(encoding="utf-8"):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the session was not saved with {text!r} within {timeout_s} s")
+
+
+def test_a_reload_mid_draft_restores_the_draft_the_chat_and_the_name(page, corpus_home):  # noqa: F811
     from playwright.sync_api import expect
 
     expect(
@@ -43,6 +61,7 @@ def test_a_reload_mid_draft_restores_the_draft_the_chat_and_the_name(page):  # n
     retention.press("Control+Enter")
     _idle(page)
     assert "session=" in page.url and "Alice" not in page.url
+    _saved(corpus_home, page.url, "Deleted at the end of the academic year.")
 
     page.reload()
     _idle(page)
