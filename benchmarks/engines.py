@@ -17,7 +17,8 @@ to that folder: the path every default install took before).
    and from `bulk_ingest_from` passages the sentence-transformers engine of the same weights) and the
    engine alone (ASSISTANT_BULK_INGEST_FROM=0). Target: the default >= today's passages/s at every size.
 5. **Warm ask** with the engine: p95 of `Assistant.ask` against the floor (`encode_queries` + numpy
-   top-k over the stored passage vectors). Target <= 1.5x.
+   top-k over the stored passage vectors), over `REPEATS` passes (per question the median of its
+   passes; the pooled single-sample p95 is reported beside it). Target <= 1.5x.
 """
 
 from __future__ import annotations
@@ -165,8 +166,16 @@ def _cli_ingest(tmp: Path, mode: Mode, folder: str) -> dict:
     return out
 
 
+REPEATS = 3
+"""Passes over the questions in the warm-ask step (1 with --quick). The ratio's criterion takes, per
+question, the median of its passes, then the p95 over questions (for ask and floor alike): one
+scheduler hiccup on a 2-core machine moved the single-pass p95 ratio between 1.48 and 1.69 on the
+same code. The single-pass figure (all samples pooled) is reported beside it."""
+
+
 def _warm(home: Path, mode: Mode) -> dict:
-    """Warm `ask` p95 with the engine against encode + numpy top-k, interleaved per question."""
+    """Warm `ask` p95 with the engine against encode + numpy top-k, interleaved per question, over
+    `REPEATS` passes: seconds."""
     from assistant import services
     from assistant.config import load_settings
     from assistant.index import _PASSAGES
@@ -185,18 +194,24 @@ def _warm(home: Path, mode: Mode) -> dict:
     for q in questions[:2]:
         assistant.ask(q)
         floor(q)
-    ask_s, floor_s = [], []
-    for q in questions:
-        start = time.perf_counter()
-        assistant.ask(q)
-        ask_s.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        floor(q)
-        floor_s.append(time.perf_counter() - start)
+    passes = 1 if mode.quick else REPEATS
+    ask_s = np.zeros((passes, len(questions)))
+    floor_s = np.zeros((passes, len(questions)))
+    for r in range(passes):
+        for i, q in enumerate(questions):
+            start = time.perf_counter()
+            assistant.ask(q)
+            ask_s[r, i] = time.perf_counter() - start
+            start = time.perf_counter()
+            floor(q)
+            floor_s[r, i] = time.perf_counter() - start
     return {
         "questions": len(questions),
-        "ask_p95_s": percentile(ask_s, 95),
-        "floor_p95_s": percentile(floor_s, 95),
+        "passes": passes,
+        "ask_p95_s": percentile(list(np.median(ask_s, axis=0)), 95),
+        "floor_p95_s": percentile(list(np.median(floor_s, axis=0)), 95),
+        "ask_p95_pooled_s": percentile(list(ask_s.ravel()), 95),
+        "floor_p95_pooled_s": percentile(list(floor_s.ravel()), 95),
     }
 
 
@@ -260,7 +275,20 @@ def _run(mode: Mode, tmp: Path) -> Result:
         rates["sentence-transformers, separate"],
     )
     result.rows.append(
-        ["warm ask p95 / floor p95 (engine)", warm["ask_p95_s"] / warm["floor_p95_s"], "-", "-"]
+        [
+            "warm ask p95 / floor p95 (engine; per-question median of passes)",
+            warm["ask_p95_s"] / warm["floor_p95_s"],
+            "-",
+            "-",
+        ]
+    )
+    result.rows.append(
+        [
+            "warm ask p95 / floor p95 (engine; all samples pooled)",
+            warm["ask_p95_pooled_s"] / warm["floor_p95_pooled_s"],
+            "-",
+            "-",
+        ]
     )
     for n, got in cli_ingest.items():
         t_rate = got["today (sentence-transformers)"]

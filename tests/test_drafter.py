@@ -420,7 +420,7 @@ def test_stakeholders_are_who_gets_to_see_what():
     text = "Lecturers see which students have not submitted the weekly assignment in Canvas."
     stakeholders = draft_from_description(text).draft.stakeholders
     assert stakeholders[0].startswith("teachers: which students have not submitted")
-    assert stakeholders[1:] == ["students"]  # named, but they do not get the insight
+    assert stakeholders[1:] == ["students (whose data are used)"]  # named, but they do not get the insight
 
 
 # --------------------------------------------------------------------------- cue lexicons

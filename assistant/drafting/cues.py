@@ -97,6 +97,9 @@ PURPOSE_LEAD = _compiled("purpose_lead")
 """Leading words of a purpose clause ('so that *they can* ...') that are left out of the item."""
 AI_TASKS = _compiled("ai_tasks")
 """What an AI system does (AI Act Art. 3(1)): prediction, classification, clustering, generation."""
+AI_LIKELIHOOD, AI_OUTCOME = _compiled("ai_likelihood"), _compiled("ai_outcome")
+AI_LIKENESS, AI_COHORT = _compiled("ai_likeness"), _compiled("ai_cohort")
+AI_GROUPING = _compiled("ai_grouping")
 PROJECT_NAME = _compiled("project_name")
 """'called X', 'genaamd X': the words after it name the project."""
 ARTIFACT = _compiled("artifact")
@@ -117,6 +120,18 @@ def found(pattern: re.Pattern, folded: str) -> list[re.Match]:
     """The matches of `pattern` in `folded` text that no negator precedes (`assistant.terms.is_negated`:
     'geen voorspellend model', 'no predictions' are not a cue)."""
     return [m for m in pattern.finditer(folded) if not is_negated(folded, m.start())]
+
+
+def infers(folded: str) -> str:
+    """The words of a `fold`ed sentence that describe inference about students without naming an AI
+    technique (AI Act Art. 3(1)): a likelihood with an outcome of area 4 ('likely to drop out', 'de kans
+    dat een student vertraging oploopt'), likeness to earlier cohorts ('looks like the students who
+    withdrew in earlier years'), or sorting students into groups; '' when none (negated cues do not count)."""
+    for first, second in ((AI_LIKELIHOOD, AI_OUTCOME), (AI_LIKENESS, AI_COHORT)):
+        if (a := found(first, folded)) and found(second, folded):
+            return a[0].group(0)
+    hits = found(AI_GROUPING, folded)
+    return hits[0].group(0) if hits else ""
 
 
 _PURPOSE_END = re.compile(r"[;:()]|,\s(?:and|en|but|maar|while|terwijl)\s|\.(?:\s|$)")
@@ -229,6 +244,12 @@ def links(folded: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def speaker_role(folded: str) -> str:
+    """The role of the writer of a text written as 'ik' / 'I': the role named after 'als' / 'as' ('als
+    onderwijsdirecteur wil ik ...'), else teachers (who write most first-person LA ideas)."""
+    return next((r for m in _SPEAKER_ROLE.finditer(folded) if (r := _role_of(m.group(1), ROLES))), "teachers")
+
+
 def receivers(folded: str) -> dict[str, float]:
     """Per role of `ROLES`, how often it is the one who sees / gets / knows something in `folded` text
     (`links`). A text written as 'ik' adds 0.5 to the role named after 'als / as' ('als
@@ -238,8 +259,5 @@ def receivers(folded: str) -> dict[str, float]:
         out[role] += 1
     out.pop("speaker")
     if ROLE_WORDS["speaker"].search(folded):
-        named = next(
-            (r for m in _SPEAKER_ROLE.finditer(folded) if (r := _role_of(m.group(1), ROLES))), "teachers"
-        )
-        out[named] += 0.5
+        out[speaker_role(folded)] += 0.5
     return out

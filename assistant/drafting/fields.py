@@ -28,6 +28,8 @@ from assistant.drafting.cues import (
     ROLES,
     count_distinct,
     found,
+    infers,
+    speaker_role,
 )
 from assistant.drafting.items import data_items, security_measures, stakeholder_name
 from assistant.drafting.phrases import purposes_of, seen_by, title_of
@@ -79,10 +81,14 @@ def _first_sentence(text: str, spans: list[Sentence], pattern) -> tuple[str, Sen
 def _stakeholders(text: str, spans: list[Sentence], lang: str, sk: Skeleton) -> list[str]:
     """Each role that gets to see something, with what it sees ('docenten: de scores per student'),
     those with a 'what' first; then students, when the text names them without giving them the
-    insight (their data are used)."""
+    insight, marked as the people whose data are used ('students (whose data are used)')."""
     found_roles: list[tuple[str, str, tuple[int, int]]] = []
+    speaker = seen_by(text, spans, "speaker")  # 'I'd like a view that flags ...': the writer sees
+    writer = speaker_role(fold(text)) if speaker is not None else None
     for role in ROLES:
         seen = seen_by(text, spans, role)
+        if role == writer and (seen is None or not seen[0]):
+            seen = speaker
         if seen is None:
             hit = next((s for s in spans if AUDIENCE_CUES[role].strong.search(s.folded)), None)
             if hit is None:
@@ -91,25 +97,31 @@ def _stakeholders(text: str, spans: list[Sentence], lang: str, sk: Skeleton) -> 
         what, span = seen
         found_roles.append((role, what, span))
     found_roles.sort(key=lambda r: not r[1])
+    subject = None
     if "students" not in {r for r, _, _ in found_roles}:
         hit = next((s for s in spans if ROLE_WORDS["students"].search(s.folded)), None)
         if hit is not None:
-            found_roles.append(("students", "", (hit.start, hit.end)))
+            subject = (hit.start, hit.end)
     out = []
     for role, what, (a, b) in found_roles:
         name = stakeholder_name(role, lang)
         sk.evidence[f"stakeholders.{len(out)}"] = text[a:b]
         out.append(message("draft.stakeholder_sees", lang, who=name, what=what) if what else name)
+    if subject is not None:
+        sk.evidence[f"stakeholders.{len(out)}"] = text[subject[0] : subject[1]]
+        out.append(message("draft.stakeholder_subject", lang, who=stakeholder_name("students", lang)))
     return out
 
 
 def _uses_ai(text: str, spans: list[Sentence], areas: list[str], sk: Skeleton) -> tuple[bool, str, bool]:
     """(uses AI, the words that say so, whether the text speaks of AI at all, also when it denies it).
     AI is used when a sentence describes what an AI system does (prediction, classification,
-    clustering, generation: `ai_tasks`) or names an AI technique (`assistant.terms.describes_ai`)."""
+    clustering, generation: `ai_tasks`), names an AI technique (`assistant.terms.describes_ai`) or
+    describes inference about students in other words (`cues.infers`)."""
     for s in spans:
         sentence = _span(text, s)
         terms = [m.group(0) for m in found(AI_TASKS, s.folded)] + describes_ai(sentence, areas)
+        terms += [w] if (w := infers(s.folded)) else []
         if terms:
             sk.evidence["uses_ai"] = sentence
             return True, terms[0], True

@@ -30,7 +30,9 @@ Phrase = tuple[str, tuple[int, int]]
 
 _TITLE_WORDS = 9  # a title longer than this is a sentence
 _TITLE_CHARS = 70
-_QUOTED = re.compile(r"[‘'\"“]([^‘’'\"“”]{3,60})[’'\"”]")
+# a quoted name: the quote opens after a space or bracket and closes before one (or punctuation), so
+# the apostrophes of "I'd ... haven't" do not quote what lies between them
+_QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))[‘'\"“]([^‘’'\"“”]{3,60})[’'\"”](?=$|[\s.,;:!?)\]])")
 _CLAUSE_END = re.compile(r"[,;:()]|\s[-–]\s")
 # function words a title does not start or end with ('a dashboard for' -> 'dashboard')
 _EDGE = re.compile(
@@ -48,6 +50,9 @@ def _piece(text: str, s: Sentence, a: int, b: int) -> Phrase:
 
 
 _ARTICLE = re.compile(r"^(?:a|an|the|een|de|het)$")
+_PREPOSITION = re.compile(
+    r"(?:voor|van|met|per|over|bij|op|in|for|of|with|per|about|on|in|from|uit|across|within|binnen)"
+)
 
 
 def _trim(words: list[str]) -> list[str]:
@@ -92,7 +97,7 @@ def title_of(text: str, spans: list[Sentence]) -> Phrase:
                 end = m.end() + 1 + len(" ".join(words))
                 phrase, span = _piece(text, s, m.end() + 1, end)
                 return _cap(phrase), span
-    for s in head:
+    for s in spans:  # what the project builds, wherever the text first names it
         if m := ARTIFACT.search(s.folded):
             return _head_phrase(text, s, m.start(), m.end())
     s = spans[0]
@@ -114,6 +119,8 @@ def _head_phrase(text: str, s: Sentence, start: int, end: int) -> Phrase:
     a = start - len(" ".join(before[len(before) - kept :])) - (1 if kept else 0)
     after = _CLAUSE_END.split(s.folded[end:], maxsplit=1)[0].split()
     words: list[str] = []
+    if after and not _PREPOSITION.fullmatch(after[0].strip(",.")):
+        after = []  # only a prepositional phrase follows a title's head ('overzicht | niet meer gebruikt')
     for word in after:
         if TITLE_STOP.fullmatch(word.strip(",.")) or len(words) >= _TITLE_WORDS - kept - 1:
             break
@@ -145,15 +152,63 @@ def purposes_of(text: str, spans: list[Sentence]) -> list[Phrase]:
             while (lead := PURPOSE_LEAD.match(s.folded, a, b)) and lead.end() < b:
                 rest = s.folded[lead.end() : b]
                 a = lead.end() + len(rest) - len(rest.lstrip())
-            words = _trim(["x", *s.folded[a:b].split()])[1:]  # no trailing 'en', 'and', 'of' ...
-            if len(words) < 2:
-                continue
-            b = a + len(" ".join(words))
-            phrase, span = _piece(text, s, a, b)
-            item = _cap(phrase)
-            if item and all(item.lower() not in p.lower() for p, _ in out):
-                out.append((item, span))
+            for i, j in _coordinated(s.folded, a, b):
+                words = _trim(["x", *s.folded[i:j].split()])[1:]  # no trailing 'en', 'and', 'of' ...
+                if len(words) < 2:
+                    continue
+                phrase, span = _piece(text, s, i, i + len(" ".join(words)))
+                item = _cap(phrase)
+                if item and all(item.lower() not in p.lower() for p, _ in out):
+                    out.append((item, span))
     return out
+
+
+# Two purposes joined in one clause: 'adapt the lecture ... and to contact students', 'eerder bijsturen
+# en een gesprek aangaan'. English joins at 'and to' / ', and'; Dutch at 'en' after an infinitive-like
+# word (-en), both sides three words or more (a list of nouns 'cijfers en quizscores' stays one item).
+_JOIN = re.compile(r"\s+and\s+(?:to\s+)?(?=\w)|,\s+and\s+|(?<=en)\s+en\s+(?:om\s+)?(?=\w)")
+
+
+def _coordinated(folded: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The folded offsets a..b of a purpose clause, split where two purposes are joined (`_JOIN`)."""
+    parts, start = [], a
+    for m in _JOIN.finditer(folded, a, b):
+        left, right = folded[start : m.start()].split(), folded[m.end() : b].split()
+        english_and = "and" in folded[m.start() : m.end()]
+        if len(left) >= 3 and len(right) >= 3 and (not english_and or _verb_led(folded, m)):
+            parts.append((start, m.start()))
+            start = m.end()
+    return [*parts, (start, b)]
+
+
+def _verb_led(folded: str, m: re.Match) -> bool:
+    """English 'and' joins purposes when 'to' or a comma marks it, or the word after it is not an
+    article or possessive (a verb: 'and contact', not 'and the evaluations')."""
+    joint = folded[m.start() : m.end()]
+    if " to " in f"{joint} " or "," in joint:
+        return True
+    nxt = folded[m.end() :].split(maxsplit=1)
+    return bool(nxt) and not _EDGE.match(nxt[0]) and not nxt[0].endswith("s")
+
+
+_NEGATOR_NEAR = re.compile(
+    r"(?<!\w)(?:not|no|never|geen|niet|nooit|n't|cannot|can't|don't|doesn't|won't)(?!\w)"
+)
+
+
+_RELATIVE = re.compile(r"which|who|whose|what|whether|how|that|welke|wie|wiens|wat|hoe|of|die|dat|waar")
+
+
+def _denied(folded: str, start: int, end: int) -> bool:
+    """A perceive word at folded offsets start..end that the clause denies: a negator among the three
+    words before it or the five after it (up to a relative word), in the same clause."""
+    before = _CLAUSE_END.split(folded[:start])[-1].split()[-3:]
+    after = []
+    for word in _CLAUSE_END.split(folded[end:], maxsplit=1)[0].split()[:5]:
+        if _RELATIVE.fullmatch(word):
+            break  # 'see which students have not submitted': the negator is the seen thing's
+        after.append(word)
+    return any(_NEGATOR_NEAR.search(w) for w in before + after)
 
 
 def seen_by(text: str, spans: list[Sentence], role: str) -> Phrase | None:
@@ -166,6 +221,8 @@ def seen_by(text: str, spans: list[Sentence], role: str) -> Phrase | None:
         for who, start, end in links(s.folded):
             if who != role:
                 continue
+            if _denied(s.folded, start, end):
+                continue  # 'teachers do not get a view', 'docenten krijgen deze pagina niet te zien'
             fallback = fallback or ("", (s.start, s.end))
             if PERCEIVE_NOUNS.fullmatch(s.folded[start:end]):
                 continue

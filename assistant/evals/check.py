@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, DraftCase, as_case
+from assistant.evals.skeleton import score_skeleton, skeleton_metrics
 from assistant.language import detect_language
 from assistant.policy import PRINCIPLE_KEYS
 
@@ -47,11 +48,14 @@ def _split(results: list[dict]) -> dict:
 
 
 def evaluate_descriptions(rows: Iterable[DescriptionCase | dict], drafter_fn: Callable[[str], Any]) -> dict:
-    """First-ranked-area accuracy and mean Jaccard of the chosen area set, overall and per language.
+    """First-ranked-area accuracy and mean Jaccard of the chosen area set, overall and per language;
+    with `skeleton` labels on the rows and `DraftResult`s from `drafter_fn`, also the skeleton's
+    figures (`metrics["skeleton"]`, `assistant.evals.skeleton`).
 
     `rows` are `DescriptionCase`s (dicts are validated); `drafter_fn` maps a description to a
     `DraftResult`, a draft-like dict or a ranked list of area ids."""
     results = []
+    skeletons = []
     for n, row in enumerate(rows, 1):
         row = as_case(row, DescriptionCase, f"description {n}")
         out = drafter_fn(row.description)
@@ -69,7 +73,12 @@ def evaluate_descriptions(rows: Iterable[DescriptionCase | dict], drafter_fn: Ca
                 "jaccard": round(jaccard(chosen, expected), 4),
             }
         )
+        if row.skeleton is not None and hasattr(out, "draft"):
+            skeletons.append(score_skeleton(out, row.skeleton, row.description))
+            results[-1]["skeleton"] = skeletons[-1]
     metrics = _split(results)
+    if skeletons:
+        metrics["skeleton"] = skeleton_metrics(skeletons)
     metrics["by_language"] = {
         lang: _split([r for r in results if r["language"] == lang])
         for lang in sorted({r["language"] for r in results})

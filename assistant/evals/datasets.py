@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InputError
+from assistant.evals.skeleton import SkeletonLabels
 from assistant.policy import AREA_IDS, PRINCIPLE_KEYS
 
 __all__ = [
@@ -64,6 +65,9 @@ class DescriptionCase(_Case):
     description: str = Field(description="The project idea in a few sentences.")
     areas: list[str] = Field(description="Application area ids (1a..4b), the best-fitting first.")
     language: str | None = Field(None, description="nl or en; detected from the description when absent.")
+    skeleton: SkeletonLabels | None = Field(
+        None, description="What the text states, for the skeleton's figures (`assistant.evals.skeleton`)."
+    )
 
     @field_validator("areas", mode="before")
     @classmethod

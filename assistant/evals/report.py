@@ -43,6 +43,16 @@ def _metric_rows(section: dict) -> list[list[str]]:
     return rows
 
 
+def _drafter_rows(section: dict) -> list[list[str]]:
+    """The drafter's figures per language (its `by_language` holds one dict of figures per language)."""
+    columns = {"all": section, **(section.get("by_language") or {})}
+    return [
+        [name, *(_fmt(columns.get(lang, {}).get(name), name) for lang in LANGS)]
+        for name in ("n", "first_right", "mean_jaccard")
+        if name in section
+    ]
+
+
 def _part(eval_output: dict, name: str, key: str):
     """`metrics`/`results` of one dataset, whether merged (`metrics.questions`) or nested (`questions.metrics`)."""
     merged = eval_output.get(key)
@@ -190,7 +200,10 @@ def write_report(eval_output: dict, out_dir: str | Path) -> Path:
                 lines.append(f"- [{n}] {_cell(c.get('section', ''))}: {_cell(_text_of(c))[:200]}")
             lines.append("")
     if descriptions:
-        lines += ["## Drafter (descriptions)", "", *_table(["metric", *LANGS], _metric_rows(descriptions))]
+        lines += ["## Drafter (descriptions)", "", *_table(["metric", *LANGS], _drafter_rows(descriptions))]
+        if skeleton := descriptions.get("skeleton"):
+            rows = [[k, _fmt(v)] for k, v in skeleton.items() if k != "n"]
+            lines += [f"### Skeleton ({skeleton['n']} labelled)", "", *_table(["figure", "value"], rows)]
     if drafts:
         lines += ["## Checker (labelled drafts)", ""]
         if rows := _metric_rows(drafts):

@@ -1,0 +1,166 @@
+"""The drafter's skeleton on real-style descriptions (issue 16 point 2), and its figures
+(`assistant.evals.skeleton`). Each behaviour in other words than the dev sets' lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.cues import infers
+from assistant.drafting.drafter import draft_from_description
+from assistant.evals.check import evaluate_descriptions
+from assistant.evals.skeleton import SkeletonLabels, score_skeleton, skeleton_metrics
+from assistant.text import fold
+
+# --------------------------------------------------------------------------- AI described in other words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("Mentors get, per student, the chance of failing the BSA after the first block.", "chance of"),
+        ("We flag first-years who are likely to withdraw before Christmas.", "likely"),
+        ("Het systeem schat per student de kans op vertraging in.", "schat"),
+        (
+            "It highlights learners whose clicks look like those of students who withdrew earlier.",
+            "look like",
+        ),
+        ("We willen studenten groeperen naar hoe ze door het curriculum gaan.", "groeperen"),
+    ],
+)
+def test_inference_about_students_in_other_words_is_ai(sentence, word):
+    assert infers(fold(sentence)) == word
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Waarschijnlijk gebruiken we Brightspace voor het dashboard.",  # a hedge, no outcome
+        "Students will likely enjoy the new weekly overview.",
+        "The dashboard shows how the group compares with last year's average grade.",
+        "We do not estimate anyone's risk of dropping out.",  # negated
+    ],
+)
+def test_a_hedge_or_a_plain_comparison_is_not_inference(sentence):
+    assert infers(fold(sentence)) == ""
+
+
+def test_the_draft_marks_ai_for_a_likelihood_of_an_outcome():
+    text = (
+        "Study advisers want a list in October of first-years who are likely to drop out, so they can "
+        "invite them for a talk."
+    )
+    result = draft_from_description(text)
+    assert result.draft.uses_ai is True and "likely" in result.evidence["uses_ai"]
+
+
+# --------------------------------------------------------------------------- who sees what
+
+
+def test_a_role_the_text_denies_the_view_is_not_a_viewer():
+    text = "Students see their own quiz scores per week in Canvas. Teachers do not get a view of it."
+    stakeholders = draft_from_description(text).draft.stakeholders
+    assert stakeholders[0].startswith("students: their own quiz scores")
+    assert not any(s.startswith("teachers") for s in stakeholders)
+
+
+def test_a_negation_inside_what_is_seen_does_not_deny_the_view():
+    text = "Docenten zien welke studenten de opdracht niet hebben ingeleverd."
+    stakeholders = draft_from_description(text).draft.stakeholders
+    assert stakeholders[0].startswith("docenten: welke studenten de opdracht niet hebben ingeleverd")
+
+
+def test_the_writer_who_gets_the_view_is_a_teacher_stakeholder():
+    text = "I teach a large statistics course. I'd like to see which students skip the weekly quizzes."
+    stakeholders = draft_from_description(text).draft.stakeholders
+    assert stakeholders[0].startswith("teachers: which students skip the weekly quizzes")
+
+
+# --------------------------------------------------------------------------- title, purposes, sources
+
+
+def test_apostrophes_of_contractions_do_not_quote_a_title():
+    text = "I'd like a list of students who haven't logged in for two weeks. It's for my own course."
+    title = draft_from_description(text).draft.title
+    assert title.startswith("I'd like a list")  # not "D like a list ... haven", quoted by the apostrophes
+
+
+def test_only_a_prepositional_phrase_follows_a_titles_head():
+    text = "Onze docenten willen een overzicht dat niet meer handmatig bijgehouden hoeft te worden."
+    assert draft_from_description(text).draft.title == "Overzicht"
+    text = "Tutors get an overview with the forum posts per student."
+    assert draft_from_description(text).draft.title == "Overview with the forum posts per student"
+
+
+@pytest.mark.parametrize(
+    ("text", "purposes"),
+    [
+        (
+            "Lecturers see the quiz scores so that they can adapt the next lecture and contact students "
+            "who have gone quiet.",
+            ["Adapt the next lecture", "Contact students who have gone quiet"],
+        ),
+        (
+            "Mentoren zien het overzicht, zodat ze het gesprek beter kunnen voorbereiden en de student "
+            "gericht kunnen doorverwijzen.",
+            ["Het gesprek beter kunnen voorbereiden", "De student gericht kunnen doorverwijzen"],
+        ),
+        (  # a list of nouns is one purpose
+            "The programme director gets a report in order to compare pass rates and the evaluations.",
+            ["Compare pass rates and the evaluations"],
+        ),
+    ],
+)
+def test_two_purposes_joined_in_one_clause_are_two_items(text, purposes):
+    assert draft_from_description(text).draft.purposes == purposes
+
+
+def test_a_generic_learning_environment_is_the_source_of_its_data():
+    text = "Students see how often they logged in to the VLE compared with their group."
+    sources = {d.source for d in draft_from_description(text).draft.data}
+    assert "VLE" in sources
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+def test_skeleton_scores_count_what_the_draft_got_right_and_what_it_invented():
+    text = (
+        "Teachers of Statistics 1 see weekly quiz scores from Brightspace per student, so that they can "
+        "plan extra tutorials."
+    )
+    result = draft_from_description(text)
+    labels = SkeletonLabels(
+        uses_ai=False,
+        viewers=["teachers"],
+        sources=["Brightspace"],
+        data=["weekly quiz scores"],
+        purposes=["plan extra tutorials"],
+        addressed=["retention"],
+    )
+    score = score_skeleton(result, labels, text)
+    assert score["uses_ai"] == (False, False)
+    assert score["viewers"] == (1, 1, 1)  # teachers, right; 'students (whose data are used)' is no viewer
+    assert score["sources"] == (1, 1, 1, 1)
+    assert score["purposes"] == (1, 1)
+    assert score["filled"] == (0, 0, 1)  # retention addressed, not filled
+    metrics = skeleton_metrics([score])
+    assert metrics["viewer_recall"] == 1.0 and metrics["filled_recall"] == 0.0
+    wrong = SkeletonLabels(uses_ai=True, viewers=["advisors"], sources=["OSIRIS"])
+    bad = skeleton_metrics([score_skeleton(result, wrong, text)])
+    assert bad["uses_ai_recall"] == 0.0 and bad["viewer_recall"] == 0.0 and bad["source_recall"] == 0.0
+
+
+def test_labelled_description_rows_report_the_skeleton():
+    rows = [
+        {
+            "id": "x1",
+            "description": "Students see their own quiz scores in Canvas.",
+            "areas": ["1a"],
+            "skeleton": {"uses_ai": False, "viewers": ["students"], "sources": ["Canvas"]},
+        },
+        {"id": "x2", "description": "Docenten zien de cijfers per werkgroep.", "areas": ["1b"]},
+    ]
+    out = evaluate_descriptions(rows, draft_from_description)
+    assert out["metrics"]["skeleton"]["n"] == 1
+    assert out["metrics"]["skeleton"]["source_recall"] == 1.0
+    assert "skeleton" in out["results"][0] and "skeleton" not in out["results"][1]
