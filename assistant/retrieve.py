@@ -134,6 +134,7 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _WORD = re.compile(r"\w+(?:[-']\w+)*")
+_HOW = frozenset({"hoe", "how"})
 
 
 def absent_phrases(
@@ -142,11 +143,15 @@ def absent_phrases(
     """The words of `text` that `used` says no indexed text holds, as phrases in the order of `text`:
     absent words next to each other, or with only `joiners` (stopwords: 'of', 'de') between them, form
     one phrase ('klacht indienen', 'agreement with the vendor'); `joiners`, `framing` words (what frames
-    a question: 'mogen', 'how many'), numbers, words of fewer than 3 characters and all-capital words
+    a question: 'mogen', 'how many', and the word after 'hoe' / 'how': 'hoe lang'), numbers, words of
+    fewer than 3 characters and all-capital words
     (redaction labels, acronyms the policy may spell otherwise) are never absent themselves, and a
     framing word ends a phrase. Words are lower-cased for the lists. At most `limit` phrases. Pure:
     `Retriever.absent_words` gives it the index's vocabulary."""
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    # the word after 'hoe' / 'how' frames the question with it ('hoe lang', 'how often', 'hoe snel')
+    after_how = [n > 0 and words[n - 1][0].lower() in _HOW for n in range(len(words))]
+    framing = framing | {w.lower() for (w, _, _), after in zip(words, after_how, strict=True) if after}
     joins = [w.lower() in joiners and w.lower() not in framing for w, _, _ in words]
     absent = [
         len(w) >= 3

@@ -195,7 +195,9 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
     assert set(cal.fit) == {"scope", "fusion", "drafter", "extractive"}
     assert set(cal.fit["scope"].heldout) == {"questions", "holdout"} == set(cal.fit["fusion"].heldout)
     assert set(cal.fit["drafter"].heldout) == {"descriptions"}
-    assert {"balanced_accuracy", "false_none_rate", "flagged_rate", "direct_rate"} <= set(cal.fit["scope"].train)
+    assert {"balanced_accuracy", "false_none_rate", "flagged_rate", "direct_rate"} <= set(
+        cal.fit["scope"].train
+    )
     assert 0 < cal.scope.none_below <= cal.scope.direct_from < 1
     assert (tmp_path / "scope_examples.jsonl").exists()  # written beside the calibration file
     assert {"mrr", "hit_at_1", "hit_at_3", "hit_at_5"} <= set(cal.fit["fusion"].train)

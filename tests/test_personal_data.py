@@ -73,7 +73,10 @@ def test_no_personal_data_on_the_wire_with_history(real_assistant):
     """Over real HTTP, with a follow-up: the condense call and the answer call carry redacted text only."""
     with StubLLM() as stub:
         # the condensed follow-up names what it asks about (research projects), as a condensation should
-        stub.replies += ["Hoe lang mogen gegevens in een LA-onderzoeksproject bewaard worden?", "NOT_IN_POLICY"]
+        stub.replies += [
+            "Hoe lang mogen gegevens in een LA-onderzoeksproject bewaard worden?",
+            "NOT_IN_POLICY",
+        ]
         a = _assistant(real_assistant, llm="openai:stub-model", llm_base_url=stub.base_url)
         a.ask("En voor onderzoeksprojecten?", history=[(QUESTION, "Zo snel mogelijk verwijderd.")])
         assert len(stub.requests) == 2

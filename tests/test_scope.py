@@ -350,6 +350,8 @@ _POLICY_TEXT = _policy()
         ("Mag [STUDENTNUMMER] 2024 bewaard worden?", []),  # labels, numbers, words the policy uses
         ("What about ZZZ and qqq and rrr and sss?", ["qqq and rrr and sss"]),  # stopwords join
         ("een twee drie vier vijf zes", []),
+        ("Hoe lang mogen gegevens bewaard worden?", ["gegevens"]),  # 'lang' frames it with 'hoe'
+        ("How often do we purge logs?", ["purge logs"]),
     ],
 )
 def test_absent_phrases_are_the_question_words_no_passage_uses(text, expected):
@@ -370,7 +372,7 @@ def test_absent_phrases_are_the_question_words_no_passage_uses(text, expected):
         "zes",
     }
     joiners = frozenset({"of", "out", "the", "our", "we", "de", "and", "about", "with", "a"})
-    framing = frozenset({"can", "do", "need", "hoeveel", "mogen", "mag", "what"})
+    framing = frozenset({"can", "do", "need", "hoeveel", "mogen", "mag", "what", "hoe", "how"})
     assert absent_phrases(text, lambda w: w.lower() in vocab, joiners, framing) == expected
 
 

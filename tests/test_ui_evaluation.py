@@ -219,7 +219,9 @@ def test_write_report_saves_the_figures_the_page_reads(tmp_path):
     from assistant.evals.report import write_report as write
 
     write({"metrics": figures(), "results": []}, tmp_path)
-    assert json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8")) == json.loads(json.dumps(figures()))
+    assert json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(figures())
+    )
 
 
 def test_the_shipped_thresholds_file_is_the_one_read():
