@@ -164,3 +164,49 @@ def test_labelled_description_rows_report_the_skeleton():
     assert out["metrics"]["skeleton"]["n"] == 1
     assert out["metrics"]["skeleton"]["source_recall"] == 1.0
     assert "skeleton" in out["results"][0] and "skeleton" not in out["results"][1]
+
+
+# --------------------------------------------------------------------------- fields the text addresses
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "sentence"),
+    [
+        (
+            "Mentors see each student's credits. The list is deleted when the academic year ends.",
+            "retention",
+            "The list is deleted when the academic year ends.",
+        ),
+        (
+            "Docenten zien per week hoeveel kennisclips bekeken zijn. Wie wat bekeek doet er niet toe, "
+            "totalen per clip zijn genoeg.",
+            "necessity",
+            "Wie wat bekeek doet er niet toe, totalen per clip zijn genoeg.",
+        ),
+        (
+            "A model predicts who is likely to fail. We check its accuracy on last year's cohort first.",
+            "analysis_validation",
+            "We check its accuracy on last year's cohort first.",
+        ),
+        (
+            "Studieadviseurs zien een signaal. De opleidingsdirecteur is verantwoordelijk voor de verwerking.",
+            "responsible",
+            "De opleidingsdirecteur is verantwoordelijk voor de verwerking.",
+        ),
+    ],
+)
+def test_a_sentence_that_addresses_a_field_fills_it_verbatim(text, field, sentence):
+    result = draft_from_description(text)
+    assert getattr(result.draft, field) == sentence
+    assert result.evidence[field] == sentence and field not in result.open_fields
+
+
+def test_a_field_the_text_does_not_address_stays_open():
+    result = draft_from_description("Students see their own quiz scores per week in Canvas.")
+    for field in ("retention", "necessity", "analysis_validation", "responsible"):
+        assert getattr(result.draft, field) == "" and field in result.open_fields
+
+
+def test_a_negated_deletion_is_no_retention_answer():
+    text = "Teachers see the forum posts per student. We do not delete anything yet."
+    assert draft_from_description(text).draft.retention == ""

@@ -100,6 +100,10 @@ AI_TASKS = _compiled("ai_tasks")
 AI_LIKELIHOOD, AI_OUTCOME = _compiled("ai_likelihood"), _compiled("ai_outcome")
 AI_LIKENESS, AI_COHORT = _compiled("ai_likeness"), _compiled("ai_cohort")
 AI_GROUPING = _compiled("ai_grouping")
+STATES: dict[str, re.Pattern] = {
+    name: _compiled(f"states_{name}") for name in ("retention", "necessity", "validation", "responsible")
+}
+"""Per draft field, the words of a sentence that addresses it (copied verbatim into the skeleton)."""
 PROJECT_NAME = _compiled("project_name")
 """'called X', 'genaamd X': the words after it name the project."""
 ARTIFACT = _compiled("artifact")

@@ -26,6 +26,7 @@ from assistant.drafting.cues import (
     RESEARCH,
     ROLE_WORDS,
     ROLES,
+    STATES,
     count_distinct,
     found,
     infers,
@@ -129,6 +130,32 @@ def _uses_ai(text: str, spans: list[Sentence], areas: list[str], sk: Skeleton) -
     return False, "", bool(AI_TASKS.search(folded)) or "ai" in folded.split()
 
 
+_STATED_FIELDS = {
+    "retention": "retention",
+    "necessity": "necessity",
+    "validation": "analysis_validation",
+    "responsible": "responsible",
+}
+
+
+def _stated(text: str, spans: list[Sentence], sk: Skeleton) -> dict[str, str]:
+    """Per field of `_STATED_FIELDS`, the first sentence that addresses it (`cues.STATES`; not negated,
+    except for necessity, where 'no individual student is shown' is the argument), verbatim: the author
+    edits it; a field no sentence addresses stays empty. A sentence fills one field at most (the first
+    of the table it matches)."""
+    out: dict[str, str] = {}
+    used: set[int] = set()
+    for cue, name in _STATED_FIELDS.items():
+        for n, s in enumerate(spans):
+            hit = STATES[cue].search(s.folded) if cue == "necessity" else found(STATES[cue], s.folded)
+            if n not in used and hit:
+                out[name] = _span(text, s).strip()
+                sk.evidence[name] = out[name]
+                used.add(n)
+                break
+    return out
+
+
 def _human(text: str, spans: list[Sentence], sk: Skeleton) -> str:
     """The sentence in which a person (a role word) interprets, decides or acts (human in the loop)."""
     people = [ROLE_WORDS[r] for r in ("teachers", "advisors", "directors")]
@@ -178,7 +205,9 @@ def build_skeleton(
     )
     security = security_measures(folded, lang)
 
+    stated = _stated(text, spans, sk)
     draft = Draft(
+        **stated,
         title=title,
         summary=" ".join(text.split()),
         project_type=project_type,
