@@ -43,6 +43,8 @@ from pydantic import (
 
 from assistant.errors import InputError
 from assistant.extras import SCAN_FIELDS, add_to_schema
+from assistant.field_errors import format_validation_error
+from assistant.field_errors import got as _got
 from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import AREA_IDS
 from assistant.terms import is_blank
@@ -158,6 +160,40 @@ def _prepare(data: dict) -> tuple[dict, dict[str, tuple[dict[str, str], frozense
     if isinstance(items, list):
         data = {**data, "data": [part(item, DataItem, f"data.{i}") for i, item in enumerate(items)]}
     return data, notes
+
+
+_TEXT_LISTS = ("purposes", "stakeholders", "security_measures")
+
+
+def _lenient(data: dict, aside: dict[str, str]) -> dict:
+    """A lenient parse's reading of values a person writes in the wrong shape (the checker turns each
+    into a finding, `keys.not_yes_no` / `keys.text_as_list`, and runs its rules on what is left):
+    free text in a true/false field that is no yes or no word ('nog niet, pas na de pilot') is set
+    aside and read as not given (null; false for `uses_ai` and the `ai` checks); a plain text where
+    a list of texts is expected ('As agreed with IT.') is read as a list of that one text. Set-aside
+    values go to `aside` under their path ('ai.ai_officer_consulted')."""
+    data = dict(data)
+
+    def free_text(value: Any) -> bool:
+        return isinstance(value, str) and isinstance(_bool_word(value), str)
+
+    for name in Draft._BOOLS:
+        if free_text(data.get(name)):
+            aside[name] = data[name]
+            data[name] = False if name == "uses_ai" else None
+    if isinstance(data.get("ai"), dict):
+        ai = dict(data["ai"])
+        for name in AIInfo._BOOLS:
+            if free_text(ai.get(name)):
+                aside[f"ai.{name}"] = ai[name]
+                ai[name] = False
+        data["ai"] = ai
+    for name in _TEXT_LISTS:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip() and value.strip()[:1] not in "[{":
+            aside[name] = value
+            data[name] = [value]
+    return data
 
 
 def _attach(draft: Draft, notes: dict[str, tuple[dict[str, str], frozenset[str]]]) -> None:
@@ -430,57 +466,7 @@ class Draft(_Model):
 
 DRAFT_FIELDS: tuple[str, ...] = tuple(Draft.model_fields)
 
-# --------------------------------------------------------------------------- parsing with readable errors
-
-_TYPE_NAMES = {
-    "str": "text",
-    "dict": "an object",
-    "list": "a list",
-    "int": "a number",
-    "float": "a number",
-    "bool": "true/false",
-    "NoneType": "null",
-}
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return _TYPE_NAMES[type(value).__name__]
-    return repr(value) if not isinstance(value, str) or len(value) < 60 else repr(value[:57] + "...")
-
-
-def _message(err: dict) -> str:
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"must be one of {', '.join(allowed)} (got {_got(value)})"
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of the draft format"
-    if kind in ("string_type", "string_unicode"):
-        return f"must be text (got {_got(value)})"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false (got {_got(value)})"
-    if kind == "list_type":
-        return f"must be a list (got {_got(value)})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be an object (got {_got(value)})"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return f"{err['msg']} (got {_got(value)})"
-
-
-def format_validation_error(exc: ValidationError) -> list[str]:
-    """One 'path: problem' line per wrong field, e.g. 'data.0.category: must be one of ...'."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err["loc"]) or "(draft)"
-        line = f"{path}: {_message(err)}"
-        if line not in lines:
-            lines.append(line)
-    return lines
-
+# --------------------------------------------------------------------------- parsing
 
 _KNOWN_EXTRA = {"areas_ranked", "citations", "warnings", "format", "version", "language", "id", *SCAN_FIELDS}
 
@@ -508,6 +494,8 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
         raise InputError(f"{source}: expected a JSON object with the draft fields (got {_got(data)}).")
     data, notes = _prepare(data)
     aside: dict[str, str] = {}
+    if not strict:
+        data = _lenient(data, aside)
     basis = data.get("legal_basis")
     if not strict and isinstance(basis, str) and _norm_enum(basis) not in (None, *get_args(LegalBasis)):
         # another GDPR Art. 6(1) basis ('legitimate_interest', 'contract'): a finding, not a parse error

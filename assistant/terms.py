@@ -29,6 +29,7 @@ __all__ = [
     "classify_data_name",
     "describes_ai",
     "is_blank",
+    "is_deferred",
     "is_thin",
 ]
 
@@ -104,10 +105,37 @@ def find_category_terms(text: str, *, negation: bool = True) -> list[TermHit]:
     hits = [
         TermHit(_CATEGORY_OF[m.group], m.group, m.text, m.start, m.end)
         for m in _CATEGORY_MATCHER.finditer(norm)
-        if not (negation and is_negated(norm, m.start))
+        if not (negation and _excluded(norm, m.start, m.end))
     ]
     hits.sort(key=lambda h: (h.start, h.category != "special"))
     return hits
+
+
+# a negator that reaches a term through a list ('no health data or other special categories'), with no
+# verb between them that would start another statement ('no consent was asked, and health data ...')
+_LIST_WORD = re.compile(r"or|of|and|en|nor|noch|other|andere|overige|any|enige|such|zulke|as|als")
+_AUXILIARY = re.compile(
+    r"is|are|was|were|be|been|being|wordt|worden|werd|werden|zijn|was|waren|is|has|have|had|heeft|hebben|had|hadden"
+)
+_LIST_REACH = 8  # words before a term within which a negator reaches it through a list
+
+
+def _excluded(norm: str, start: int, end: int) -> bool:
+    """A category term the text says is not used: negated (`is_negated`), negated through a list
+    before it ('no health data or other special categories'), or followed in its clause by a 'not
+    used' statement ('Gezondheidsgegevens, nationaliteit en andere ... worden niet gebruikt')."""
+    if is_negated(norm, start):
+        return True
+    before = _TOKEN.findall(_CLAUSE_END.split(norm[max(0, start - 120) : start])[-1])[-_LIST_REACH:]
+    negators = [i for i, w in enumerate(before) if _NEGATOR.fullmatch(w)]
+    if negators:
+        between = before[negators[-1] + 1 :]
+        if any(_LIST_WORD.fullmatch(w) for w in between) and not any(
+            _AUXILIARY.fullmatch(w) for w in between
+        ):
+            return True
+    clause = _CLAUSE_END.split(norm[end : end + 160], maxsplit=1)[0]
+    return bool(_NOT_USED_LATER.search(clause))
 
 
 def classify_data_name(text: str) -> TermHit | None:
@@ -134,6 +162,10 @@ _NOT_USED_AFTER = re.compile(
     r"^\W*(?:[\w']+\W+){0,3}" + _alternation("use negated") + r"\W+(?:[\w']+\W+)?" + _alternation("use")
 )
 _NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
+# anywhere later in a term's clause: '... worden niet gebruikt', '... are not collected'
+_NOT_USED_LATER = re.compile(
+    r"(?<!\w)" + _alternation("use negated") + r"\W+(?:[\w']+\W+)?" + _alternation("use")
+)
 
 
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
@@ -179,6 +211,32 @@ def is_blank(text: str | None) -> bool:
 
 _FUNCTION_WORD = compile_terms(_GENERAL["function words"].terms)
 _WORD = re.compile(r"\w+")
+
+
+_DEFERRAL = compile_terms(_GENERAL["deferral"].terms)
+_SUBSTANCE = 4  # words of substance besides the deferral from which an answer says something itself
+
+
+def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
+    """True when `text` defers or points elsewhere instead of answering: it holds a deferral
+    (`general.yaml` 'deferral': 'volgt later', 'as agreed with IT', 'according to standard procedures',
+    'zie bijlage'; not negated) and, besides it, fewer than four words that are neither function words
+    nor words of `generic` (e.g. the organisations of `checker.yaml` 'thin responsible': 'IT', 'the
+    faculty'). 'Pseudonymised according to the UU guideline, access for the three advisers only' says
+    enough itself; 'Handled according to standard university procedures.' does not."""
+    folded = fold(text)
+    hits = [m for m in _DEFERRAL.finditer(folded) if not is_negated(folded, m.start())]
+    if not hits:
+        return False
+    rest = _DEFERRAL.sub(" ", folded)
+    words = [
+        w
+        for w in _WORD.findall(rest)
+        if not _FUNCTION_WORD.fullmatch(w)
+        and not (generic is not None and generic.fullmatch(w))
+        and not w.isdigit()
+    ]
+    return len(words) < _SUBSTANCE
 
 
 def is_thin(text: str, thin: re.Pattern) -> bool:

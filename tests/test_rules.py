@@ -1098,9 +1098,11 @@ def test_every_rule_has_its_texts_in_both_catalogues_and_no_text_is_orphaned():
     assert {".".join(k.split(".")[1:3]) for k in rule_keys} == ids
     for group in {**SPECIAL_TERMS, **SENSITIVE_TERMS}:
         assert f"check.group.{group}" in en, group
+    for practice in ("emotion recognition", "biometric categorisation", "social scoring"):
+        assert f"check.ai_practice.{practice}" in en, practice  # `prohibited_ai.described`
 
 
-_CHECK_TABLES = {"data_item", "reason", "severity", "group", "doc", "cli"}
+_CHECK_TABLES = {"data_item", "reason", "severity", "group", "doc", "cli", "ai_practice"}
 
 
 # ---------------------------------------------------------------- kinds from the third blind draft set

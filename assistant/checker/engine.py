@@ -13,6 +13,7 @@ from functools import cache
 
 from assistant.checker import (
     rules_ai,
+    rules_answers,
     rules_basis,
     rules_ethics,
     rules_keys,
@@ -45,6 +46,7 @@ setting: `assistant check --retention-horizon`, `ASSISTANT_RETENTION_HORIZON_YEA
 
 RULES: list[Rule] = [
     *rules_keys.RULES,
+    *rules_answers.RULES,
     *rules_scope.RULES,
     *rules_basis.RULES,
     *rules_purpose.RULES,

@@ -4,9 +4,19 @@ documented (Transparantie), the AI officer involved (AI-officer), and no practic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
+from assistant.checker.registry import (
+    Context,
+    Hit,
+    Phrase,
+    Rule,
+    checker_terms,
+    first_unnegated,
+    hit,
+    registrar,
+)
 from assistant.lexicon import Matcher, compile_terms
 from assistant.proposal import Draft
 from assistant.terms import is_blank
@@ -31,6 +41,16 @@ _PROHIBITED = Matcher(
 )
 # A sentence that names the practice as prohibited, excluded or not done does not describe it.
 _PROHIBITED_CONTEXT = compile_terms(checker_terms("named as prohibited") + checker_terms("named as not done"))
+# A prohibited practice described in other words: two kinds of words in one sentence (`_described`).
+_PAIRS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
+    (name, compile_terms(checker_terms(a)), compile_terms(checker_terms(b)))
+    for name, a, b in (
+        ("emotion recognition", "emotion state", "biometric signal"),
+        ("biometric categorisation", "protected trait", "biometric signal"),
+        ("social scoring", "social behaviour", "ranking use"),
+    )
+)
+_SENTENCE = re.compile(r"[^.!?\n]+")
 # Data items that can make a model discriminate.
 _FEATURES = compile_terms(checker_terms("discriminating features"))
 
@@ -74,6 +94,25 @@ def _prohibited_practice(d: Draft, c: Context) -> Iterator[Hit]:
         if not _PROHIBITED_CONTEXT.search(sentence):
             yield hit("summary", term=m.text)
             return
+
+
+@_rule("prohibited_ai.described", "prohibited_ai", "blocker")
+def _prohibited_described(d: Draft, c: Context) -> Iterator[Hit]:
+    """A practice the AI Act prohibits, described without its name: in one sentence of the narrative
+    (summary, purposes, data, AI block ...) an emotion with a biometric signal ('confusion or boredom
+    from the webcam image': Art. 5(1)(f)), a protected trait with a biometric signal ('ethnic
+    background from campus-card photos': Art. 5(1)(g)), or conduct outside the study with a ranking
+    ('nuisance reports ... students with a low index go to the back of the waiting list': Art. 5(1)(c)).
+    A sentence that names it as prohibited or not done does not count."""
+    for m in _SENTENCE.finditer(c.narrative):
+        sentence = m.group(0)
+        if _PROHIBITED_CONTEXT.search(sentence):
+            continue
+        for name, first, second in _PAIRS:
+            a = first_unnegated(first, sentence)
+            if a is not None and first_unnegated(second, sentence) is not None:
+                yield hit("summary", practice=Phrase(f"ai_practice.{name}"), term=a.group(0))
+                return
 
 
 @_rule("prohibited_ai.not_checked", "prohibited_ai", "major")

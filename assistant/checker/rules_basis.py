@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, hit, registrar
+from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
 from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import TOPICS
 from assistant.proposal import Draft
@@ -21,6 +21,7 @@ _rule = registrar(RULES)
 _IMPL_REF = TOPICS["legal_basis_implementation"].ref
 _RESEARCH_REF = TOPICS["legal_basis_research"].ref
 _CONSENT_REASON = compile_terms(checker_terms("consent reason"))
+_IMPLIED_CONSENT = compile_terms(checker_terms("implied consent"))
 # the drafter's words for the project types (lexicons/drafting.yaml: research, implementation)
 _RESEARCH_WORDS = compile_terms(load_lexicon("drafting").groups["research"].terms)
 _LASTING_WORDS = compile_terms(load_lexicon("drafting").groups["implementation"].terms)
@@ -94,6 +95,14 @@ def _consent_unknown(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("informed_consent")
     elif d.informed_consent is None and (term := _described_research(c)):
         yield hit("informed_consent", "message_described", term=term)
+
+
+@_rule("informed_consent.implied", "informed_consent", "blocker")
+def _consent_implied(d: Draft, c: Context) -> Iterator[Hit]:
+    """Research whose participants take part by enrolling or by not objecting: that is no informed
+    consent, whatever `informed_consent` says (GDPR Art. 4(11): an unambiguous, affirmative act)."""
+    if c.research and (m := first_unnegated(_IMPLIED_CONSENT, c.narrative)):
+        yield hit("informed_consent", term=m.group(0))
 
 
 @_rule("informed_consent.ethics", "informed_consent", "major")

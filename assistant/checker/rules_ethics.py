@@ -72,6 +72,7 @@ _NEXT_WORD = re.compile(r"\W*([\w']+)")
 _CLAUSE = re.compile(r"[^.!?;:,\n]+")
 _MODEL_PERFORMANCE = _terms("model performance")
 _THIN_VALIDATION = _terms("thin validation")
+_WAIVED = _terms("validation waived")
 _THIN_RESPONSIBLE = _terms("thin responsible")
 
 
@@ -166,6 +167,15 @@ def _validation(d: Draft, c: Context) -> Iterator[Hit]:
 def _validation_thin(d: Draft, c: Context) -> Iterator[Hit]:
     if not is_blank(d.analysis_validation) and is_thin(d.analysis_validation, _THIN_VALIDATION):
         yield hit("analysis_validation", text=d.analysis_validation)
+
+
+@_rule("reliable_analyses.waived", "reliable_analyses", "major")
+def _validation_waived(d: Draft, c: Context) -> Iterator[Hit]:
+    """A validation that says no check is done, or leaves it to a supplier's word ('the vendor
+    guarantees the accuracy, so no separate check is needed'): the policy asks that the analyses are
+    checked by people with the means and expertise to do so."""
+    if not is_blank(d.analysis_validation) and (m := _WAIVED.search(fold(d.analysis_validation))):
+        yield hit("analysis_validation", term=m.group(0))
 
 
 @_rule("reliable_analyses.ai_performance", "reliable_analyses", "minor")

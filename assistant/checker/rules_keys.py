@@ -85,3 +85,19 @@ def _did_you_mean(d: Draft, c: Context) -> Iterator[Hit]:
         yield from _unknown(d.ai.model_extra, AIInfo, "ai.", d.ai.model_fields_set)
     for i, item in enumerate(d.data):
         yield from _unknown(item.model_extra, DataItem, f"data.{i}.", item.model_fields_set)
+
+
+@_rule("keys.not_yes_no", BY_FIELD, "major")
+def _not_yes_no(d: Draft, c: Context) -> Iterator[Hit]:
+    """Free text in a true/false field, read as not given (`proposal._lenient`)."""
+    for field, given in d.set_aside.items():
+        if field.removeprefix("ai.") in (*Draft._BOOLS, *AIInfo._BOOLS):
+            yield hit(field, field=field, given=given)
+
+
+@_rule("keys.text_as_list", BY_FIELD, "minor")
+def _text_as_list(d: Draft, c: Context) -> Iterator[Hit]:
+    """A plain text where a list is expected, read as a list of that one text (`proposal._lenient`)."""
+    for field, given in d.set_aside.items():
+        if field in ("purposes", "stakeholders", "security_measures"):
+            yield hit(field, field=field, given=given)

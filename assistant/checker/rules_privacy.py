@@ -29,6 +29,7 @@ _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
 _NOT_INFORMED = compile_terms(checker_terms("students not informed"))
+_INSECURE = compile_terms(checker_terms("insecure channel"))
 
 
 def _indefinite(d: Draft) -> str | None:
@@ -129,6 +130,16 @@ def _stakeholders(d: Draft, c: Context) -> Iterator[Hit]:
 def _security(d: Draft, c: Context) -> Iterator[Hit]:
     if not any(not is_blank(m) for m in d.security_measures):
         yield hit("security_measures")
+
+
+@_rule("security.insecure", "security", "major")
+def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
+    """A 'measure' or a step of the project that is itself a risk: personal data on private devices or
+    consumer services (WeTransfer, a private Dropbox, an own laptop, unencrypted mail; GDPR Art. 32)."""
+    for text in (*d.security_measures, d.summary):
+        if m := first_unnegated(_INSECURE, fold(text)):
+            yield hit("security_measures", term=m.group(0))
+            return
 
 
 @_rule("security.thin", "security", "major")

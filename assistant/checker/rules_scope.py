@@ -95,7 +95,7 @@ def _no_data(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("data")
 
 
-@_rule("data_categories.mentioned", "data_categories", "minor")
+@_rule("data_categories.mentioned", "data_categories", "major")
 def _mentioned_category(d: Draft, c: Context) -> Iterator[Hit]:
     found = classify_data_name(" .\n".join([d.title, d.summary, *d.purposes, d.necessity]))
     if found and not any(classify_data_name(f"{i.name} ; {i.source}") for i in d.data):
