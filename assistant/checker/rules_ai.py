@@ -104,11 +104,14 @@ def _prohibited_described(d: Draft, c: Context) -> Iterator[Hit]:
     background from campus-card photos': Art. 5(1)(g)), or conduct outside the study with a ranking
     ('nuisance reports ... students with a low index go to the back of the waiting list': Art. 5(1)(c)).
     A sentence that names it as prohibited or not done does not count."""
+    pairs = [p for p in _PAIRS if p[1].search(c.narrative) and p[2].search(c.narrative)]  # cheap pre-check
+    if not pairs:
+        return
     for m in _SENTENCE.finditer(c.narrative):
         sentence = m.group(0)
         if _PROHIBITED_CONTEXT.search(sentence):
             continue
-        for name, first, second in _PAIRS:
+        for name, first, second in pairs:
             a = first_unnegated(first, sentence)
             if a is not None and first_unnegated(second, sentence) is not None:
                 yield hit("summary", practice=Phrase(f"ai_practice.{name}"), term=a.group(0))
