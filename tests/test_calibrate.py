@@ -248,3 +248,38 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
         previous=previous,
     )
     assert again.model_dump(exclude={"provenance"}) == fitted.model_dump(exclude={"provenance"})
+
+
+def test_the_scope_cut_off_starts_at_the_shipped_value_and_moves_only_on_evidence():
+    """`fit_scope(incumbent=...)`: on a train split where the cut-off hardly matters, the shipped
+    `direct_from` stays (the one-standard-error rule), as every other calibrated constant does; without
+    one the search starts at the balanced decision point 0.5."""
+    import numpy as np
+
+    from assistant.ask.scope import ExampleVote
+    from assistant.evals.scope_fit import ScopeRow, fit_scope
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for n in range(60):
+        answerable = n % 2 == 0
+        rows.append(
+            ScopeRow(
+                id=f"q{n}",
+                answerable=answerable,
+                standalone=f"question {n}",
+                sentence=(0.9 if answerable else 0.6) + rng.normal(0, 0.01),  # cleanly separated
+                concept=1.0,
+                cue=False,
+                instructions=False,
+                no_hits=False,
+                vector=rng.normal(size=8).astype(np.float32),
+                figure_missing=False,
+            )
+        )
+    vectors = np.stack([r.vector for r in rows])
+    examples = ExampleVote([r.standalone for r in rows], [r.answerable for r in rows])
+    fresh, _ = fit_scope(rows, examples, vectors)
+    kept, notes = fit_scope(rows, examples, vectors, incumbent=0.35)
+    assert fresh.direct_from == 0.5 and kept.direct_from == 0.35
+    assert "shipped value" in notes["direct_from"]

@@ -61,7 +61,7 @@ import numpy as np
 
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.errors import ConfigError
-from assistant.lexicon import Matcher, load_lexicon
+from assistant.lexicon import Matcher, compile_terms, load_lexicon
 from assistant.retrieve import Retrieval
 from assistant.text import fold, split_sentences
 
@@ -70,6 +70,7 @@ __all__ = [
     "ScopePolicy",
     "ExampleVote",
     "request_cues",
+    "asks_for_a_task",
     "asks_for_figure",
     "states_figure",
     "missing_figure",
@@ -89,15 +90,40 @@ FIGURE_EVIDENCE = 3
 from (`[extractive] max_passages`)."""
 
 
+_CUE_GROUPS = ("instructions", "act_on_data")
+
+
 @cache
 def _requests() -> Matcher:
-    return load_lexicon("requests").matcher()
+    groups = load_lexicon("requests").groups
+    return Matcher({g: groups[g].terms for g in _CUE_GROUPS})
+
+
+@cache
+def _task_words() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    groups = load_lexicon("requests").groups
+    return tuple(compile_terms(groups[g].terms) for g in ("polite lead", "task verb", "task object"))
+
+
+def asks_for_a_task(text: str) -> bool:
+    """Whether `text` asks the assistant to produce something other than an answer ('Write me Python
+    code for ...', 'Kun je een mail schrijven ...' is not: its verb comes later): after any polite lead
+    ('please', 'kun je') its first word is a task verb, and it names a task object (code, a script, an
+    e-mail, a text; `lexicons/requests.yaml`). A question about writing ('Do I need to write a privacy
+    statement?') is not a task."""
+    lead, verb, thing = _task_words()
+    folded = fold(text).strip()
+    while m := lead.match(folded):
+        folded = folded[m.end() :].lstrip(" ,!.")
+    return bool(verb.match(folded)) and bool(thing.search(folded))
 
 
 def request_cues(text: str) -> list[str]:
     """Groups of `lexicons/requests.yaml` found in `text` as whole words: `instructions` (aimed at the
-    assistant) and `act_on_data` (a request to act on people's data); empty when none."""
-    return sorted({m.group for m in _requests().find(text)})
+    assistant) and `act_on_data` (a request to act on people's data), and `task` when it asks for
+    something else than an answer (`asks_for_a_task`); empty when none."""
+    cues = {m.group for m in _requests().find(text)}
+    return sorted(cues | ({"task"} if asks_for_a_task(text) else set()))
 
 
 @cache
@@ -370,7 +396,7 @@ class ScopePolicy:
         `sentence_vectors` are the stored sentence vectors of `r`'s passages, `embedder` the index's (for
         the examples' vectors; without it, or without a query vector, the vote is 0)."""
         cues = request_cues(asked)
-        if not r.hits or "act_on_data" in cues:
+        if not r.hits or "act_on_data" in cues or "task" in cues:
             return "none"
         vote = domain_vote = 0.0
         examples = None

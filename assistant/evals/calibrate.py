@@ -257,7 +257,12 @@ def _fit(
     for group in ("fusion", "scope", "drafter", "extractive"):
         if group == "scope":
             scope = ExampleSet(parts, Weights(**constants["fusion"]), embedder)
-            model, reasons["scope"] = fit_scope(scope.rows["train"], scope.examples, scope.vectors)
+            model, reasons["scope"] = fit_scope(
+                scope.rows["train"],
+                scope.examples,
+                scope.vectors,
+                incumbent=previous.scope.direct_from if previous and previous.scope else None,
+            )
             constants["scope"] = model.model_dump()
             open_ended["scope"] = []
             answered = scope.answered("train", model)

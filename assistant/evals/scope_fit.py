@@ -9,7 +9,8 @@ pipeline computes); `fit_scope` fits the logistic model on the train rows and pi
   train rows from `C_GRID`), on standardised features, written back in raw units;
 - the cut-offs are chosen on out-of-fold probabilities (5-fold cross-validation with the chosen
   strength), since in-sample probabilities are optimistic;
-- `direct_from`: the coordinate search of `assistant.evals.search` over `DIRECT_GRID` maximising the
+- `direct_from`: the coordinate search of `assistant.evals.search` over `DIRECT_GRID`, from the shipped
+  value (the one-standard-error rule keeps it unless beaten by more than one SE), maximising the
   balanced accuracy of "direct" (answerable questions answered directly, not-answerable ones not),
   ties: the lower rate of answerable questions refused;
 - `none_below`: the largest value of `NONE_GRID` (below `direct_from`) at which at most
@@ -110,7 +111,7 @@ def scope_rows(
                 q.standalone,
                 best,
                 r.concept_strength,
-                "act_on_data" in (cues := request_cues(q.asked)),
+                bool({"act_on_data", "task"} & set(cues := request_cues(q.asked))),
                 "instructions" in cues,
                 not r.hits,
                 vec,
@@ -200,9 +201,15 @@ def _se(p: float, n: int) -> float:
 
 
 def fit_scope(
-    train: list[ScopeRow], examples: ExampleVote, example_vectors: np.ndarray, vote_k: int = 5
+    train: list[ScopeRow],
+    examples: ExampleVote,
+    example_vectors: np.ndarray,
+    vote_k: int = 5,
+    incumbent: float | None = None,
 ) -> tuple[ScopeModel, dict[str, str]]:
-    """Fit the coverage model on `train` (module docstring): (model, notes on how each value was set)."""
+    """Fit the coverage model on `train` (module docstring): (model, notes on how each value was set).
+    `incumbent` is the shipped `direct_from`: the search starts there and moves only on more than one
+    standard error of evidence, as every other calibrated constant does (without one: 0.5)."""
 
     fitted = [r for r in train if not (r.cue or r.no_hits)]
     x = _matrix(fitted, examples, example_vectors)
@@ -233,7 +240,7 @@ def fit_scope(
             figures(min(NONE_GRID), p["direct_from"])
         ),
         stderr=lambda p: figures(min(NONE_GRID), p["direct_from"])["balanced_accuracy_se"],
-        start={"direct_from": 0.5},
+        start={"direct_from": 0.5 if incumbent is None else incumbent},
     )
     direct_from = found.point["direct_from"]
     none_below = min(NONE_GRID)
@@ -246,8 +253,8 @@ def fit_scope(
         **domain_notes,
         "coefficients": f"logistic regression, C={c} chosen from {C_GRID} by 5-fold "
         "cross-validated log-loss, classes balanced",
-        "direct_from": "coordinate search from 0.5 (the balanced decision point) with the "
-        "one-standard-error rule, on 5-fold out-of-fold probabilities",
+        "direct_from": "coordinate search from the shipped value (0.5, the balanced decision point, "
+        "without one) with the one-standard-error rule, on 5-fold out-of-fold probabilities",
         "none_below": f"largest of {NONE_GRID} with at most {MAX_FALSE_NONE:.3f} of answerable train "
         "questions refused (out-of-fold probabilities)",
     }
