@@ -108,6 +108,14 @@ def test_only_a_prepositional_phrase_follows_a_titles_head():
             "The programme director gets a report in order to compare pass rates and the evaluations.",
             ["Compare pass rates and the evaluations"],
         ),
+        (
+            "The faculty adds coaching so that it can reduce delay, coaching and mentoring for first-years.",
+            ["It can reduce delay, coaching and mentoring for first-years"],
+        ),
+        (  # two things seen, one purpose
+            "Docenten krijgen een overzicht, zodat ze zien welke clips bekeken worden en hoe lang studenten kijken.",
+            ["Zien welke clips bekeken worden en hoe lang studenten kijken"],
+        ),
     ],
 )
 def test_two_purposes_joined_in_one_clause_are_two_items(text, purposes):

@@ -169,12 +169,17 @@ def purposes_of(text: str, spans: list[Sentence]) -> list[Phrase]:
 _JOIN = re.compile(r"\s+and\s+(?:to\s+)?(?=\w)|,\s+and\s+|(?<=en)\s+en\s+(?:om\s+)?(?=\w)")
 
 
+_NOUN_ENDINGS = ("s", "ing", "ion", "ment", "ness", "ity")
+
+
 def _coordinated(folded: str, a: int, b: int) -> list[tuple[int, int]]:
     """The folded offsets a..b of a purpose clause, split where two purposes are joined (`_JOIN`)."""
     parts, start = [], a
     for m in _JOIN.finditer(folded, a, b):
         left, right = folded[start : m.start()].split(), folded[m.end() : b].split()
         english_and = "and" in folded[m.start() : m.end()]
+        if _RELATIVE.fullmatch(right[0] if right else ""):
+            continue  # 'zien hoe ze ... gebruikten en hoe ze ...': two things seen, one purpose
         if len(left) >= 3 and len(right) >= 3 and (not english_and or _verb_led(folded, m)):
             parts.append((start, m.start()))
             start = m.end()
@@ -183,12 +188,13 @@ def _coordinated(folded: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def _verb_led(folded: str, m: re.Match) -> bool:
     """English 'and' joins purposes when 'to' or a comma marks it, or the word after it is not an
-    article or possessive (a verb: 'and contact', not 'and the evaluations')."""
+    article or possessive and does not end like a noun (a verb: 'and contact', not 'and the
+    evaluations', 'mentoring and tutoring', 'and reports')."""
     joint = folded[m.start() : m.end()]
     if " to " in f"{joint} " or "," in joint:
         return True
     nxt = folded[m.end() :].split(maxsplit=1)
-    return bool(nxt) and not _EDGE.match(nxt[0]) and not nxt[0].endswith("s")
+    return bool(nxt) and not _EDGE.match(nxt[0]) and not nxt[0].endswith(_NOUN_ENDINGS)
 
 
 _NEGATOR_NEAR = re.compile(
