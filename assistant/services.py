@@ -79,14 +79,15 @@ def make_draft(
     from assistant.drafting.drafter import draft_from_description, draft_with_llm
 
     warnings: list[str] = []
+    cache = settings.home / "cache"  # the area vote's example vectors of a non-default model
     if backend is None:
         try:
             backend = get_backend(settings.llm, settings)
         except (ImportError, AssistantError) as exc:
             warnings.append(f"LLM backend '{settings.llm}' not available ({exc}); deterministic draft used.")
     if backend is not None and backend.can_draft:
-        result = draft_with_llm(text, backend.chat_model, project_type, embedder=embedder)
+        result = draft_with_llm(text, backend.chat_model, project_type, embedder=embedder, cache_dir=cache)
     else:
-        result = draft_from_description(text, project_type, embedder=embedder)
+        result = draft_from_description(text, project_type, embedder=embedder, cache_dir=cache)
     result.warnings[:0] = warnings
     return result

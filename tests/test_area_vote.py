@@ -80,3 +80,22 @@ def test_the_shipped_area_examples_carry_policy_areas_and_their_vectors():
     vectors = examples.vectors(DefaultWeights())
     assert vectors.shape == (len(examples.questions), 384)
     assert load_calibration().drafter.vote_weight > 0  # the calibration found the vote worth weighing
+
+
+def test_a_non_default_models_example_vectors_are_kept_in_the_homes_cache(tmp_path):
+    """Another embedding model than the shipped vectors': the examples are encoded once and kept in
+    `cache_dir` (`<home>/cache`), so a next process reads them instead of encoding ~300 descriptions."""
+
+    class Counting(_Embedder):
+        calls = 0
+
+        def encode_queries(self, texts):
+            Counting.calls += len(texts)
+            return super().encode_queries(texts)
+
+    w = load_calibration().drafter.model_copy(update={"vote_k": 2})
+    query = np.array([0.9, 0.436], np.float32)
+    first = area_vote(query, Counting(), w, _examples(), tmp_path)
+    assert Counting.calls == 3 and list(tmp_path.glob("areas-*.npy"))
+    again = area_vote(query, Counting(), w, _examples(), tmp_path)  # a new process: new examples object
+    assert again == first and Counting.calls == 3

@@ -27,6 +27,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from assistant.ask.scope import ExampleVote
@@ -210,14 +211,20 @@ def shipped_area_examples() -> ExampleVote:
 
 
 def area_vote(
-    query_vec, embedder: Any, w: DrafterWeights, examples: ExampleVote | None = None
+    query_vec,
+    embedder: Any,
+    w: DrafterWeights,
+    examples: ExampleVote | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, float]:
     """Per area, the share of the `w.vote_k` nearest labelled descriptions that carry it (a description
-    identical to the text left out), scaled so the best area has 1.0; empty without examples."""
+    identical to the text left out), scaled so the best area has 1.0; empty without examples. The
+    examples' vectors come from the package (the default model) or `cache_dir` (another model: encoded
+    once per home, not once per process)."""
     examples = examples if examples is not None else shipped_area_examples()
     if not examples.questions:
         return {}
-    votes = examples.passage_votes(query_vec, examples.vectors(embedder), k=w.vote_k)
+    votes = examples.passage_votes(query_vec, examples.vectors(embedder, cache_dir), k=w.vote_k)
     top = max(votes.values(), default=0.0)
     return {a: v / top for a, v in votes.items()} if top > 0 else {}
 
@@ -244,6 +251,7 @@ def map_areas(
     weights: DrafterWeights | None = None,
     evidence: bool = True,
     examples: ExampleVote | None = None,
+    cache_dir: Path | None = None,
 ) -> AreaMapping:
     """The areas of `text`, ranked, the chosen set and the evidence of each chosen area.
 
@@ -258,7 +266,7 @@ def map_areas(
     with these areas, which sharpens the evidence the cues and the policy text give for wordings the
     cues do not know, without raising an area nothing in the text supports (issue 16 point 1). `weights` default to
     `[drafter]` of `assistant/data/calibration.toml`; `evidence=False` skips the evidence (the
-    calibration's search).
+    calibration's search); `cache_dir` keeps the examples' vectors of a non-default model.
     """
     w = weights or load_calibration().drafter
     lexical = _scores(fold(text), w)
@@ -271,7 +279,7 @@ def map_areas(
         weight = w.embed_weight if top > 0 else 1.0
         fused = {a: (1 - weight) * fused[a] + weight * scaled[a] for a in AREA_IDS}
         if w.vote_weight:
-            vote = area_vote(query_vec, embedder, w, examples)
+            vote = area_vote(query_vec, embedder, w, examples, cache_dir)
             fused = {a: fused[a] * (1.0 + w.vote_weight * vote.get(a, 0.0)) for a in AREA_IDS}
     order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
     total = sum(fused.values())

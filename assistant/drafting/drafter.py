@@ -12,6 +12,7 @@ Both return a `DraftResult` (`result.py`).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -39,20 +40,21 @@ __all__ = [
 
 
 def draft_from_description(
-    text: str, project_type: ProjectType | None = None, *, embedder: Any = None
+    text: str, project_type: ProjectType | None = None, *, embedder: Any = None, cache_dir: Path | None = None
 ) -> DraftResult:
     """The deterministic drafter: the areas of the grid (`areas.map_areas`) and the skeleton of
     `fields.build_skeleton`, each with its evidence; the rest left empty and listed as open.
 
     Personal data in the description (e-mail addresses, student numbers, phone numbers, BSNs, IBANs:
     `assistant.pii`) is redacted first, so it reaches no field, and the result warns about it.
-    Warnings are in the description's language. Raises InputError for an empty description."""
+    Warnings are in the description's language. `cache_dir` keeps the area vote's example vectors of a
+    non-default embedding model. Raises InputError for an empty description."""
     if not text or not text.strip():
         raise InputError(message("draft.warn.empty", "en"))
     lang = detect_language(text)
     clean, personal = redact(text, lang)
     spans = sentence_spans(clean)
-    mapping = map_areas(clean, embedder=embedder)
+    mapping = map_areas(clean, embedder=embedder, cache_dir=cache_dir)
     sk = build_skeleton(clean, project_type, mapping, spans, lang)
     warnings = list(sk.warnings)
     if note := _personal_data_warning(personal, lang):
@@ -135,14 +137,19 @@ def _llm_result(draft: Draft, fallback: DraftResult) -> DraftResult:
 
 
 def draft_with_llm(
-    text: str, chat_model: Any, project_type: ProjectType | None = None, *, embedder: Any = None
+    text: str,
+    chat_model: Any,
+    project_type: ProjectType | None = None,
+    *,
+    embedder: Any = None,
+    cache_dir: Path | None = None,
 ) -> DraftResult:
     """Draft with an LLM (`with_structured_output(Draft)`), validated, one retry, else the deterministic draft."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     if not text or not text.strip():
         raise InputError(message("draft.warn.empty", "en"))
-    fallback = draft_from_description(text, project_type, embedder=embedder)
+    fallback = draft_from_description(text, project_type, embedder=embedder, cache_dir=cache_dir)
     text, _ = redact(text, fallback.language)  # no personal data leaves the machine
     hint = f" The project type is '{project_type}'." if project_type else ""
     messages: list = [SystemMessage(_SYSTEM + hint), HumanMessage(text)]
