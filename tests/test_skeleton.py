@@ -218,3 +218,25 @@ def test_a_field_the_text_does_not_address_stays_open():
 def test_a_negated_deletion_is_no_retention_answer():
     text = "Teachers see the forum posts per student. We do not delete anything yet."
     assert draft_from_description(text).draft.retention == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # no name, nothing built: what the project is for names it
+            "After the term I look at the viewing logs of all lectures, in order to find the parts "
+            "students replay most.",
+            "Find the parts students replay most",
+        ),
+        (  # Dutch 'te' before the verb and a separable verb joined
+            "Na elk blok bekijken we de resultaten per vak om het rooster voor volgend jaar aan te passen.",
+            "Het rooster voor volgend jaar aanpassen",
+        ),
+        (  # a purpose that points back is a step, not the project: the first clause is kept
+            "Mentors get a weekly list of inactive first-years, so that they can invite them for a talk.",
+            "Mentors get a weekly list of inactive first-years",
+        ),
+    ],
+)
+def test_without_a_name_or_an_artifact_the_title_is_a_short_purpose(text, title):
+    assert draft_from_description(text).draft.title == title

@@ -182,11 +182,12 @@ def build_skeleton(
             a, b = mapping.evidence[area]
             sk.evidence[area] = text[a:b]
 
-    title, (a, b) = title_of(text, spans)
+    stated_purposes = purposes_of(text, spans)
+    title, (a, b) = title_of(text, spans, stated_purposes)
     if title:
         sk.evidence["title"] = text[a:b]
     purposes = []
-    for n, (item, (a, b)) in enumerate(purposes_of(text, spans)):
+    for n, (item, (a, b)) in enumerate(stated_purposes):
         purposes.append(item)
         sk.evidence[f"purposes.{n}"] = text[a:b]
     sentences = [(s.start, s.end) for s in spans]

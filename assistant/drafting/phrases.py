@@ -50,6 +50,12 @@ def _piece(text: str, s: Sentence, a: int, b: int) -> Phrase:
 
 
 _ARTICLE = re.compile(r"^(?:a|an|the|een|de|het)$")
+# a purpose that points back in its first words ('invite them', 'die studenten') names a step, not the project
+_BACK_REFERENCE = re.compile(r"them|they|it|he|she|this|that|these|those|ze|zij|hij|die|dat|deze|dit|hen")
+_PARTICLES = frozenset(
+    "aan op in uit af mee door over terug toe voor na bij om weg vast samen bij elkaar".split()
+)  # Dutch separable-verb particles: 'aan te passen' is 'aanpassen'
+_TE = re.compile(r"(?i)(?:^\s*te\s+|\s+te\s+(?=\S+\s*$))")  # Dutch 'te' first or before the last verb
 _PREPOSITION = re.compile(
     r"(?:voor|van|met|per|over|bij|op|in|for|of|with|per|about|on|in|from|uit|across|within|binnen)"
 )
@@ -70,11 +76,12 @@ def _cap(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def title_of(text: str, spans: list[Sentence]) -> Phrase:
+def title_of(text: str, spans: list[Sentence], purposes: list[Phrase] | None = None) -> Phrase:
     """A short title in the project's own words, tried in this order: a short first line (a heading);
     a quoted name or the words after 'called' / 'genaamd' in the first two sentences; what the project
     builds (a dashboard, overview, portfolio ...) with the words after it up to the clause's end; the
-    first clause of the first sentence. At most nine words and seventy characters."""
+    first of `purposes` (`purposes_of`) of three to nine words; the first clause of the first sentence.
+    At most nine words and seventy characters."""
     if not spans:
         return "", (0, 0)
     first_line = text.strip().splitlines()[0].strip() if text.strip() else ""
@@ -100,6 +107,15 @@ def title_of(text: str, spans: list[Sentence]) -> Phrase:
     for s in spans:  # what the project builds, wherever the text first names it
         if m := ARTIFACT.search(s.folded):
             return _head_phrase(text, s, m.start(), m.end())
+    for item, span in purposes or []:  # what the project is for, when that is short enough to name it
+        words = _TE.sub(" ", f" {item} ").split()  # 'het programma te herzien' -> 'het programma herzien'
+        if len(words) >= 2 and words != item.split() and fold(words[-2]) in _PARTICLES:
+            words = [*words[:-2], words[-2] + words[-1]]  # 'aan te passen' -> 'aanpassen'
+        points_back = any(_BACK_REFERENCE.fullmatch(fold(w).strip(",.")) for w in words[:3])
+        if words and not points_back and 3 <= len(words) <= _TITLE_WORDS:
+            title = _cap(" ".join(words))
+            if len(title) <= _TITLE_CHARS:
+                return title, span
     s = spans[0]
     clause = _CLAUSE_END.split(s.folded, maxsplit=1)[0]
     phrase, span = _piece(text, s, 0, min(len(clause.rstrip(" .!?")), len(s.folded)))
