@@ -170,7 +170,8 @@ def _lenient(data: dict, aside: dict[str, str]) -> dict:
     into a finding, `keys.not_yes_no` / `keys.text_as_list`, and runs its rules on what is left):
     free text in a true/false field that is no yes or no word ('nog niet, pas na de pilot') is set
     aside and read as not given (null; false for `uses_ai` and the `ai` checks); a plain text where
-    a list of texts is expected ('As agreed with IT.') is read as a list of that one text. Set-aside
+    a list of texts is expected ('As agreed with IT.') is read as a list of that one text; a text that
+    is none of a choice field's values ('after go-live' for `privacy_scan`) is read as not given. Set-aside
     values go to `aside` under their path ('ai.ai_officer_consulted')."""
     data = dict(data)
 
@@ -188,6 +189,11 @@ def _lenient(data: dict, aside: dict[str, str]) -> dict:
                 aside[f"ai.{name}"] = ai[name]
                 ai[name] = False
         data["ai"] = ai
+    for name, allowed in (("privacy_scan", get_args(PrivacyScan)), ("project_type", get_args(ProjectType))):
+        value = data.get(name)
+        if isinstance(value, str) and _norm_enum(value) not in (None, *allowed):
+            aside[name] = value  # 'after go-live', 'pilot': read as not given
+            data[name] = None
     for name in _TEXT_LISTS:
         value = data.get(name)
         if isinstance(value, str) and value.strip() and value.strip()[:1] not in "[{":

@@ -117,22 +117,28 @@ _LIST_WORD = re.compile(r"or|of|and|en|nor|noch|other|andere|overige|any|enige|s
 _AUXILIARY = re.compile(
     r"is|are|was|were|be|been|being|wordt|worden|werd|werden|zijn|was|waren|is|has|have|had|heeft|hebben|had|hadden"
 )
-_LIST_REACH = 8  # words before a term within which a negator reaches it through a list
+# a word that starts another statement between a negator and a term: the negation does not reach it
+_CLAUSE_WORD = re.compile(
+    r"so|dus|but|maar|because|omdat|while|terwijl|however|echter|then|daarna|which|who|where|waar"
+)
+_LIST_REACH = 14  # words before a term within which a negator reaches it through a list
 
 
 def _excluded(norm: str, start: int, end: int) -> bool:
     """A category term the text says is not used: negated (`is_negated`), negated through a list
-    before it ('no health data or other special categories'), or followed in its clause by a 'not
+    before it ('no health data or other special categories', 'we do not import reasons for absence,
+    medical certificates, ...'), or followed in its clause by a 'not
     used' statement ('Gezondheidsgegevens, nationaliteit en andere ... worden niet gebruikt')."""
     if is_negated(norm, start):
         return True
-    before = _TOKEN.findall(_CLAUSE_END.split(norm[max(0, start - 120) : start])[-1])[-_LIST_REACH:]
-    negators = [i for i, w in enumerate(before) if _NEGATOR.fullmatch(w)]
+    clause_before = _CLAUSE_END.split(norm[max(0, start - 120) : start])[-1]
+    before = list(_TOKEN.finditer(clause_before))[-_LIST_REACH:]
+    negators = [i for i, m in enumerate(before) if _NEGATOR.fullmatch(m.group(0))]
     if negators:
-        between = before[negators[-1] + 1 :]
-        if any(_LIST_WORD.fullmatch(w) for w in between) and not any(
-            _AUXILIARY.fullmatch(w) for w in between
-        ):
+        first = before[negators[-1]]
+        between = [m.group(0) for m in before[negators[-1] + 1 :]]
+        listed = any(_LIST_WORD.fullmatch(w) for w in between) or "," in clause_before[first.end() :]
+        if listed and not any(_AUXILIARY.fullmatch(w) or _CLAUSE_WORD.fullmatch(w) for w in between):
             return True
     clause = _CLAUSE_END.split(norm[end : end + 160], maxsplit=1)[0]
     return bool(_NOT_USED_LATER.search(clause))
@@ -156,6 +162,8 @@ _AI_TECHNIQUES = compile_terms(_AI["ai techniques"].terms)
 _AI_WORD = re.compile(_alternation("ai") + r"(?![\s-]*" + _alternation("ai as a name") + ")")
 _PREDICTIVE = compile_terms(_AI["predictive model"].terms)
 _PREDICTOR_VARIABLE = compile_terms(_AI["predictor variable"].terms)
+_MODEL_WORD = compile_terms(_AI["model word"].terms)
+_PREDICTION_WORD = compile_terms(_AI["prediction word"].terms)
 # 'AI ... wordt niet gebruikt': within the 3 words after a term a negation, then (one word later at
 # most) a 'use' verb.
 _NOT_USED_AFTER = re.compile(
@@ -175,13 +183,14 @@ def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
     predictor variable ('voorspellers'). A model whose output is applied to individual students is an
     AI system in the sense of AI Act Art. 3(1) ('infers ... predictions ... that can influence'); the
     regression of a 4a study of which factors go with drop-out yields findings, not decisions, so
-    area 4a alone does not make its statistics AI. A negated term, or one followed by 'not used', is
+    area 4a alone does not make its statistics AI. With none of these, a sentence in which a model
+    predicts or was trained on data counts in any area (`_model_that_predicts`). A negated term, or one followed by 'not used', is
     left out."""
     norm = fold(text)
     patterns = [_AI_TECHNIQUES, _AI_WORD]
     if "4b" in areas:
         patterns.append(_PREDICTIVE)
-    return [
+    found = [
         m.group(0)
         for pattern in patterns
         for m in pattern.finditer(norm)
@@ -189,6 +198,26 @@ def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
         and not _NOT_USED_AFTER.match(norm[m.end() : m.end() + _NOT_USED_CHARS])
         and not (pattern is _PREDICTIVE and _PREDICTOR_VARIABLE.match(norm, m.start()))
     ]
+    return found or _model_that_predicts(norm)
+
+
+def _model_that_predicts(norm: str) -> list[str]:
+    """[model word, prediction word] of the first sentence of folded `norm` in which a model predicts or
+    was trained on data ('the scores come from a model fitted to graded essays'), in any area: whatever
+    the draft calls it, such a model infers outputs for students (AI Act Art. 3(1)); [] when none. A
+    sentence about predictor variables ('voorspellers') does not count."""
+    for sentence in re.split(r"[.!?\n]", norm):
+        model = _MODEL_WORD.search(sentence)
+        predicts = _PREDICTION_WORD.search(sentence)
+        if (
+            model
+            and predicts
+            and not is_negated(sentence, model.start())
+            and not is_negated(sentence, predicts.start())
+            and not _PREDICTOR_VARIABLE.search(sentence)
+        ):
+            return [model.group(0), predicts.group(0)]
+    return []
 
 
 # =========================================================================== blank answers

@@ -183,3 +183,89 @@ def test_an_automatic_deregistration_of_students_blocks():
         summary="Students without enough practice points after week 4 are automatically deregistered from the course.",
     )
     assert "human_in_the_loop" in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- the ninth round (evals/drafts_dev9.json)
+
+
+def test_a_purpose_outside_the_areas_revealed_by_the_summary():
+    draft = _variant(
+        NL_IMPL,
+        summary="Docenten zien per werkgroep de gemaakte opgaven; de gemiddelden gaan ook mee in het "
+        "jaarlijkse beoordelingsgesprek van de docent.",
+    )
+    assert "purpose_limitation.outside_areas" in _rules(draft)
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        "Het bestand gaat met wachtwoord naar de mentoren; het wachtwoord staat in dezelfde mail.",
+        "A weekly backup on the coordinator's external hard drive.",
+    ],
+)
+def test_a_measure_that_is_itself_a_risk(measure):
+    assert _rules(_variant(NL_IMPL, security_measures=[measure])).get("security.insecure") == "major"
+
+
+def test_a_ranking_by_character_from_conduct_is_social_scoring():
+    summary = "A score of each student's character, from their behaviour in the lecture hall, decides the group order."
+    assert _rules(_variant(NL_IMPL, summary=summary)).get("prohibited_ai.described") == "blocker"
+
+
+def test_a_model_fitted_on_data_is_ai_whatever_the_draft_calls_it():
+    from assistant.terms import describes_ai
+
+    assert describes_ai(
+        "The grade is estimated by a regression model trained on five earlier cohorts.", ["1a"]
+    )
+    assert describes_ai("Het model voorspelt per student het eindcijfer; het is gewoon statistiek.", ["1b"])
+    assert not describes_ai("The dashboard shows a data model of the course structure.", ["2a"])
+    assert not describes_ai("Na blok 2 een lijst voor vroegsignalering van studenten onder 15 EC.", ["4b"])
+
+
+def test_a_model_the_project_does_not_know_is_not_documented():
+    draft = _variant(
+        EN_RESEARCH_AI, ai__models="The LMS vendor's risk service; the vendor does not disclose the model."
+    )
+    assert _rules(draft).get("ai_documentation.undisclosed") == "major"
+    assert "ai_documentation.undisclosed" not in _rules(EN_RESEARCH_AI)
+
+
+def test_data_from_a_prayer_room_reveal_religion():
+    hits = find_category_terms("Badge swipes at the quiet room, which many students use for prayer.")
+    assert hits and hits[0].group == "religion or belief"
+
+
+def test_a_negator_reaches_a_list_with_commas():
+    text = "We do not import absence reasons, doctor's notes, medical certificates or exam arrangements."
+    assert find_category_terms(text) == []
+    assert find_category_terms(
+        "We do not use names, so the medical records are linked by number."
+    )  # 'so' breaks the list
+
+
+def test_an_indefinite_retention_that_is_itself_a_negation():
+    draft = _variant(
+        NL_IMPL,
+        retention="Na afstuderen gearchiveerd; dat kost niets, dus er is geen reden om te verwijderen.",
+    )
+    assert _rules(draft).get("storage_limitation.indefinite") == "major"
+
+
+def test_a_validation_that_relies_on_someone_elses_report():
+    draft = _variant(
+        NL_IMPL, analysis_validation="We vertrouwen op dat rapport van de leverancier en testen niet."
+    )
+    assert _rules(draft).get("reliable_analyses.waived") == "major"
+
+
+def test_a_text_that_is_none_of_a_choice_fields_values():
+    draft = _variant(NL_IMPL, privacy_scan="na de livegang")
+    rules = _rules(draft)
+    assert rules.get("keys.not_a_choice") == "major" and "privacy_scan" in _blocking(draft)
+
+
+def test_a_responsible_still_to_be_appointed_is_no_one():
+    draft = _variant(NL_IMPL, responsible="De systeemeigenaar (nog te benoemen)")
+    assert "accountability" in _blocking(draft)

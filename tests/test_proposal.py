@@ -189,13 +189,14 @@ def test_wrong_types_list_every_field_readably():
     ]:
         assert line in message
     assert "Traceback" not in message and "pydantic" not in message
-    # a person's draft (lenient): free text in a yes/no field and a text for a list are read (and become
-    # the checker's findings `keys.not_yes_no`, `keys.text_as_list`); the other five stay errors
+    # a person's draft (lenient): free text in a yes/no field, a text for a list and a text that is no
+    # choice are read (the checker's findings `keys.not_yes_no`, `keys.text_as_list`,
+    # `keys.not_a_choice`); the other four stay errors
     with pytest.raises(InputError) as err:
         parse_draft(bad, source="d.json")
     lenient = str(err.value)
-    assert lenient.startswith("d.json: 5 field(s) not valid")
-    assert "informed_consent" not in lenient and "purposes" not in lenient
+    assert lenient.startswith("d.json: 4 field(s) not valid")
+    assert "informed_consent" not in lenient and "purposes" not in lenient and "privacy_scan" not in lenient
 
 
 @pytest.mark.parametrize(

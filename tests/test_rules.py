@@ -767,7 +767,9 @@ def test_category_groups_follow_their_article():
         ("Er wordt geen machine learning toegepast", [], []),
         ("Een voorspelmodel schat de kans op uitval", ["1a"], ["voorspelmodel"]),
         ("Het model schat de kans op uitval", ["4b"], ["model", "kans op"]),
-        ("Het model schat de kans op uitval", ["2a"], []),
+        # a model that estimates a student's chance is AI in any area (AI Act Art. 3(1))
+        ("Het model schat de kans op uitval", ["2a"], ["model", "schat"]),
+        ("Het datamodel van de cursus toont de opbouw", ["2a"], []),
         # a predictor is a variable of an analysis, not a predictive model (area 4a research)
         ("Onderzoek naar voorspellers van uitval", ["4a"], []),
         ("Which predictors go with delay, and which predictive factors matter?", ["4a"], []),

@@ -240,3 +240,25 @@ def test_a_negated_deletion_is_no_retention_answer():
 )
 def test_without_a_name_or_an_artifact_the_title_is_a_short_purpose(text, title):
     assert draft_from_description(text).draft.title == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tool"),
+    [
+        ("Teachers see the quiz scores from CTools per week.", "CTools"),
+        ("Studenten maken oefenvragen in RiPPLE en zien hun voortgang.", "RiPPLE"),
+        ("Grades come from the SRES spreadsheet.", "SRES"),  # an article, then an acronym
+        ("Students in Statistics see their scores in September.", ""),  # a course, a month
+        ("Reports on GDPR compliance are made in DPIA form.", ""),
+    ],
+)
+def test_a_tool_the_item_list_does_not_know_is_named_by_its_shape(sentence, tool):
+    from assistant.drafting.items import named_tool
+
+    assert named_tool(sentence) == tool
+
+
+def test_a_named_tool_is_the_source_of_a_data_item_in_its_sentence():
+    text = "Tutors see the quiz scores from CloudDeakin per student."
+    sources = {d.source for d in draft_from_description(text).draft.data}
+    assert "CloudDeakin" in sources

@@ -67,6 +67,21 @@ def _ai_docs(d: Draft, c: Context) -> Iterator[Hit]:
             yield hit(f"ai.{name}", f"message_{name}", f"fix_{name}")
 
 
+_UNDISCLOSED = compile_terms(checker_terms("undisclosed"))
+
+
+@_rule("ai_documentation.undisclosed", "ai_documentation", "major")
+def _ai_undisclosed(d: Draft, c: Context) -> Iterator[Hit]:
+    """A model or its training data the draft says it does not know ('the vendor does not disclose
+    which model is used'): not documented as the policy asks (3.2 Transparantie)."""
+    if not c.ai_used or d.ai is None:
+        return
+    for name in ("models", "training_data"):
+        if m := first_unnegated(_UNDISCLOSED, fold(getattr(d.ai, name))):
+            yield hit(f"ai.{name}", field=f"ai.{name}", term=m.group(0))
+            return
+
+
 @_rule("ai_documentation.undeclared", "ai_documentation", "minor")
 def _ai_undeclared(d: Draft, c: Context) -> Iterator[Hit]:
     if c.ai_used and not d.uses_ai:

@@ -95,6 +95,15 @@ def _not_yes_no(d: Draft, c: Context) -> Iterator[Hit]:
             yield hit(field, field=field, given=given)
 
 
+@_rule("keys.not_a_choice", BY_FIELD, "major")
+def _not_a_choice(d: Draft, c: Context) -> Iterator[Hit]:
+    """A text that is none of a choice field's values ('after go-live' for `privacy_scan`), read as not
+    given (`proposal._lenient`); the lawful basis has its own rule (`legal_basis.not_in_policy`)."""
+    for field in ("privacy_scan", "project_type"):
+        if given := d.set_aside.get(field):
+            yield hit(field, field=field, given=given)
+
+
 @_rule("keys.text_as_list", BY_FIELD, "minor")
 def _text_as_list(d: Draft, c: Context) -> Iterator[Hit]:
     """A plain text where a list is expected, read as a list of that one text (`proposal._lenient`)."""

@@ -10,6 +10,7 @@ academic calendar or an event). An event alone, such as graduation, gets advice 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_
 from assistant.checker.retention import past_horizon, retention_end
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank, is_thin
+from assistant.terms import is_blank, is_negated, is_thin
 from assistant.text import fold, split_sentences
 
 __all__ = ["RULES"]
@@ -26,6 +27,7 @@ RULES: list[Rule] = []
 _rule = registrar(RULES)
 
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
+_SELF_NEGATED = re.compile(r"(?:no|not|never|geen|niet|nooit|zonder|without)\b")
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
 _NOT_INFORMED = compile_terms(checker_terms("students not informed"))
@@ -38,8 +40,14 @@ def _indefinite(d: Draft) -> str | None:
 
 @lru_cache(maxsize=512)
 def _indefinite_term(retention: str) -> str | None:
-    m = first_unnegated(_INDEFINITE, fold(retention))
-    return m.group(0) if m else None
+    """The first indefinite-retention term of `retention`: one that is itself a negation ('no reason to
+    delete', 'niet verwijderd') counts whatever precedes it ('costs nothing, there is no reason to
+    delete'); another only when no negator precedes it ('niet voor onbepaalde tijd')."""
+    norm = fold(retention)
+    for m in _INDEFINITE.finditer(norm):
+        if _SELF_NEGATED.match(m.group(0)) or not is_negated(norm, m.start()):
+            return m.group(0)
+    return None
 
 
 # ---------------------------------------------------------------- storage limitation
@@ -134,9 +142,10 @@ def _security(d: Draft, c: Context) -> Iterator[Hit]:
 
 @_rule("security.insecure", "security", "major")
 def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
-    """A 'measure' or a step of the project that is itself a risk: personal data on private devices or
-    consumer services (WeTransfer, a private Dropbox, an own laptop, unencrypted mail; GDPR Art. 32)."""
-    for text in (*d.security_measures, d.summary):
+    """A security 'measure' that is itself a risk: personal data on private devices or consumer services
+    (WeTransfer, a private Dropbox, an own laptop, an external drive, a password in the same mail;
+    GDPR Art. 32)."""
+    for text in d.security_measures:
         if m := first_unnegated(_INSECURE, fold(text)):
             yield hit("security_measures", term=m.group(0))
             return

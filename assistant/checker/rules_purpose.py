@@ -72,12 +72,15 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("purpose_limitation.outside_areas", "purpose_limitation", "major")
 def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline,
-    admission of applicants, timetabling, students' money); or social scoring described in the draft:
+    admission of applicants, timetabling, students' money), in a listed purpose or revealed by the
+    summary ('the scores also feed the tutors' performance reviews'); or social scoring described in the draft:
     treating students by a score of their conduct or trustworthiness (AI Act Art. 5(1)(c)) is a purpose,
     and none of the areas."""
     found = list(_purposes_with(_OUTSIDE_LA, d))
     yield from found
-    if not found and (m := first_unnegated(_SOCIAL_SCORING, c.narrative)):
+    if not found and (m := first_unnegated(_OUTSIDE_LA, fold(d.summary))):
+        yield hit("summary", term=m.group(0))  # a purpose the summary reveals beside the listed ones
+    elif not found and (m := first_unnegated(_SOCIAL_SCORING, c.narrative)):
         yield hit("purposes", term=m.group(0))
 
 

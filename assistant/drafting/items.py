@@ -126,6 +126,24 @@ def _systems_in(folded: str) -> dict[str, str]:
     return out
 
 
+# A tool the item list does not know, named after 'in', 'from', 'via' ...: a word with a capital inside
+# it or an acronym of four letters or more ('CTools', 'RiPPLE', 'edX', 'CloudDeakin', 'SRES'), so that
+# course names, months and places ('in Statistics', 'in September') are not taken for one.
+_NAMED_TOOL = re.compile(
+    r"(?:^|\s)(?:in|from|uit|via|through|op|on|within|binnen|using|met|with)\s+(?:the\s+|de\s+|het\s+)?"
+    r"((?:[A-Za-z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[a-z][\w-]*|[a-z]{1,3}[A-Z]{2,}[\w-]*|[A-Z]{4,}[\w-]*))"
+)
+_NOT_TOOLS = frozenset({"GDPR", "DPIA", "FETC", "ECTS", "MOOC", "MOOCS", "STEM", "HBO", "WO", "BSA"})
+
+
+def named_tool(sentence: str) -> str:
+    """A tool's name in `sentence` that the item list does not know (`_NAMED_TOOL`), or ''."""
+    for m in _NAMED_TOOL.finditer(sentence):
+        if m.group(1).upper() not in _NOT_TOOLS:
+            return m.group(1).rstrip("-")
+    return ""
+
+
 def data_items(
     text: str, lang: str, sentences: list[tuple[int, int]] | None = None
 ) -> list[tuple[DataItem, int]]:
@@ -133,7 +151,8 @@ def data_items(
     `sentences`, spans into `text`; default the whole text as one) that first names it.
 
     The general items of the item list come first (in list order); an item's source is the system of
-    its kind named in that same sentence, else the first one the text names. Then each special or
+    its kind named in that same sentence, else the first one the text names, else a tool the list does
+    not know named in that sentence (`named_tool`: 'uit CTools', 'in RiPPLE'). Then each special or
     sensitive term that `assistant.terms.find_category_terms` finds (not negated), once, with its
     category and no source."""
     sentences = sentences or [(0, len(text))]
@@ -144,7 +163,12 @@ def data_items(
         where = next((n for n, part in enumerate(folded_parts) if pattern.search(part)), None)
         if where is None:
             continue
-        source = _systems_in(folded_parts[where]).get(item.system) or anywhere.get(item.system, "")
+        a, b = sentences[where]
+        source = (
+            _systems_in(folded_parts[where]).get(item.system)
+            or anywhere.get(item.system, "")
+            or named_tool(text[a:b])
+        )
         items.append((DataItem(name=item.name(lang), category="general", source=source), where))
     seen: set[str] = set()
     for n, (a, b) in enumerate(sentences):

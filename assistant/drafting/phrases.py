@@ -80,7 +80,8 @@ def title_of(text: str, spans: list[Sentence], purposes: list[Phrase] | None = N
     """A short title in the project's own words, tried in this order: a short first line (a heading);
     a quoted name or the words after 'called' / 'genaamd' in the first two sentences; what the project
     builds (a dashboard, overview, portfolio ...) with the words after it up to the clause's end; the
-    first of `purposes` (`purposes_of`) of three to nine words; the first clause of the first sentence.
+    first of `purposes` (`purposes_of`) of four to nine words (shorter ones, 'give feedback', say too
+    little of the project); the first clause of the first sentence.
     At most nine words and seventy characters."""
     if not spans:
         return "", (0, 0)
@@ -112,7 +113,7 @@ def title_of(text: str, spans: list[Sentence], purposes: list[Phrase] | None = N
         if len(words) >= 2 and words != item.split() and fold(words[-2]) in _PARTICLES:
             words = [*words[:-2], words[-2] + words[-1]]  # 'aan te passen' -> 'aanpassen'
         points_back = any(_BACK_REFERENCE.fullmatch(fold(w).strip(",.")) for w in words[:3])
-        if words and not points_back and 3 <= len(words) <= _TITLE_WORDS:
+        if words and not points_back and 4 <= len(words) <= _TITLE_WORDS:
             title = _cap(" ".join(words))
             if len(title) <= _TITLE_CHARS:
                 return title, span
