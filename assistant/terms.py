@@ -243,13 +243,13 @@ _WORD = re.compile(r"\w+")
 
 
 _DEFERRAL = compile_terms(_GENERAL["deferral"].terms)
-_SUBSTANCE = 4  # words of substance besides the deferral from which an answer says something itself
+_SUBSTANCE = 3  # words of substance besides the deferral from which an answer says something itself
 
 
 def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
     """True when `text` defers or points elsewhere instead of answering: it holds a deferral
     (`general.yaml` 'deferral': 'volgt later', 'as agreed with IT', 'according to standard procedures',
-    'zie bijlage'; not negated) and, besides it, fewer than four words that are neither function words
+    'zie bijlage'; not negated) and, besides it, fewer than three words that are neither function words
     nor words of `generic` (e.g. the organisations of `checker.yaml` 'thin responsible': 'IT', 'the
     faculty'). 'Pseudonymised according to the UU guideline, access for the three advisers only' says
     enough itself; 'Handled according to standard university procedures.' does not."""

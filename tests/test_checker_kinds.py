@@ -269,3 +269,17 @@ def test_a_text_that_is_none_of_a_choice_fields_values():
 def test_a_responsible_still_to_be_appointed_is_no_one():
     draft = _variant(NL_IMPL, responsible="De systeemeigenaar (nog te benoemen)")
     assert "accountability" in _blocking(draft)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "De mentor beslist, volgens het protocol.",
+        "The programme director, as agreed with the dean.",
+        "Conform the DPIA, only pseudonymised data.",
+    ],
+)
+def test_a_short_answer_with_a_reference_still_answers(answer):
+    from assistant.checker.rules_answers import _GENERIC
+
+    assert not is_deferred(answer, _GENERIC)
