@@ -261,7 +261,8 @@ def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
     words = [
         w
         for w in _WORD.findall(rest)
-        if not _FUNCTION_WORD.fullmatch(w)
+        if len(w) >= 3  # 'O&O', 'IT' as letters are no words of substance
+        and not _FUNCTION_WORD.fullmatch(w)
         and not (generic is not None and generic.fullmatch(w))
         and not w.isdigit()
     ]

@@ -283,3 +283,9 @@ def test_a_short_answer_with_a_reference_still_answers(answer):
     from assistant.checker.rules_answers import _GENERIC
 
     assert not is_deferred(answer, _GENERIC)
+
+
+def test_letters_are_no_words_of_substance_beside_a_deferral():
+    from assistant.checker.rules_answers import _GENERIC
+
+    assert is_deferred("Nog te bepalen (vermoedelijk de TA of de PL)", _GENERIC)

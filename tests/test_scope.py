@@ -177,6 +177,7 @@ def test_coverage_follows_the_evidence_and_the_cues():
             "size",
         ),  # a level to reach
         ("What is the maximum threshold of false alarms we may accept?", "size"),
+        ("How many years may we keep the students' quiz data?", "period"),  # a unit of time first
         # a rule, not a figure: "how long" alone, counting what the policy lists, "precies" without a unit
         ("Hoe lang mogen we LA-gegevens bewaren?", None),
         ("How long does it take before learning analytics data has to be deleted?", None),

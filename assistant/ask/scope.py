@@ -136,15 +136,19 @@ def _answer_types() -> tuple[Matcher, Matcher]:
 
 def asks_for_figure(question: str) -> str | None:
     """What kind of figure `question` asks for, given a quantity word ("how many", "hoeveel", "minimale"):
-    `"amount"` (of money: "how much does it cost", also "how many euros per year"), `"size"` ("minimale
-    groepsgrootte"), else `"period"` (a unit of time: "how many months", "maximale bewaartermijn in
-    jaren"); None when it asks for none (`lexicons/answer_types.yaml`)."""
+    `"amount"` (of money: "how much does it cost", also "how many euros per year"), else `"period"` (a
+    unit of time: "how many months", "maximale bewaartermijn in jaren", also "how many years may we keep
+    students' data"), else `"size"` ("minimale groepsgrootte"); None when it
+    asks for none (`lexicons/answer_types.yaml`)."""
     kinds, units = _answer_types()
     found = {m.group for m in kinds.find(question)}
     if "quantity question" not in found:
         return None
-    kind = next((k for k in ("amount", "size") if k in found), None)  # "how many euros per year": money
-    return kind or ("period" if units.find(question) else None)
+    if "amount" in found:  # "how many euros per year": money
+        return "amount"
+    if units.find(question):  # "how many years may we keep students' data": a period
+        return "period"
+    return "size" if "size" in found else None
 
 
 def states_figure(text: str, kind: str) -> bool:
