@@ -45,10 +45,9 @@ from assistant.errors import InputError
 from assistant.extras import SCAN_FIELDS, add_to_schema
 from assistant.field_errors import format_validation_error
 from assistant.field_errors import got as _got
-from assistant.lexicon import compile_terms, load_lexicon
 from assistant.policy import AREA_IDS
-from assistant.terms import is_blank
-from assistant.text import fold
+from assistant.written_values import bool_word as _bool_word
+from assistant.written_values import norm_enum as _norm_enum
 
 __all__ = [
     "FORMAT_VERSION",
@@ -74,46 +73,7 @@ Category = Literal["general", "sensitive", "special"]
 LegalBasis = Literal["public_interest", "consent"]
 PrivacyScan = Literal["done", "planned", "not_planned"]
 
-# Other spellings accepted for enum values (after lower-casing and '-'/' ' -> '_'): the `value <enum
-# value>` groups of data/lexicons/general.yaml.
-_GENERAL = load_lexicon("general").groups
-_ALIASES: dict[str, str] = {
-    fold(term).replace(" ", "_"): name.removeprefix("value ")
-    for name, group in _GENERAL.items()
-    if name.startswith("value ")
-    for term in group.terms
-}
-
-_ENUM_VALUES = frozenset(
-    get_args(ProjectType) + get_args(Category) + get_args(LegalBasis) + get_args(PrivacyScan)
-)
-
 _AREA_RE = re.compile(r"^(?:area|gebied)?\s*([1-4])\s*[.\-]?\s*([a-c])$")
-
-
-_YES = compile_terms(_GENERAL["yes"].terms)
-_NO = compile_terms(_GENERAL["no"].terms)
-
-
-def _bool_word(value: str) -> Any:
-    """True/False for a yes or no word, None for a placeholder ('onbekend', 'n.v.t.'), else `value`."""
-    norm = fold(value).strip().rstrip(".!")
-    if _YES.fullmatch(norm):
-        return True
-    if _NO.fullmatch(norm):
-        return False
-    return None if is_blank(value) else value
-
-
-def _norm_enum(value: Any) -> Any:
-    if isinstance(value, str):
-        if value in _ENUM_VALUES:
-            return value
-        if _bool_word(value) is None:
-            return None  # a placeholder ('onbekend', 'n.v.t.'); 'yes'/'no' stay and are refused
-        key = re.sub(r"[\s\-]+", "_", value.strip().lower())
-        return _ALIASES.get(key, key) if key else None
-    return value
 
 
 def _json_text(value: Any) -> Any:

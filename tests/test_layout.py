@@ -7,7 +7,7 @@ cycle):
     4  services                                  builds an assistant, first start, the drafter
     3  ask, drafting, checker, scan, review, exports, evals
     2  retrieve, index, embeddings, backends
-    1  policy, lexicon, corpus, proposal, field_errors, extras, terms, pii, language, prompts, calibration
+    1  policy, lexicon, corpus, proposal, field_errors, written_values, extras, terms, pii, language, prompts, calibration
     0  text, config, errors, messages (errors render their text from the catalogues)
 
 A unit is a top-level module or subpackage of `assistant`. Function-level imports count too.
@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
             "corpus",
             "proposal",
             "field_errors",
+            "written_values",
             "terms",
             "categories",
             "pii",

@@ -48,6 +48,8 @@ _PAIRS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
         ("emotion recognition", "emotion state", "biometric signal"),
         ("biometric categorisation", "protected trait", "biometric signal"),
         ("social scoring", "social behaviour", "ranking use"),
+        ("manipulation", "exploited vulnerability", "steering technique"),
+        ("deception", "fabricated content", "shown to students"),
     )
 )
 _SENTENCE = re.compile(r"[^.!?\n]+")
@@ -117,7 +119,10 @@ def _prohibited_described(d: Draft, c: Context) -> Iterator[Hit]:
     (summary, purposes, data, AI block ...) an emotion with a biometric signal ('confusion or boredom
     from the webcam image': Art. 5(1)(f)), a protected trait with a biometric signal ('ethnic
     background from campus-card photos': Art. 5(1)(g)), or conduct outside the study with a ranking
-    ('nuisance reports ... students with a low index go to the back of the waiting list': Art. 5(1)(c)).
+    ('nuisance reports ... students with a low index go to the back of the waiting list': Art. 5(1)(c)),
+    a student's fear or weak spot with a technique that steers them ('framing tuned to each student's fear
+    of falling behind': Art. 5(1)(a), (b)), or made-up figures shown to students ('peer figures that are
+    generated rather than measured'; the policy's 'misleidende LA-systemen', 3.2 Doelbinding).
     A sentence that names it as prohibited or not done does not count."""
     pairs = [p for p in _PAIRS if p[1].search(c.narrative) and p[2].search(c.narrative)]  # cheap pre-check
     if not pairs:

@@ -50,6 +50,7 @@ _AUTO_MESSAGE = re.compile(
 # A system (or 'automatically') and a decision word at most four words apart, in one clause: found
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
 _DECISION = _terms("decision word")
+_WEIGHING_WAIVED = _terms("weighing waived")
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
 # after a system noun no 'and' either: in 'advisers see it in a dashboard and decide' the dashboard is
 # not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
@@ -155,6 +156,17 @@ def _automated(d: Draft, c: Context) -> Iterator[Hit]:
 def _balancing(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.interests_weighed):
         yield hit("interests_weighed")
+
+
+@_rule("fair_balancing.waived", "fair_balancing", "major")
+def _balancing_waived(d: Draft, c: Context) -> Iterator[Hit]:
+    """A weighing of interests declared unnecessary or self-evident ('obviously in the students' interest,
+    so a formal weighing is unnecessary'): the policy asks that the interests of all involved are
+    carefully weighed (3.1 Eerlijke afweging), which such an answer says is not done."""
+    if not is_blank(d.interests_weighed) and (
+        m := first_unnegated(_WEIGHING_WAIVED, fold(d.interests_weighed))
+    ):
+        yield hit("interests_weighed", term=m.group(0))
 
 
 @_rule("reliable_analyses.missing", "reliable_analyses", "major")

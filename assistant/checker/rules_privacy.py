@@ -27,9 +27,13 @@ RULES: list[Rule] = []
 _rule = registrar(RULES)
 
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
+_WORDS = re.compile(r"\w+")
 _SELF_NEGATED = re.compile(r"(?:no|not|never|geen|niet|nooit|zonder|without)\b")
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
+_WHILE = compile_terms(checker_terms("kept while useful"))
+_USEFUL = compile_terms(checker_terms("useful"))
+_USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
 _NOT_INFORMED = compile_terms(checker_terms("students not informed"))
 _INSECURE = compile_terms(checker_terms("insecure channel"))
 
@@ -42,11 +46,17 @@ def _indefinite(d: Draft) -> str | None:
 def _indefinite_term(retention: str) -> str | None:
     """The first indefinite-retention term of `retention`: one that is itself a negation ('no reason to
     delete', 'niet verwijderd') counts whatever precedes it ('costs nothing, there is no reason to
-    delete'); another only when no negator precedes it ('niet voor onbepaalde tijd')."""
+    delete'); another only when no negator precedes it ('niet voor onbepaalde tijd'). Also data kept
+    for as long as they are of use: 'zolang' / 'as long as' with a 'useful' word within four words after
+    it ('zolang ze nog van pas kunnen komen')."""
     norm = fold(retention)
     for m in _INDEFINITE.finditer(norm):
         if _SELF_NEGATED.match(m.group(0)) or not is_negated(norm, m.start()):
             return m.group(0)
+    for m in _WHILE.finditer(norm):  # 'zolang ze nog van pas kunnen komen': usefulness is no end
+        words = _WORDS.findall(norm[m.end() : m.end() + 80])[: _USEFUL_WITHIN + 1]
+        if (u := _USEFUL.search(" ".join(words))) and not is_negated(norm, m.start()):
+            return f"{m.group(0)} ... {u.group(0)}"
     return None
 
 

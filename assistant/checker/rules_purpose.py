@@ -10,7 +10,7 @@ from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
 from assistant.terms import is_blank
-from assistant.text import fold
+from assistant.text import fold, split_sentences
 
 __all__ = ["RULES"]
 
@@ -22,6 +22,11 @@ _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))
 _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
 _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 _SOCIAL_SCORING = compile_terms(checker_terms("social scoring"))
+_THIRD_PARTY = compile_terms(checker_terms("third-party recipient"))
+_HANDED_OVER = compile_terms(checker_terms("handed over"))
+_ALTERNATIVE = compile_terms(checker_terms("less intrusive alternative"))
+_SUFFICES = compile_terms(checker_terms("suffices"))
+_CONTRAST = compile_terms(checker_terms("contrast"))
 _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _HOARDING = compile_terms(checker_terms("data hoarding"))
@@ -73,15 +78,35 @@ def _purpose_open(d: Draft, c: Context) -> Iterator[Hit]:
 def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     """A purpose none of the areas covers (section 2: staff appraisal, selling, marketing, discipline,
     admission of applicants, timetabling, students' money), in a listed purpose or revealed by the
-    summary ('the scores also feed the tutors' performance reviews'); or social scoring described in the draft:
+    summary ('the scores also feed the tutors' performance reviews'), or data handed to a party outside
+    education (employers, insurers: `_handed_to_third_party`); or social scoring described in the draft:
     treating students by a score of their conduct or trustworthiness (AI Act Art. 5(1)(c)) is a purpose,
     and none of the areas."""
     found = list(_purposes_with(_OUTSIDE_LA, d))
     yield from found
-    if not found and (m := first_unnegated(_OUTSIDE_LA, fold(d.summary))):
+    if found:
+        return
+    if m := first_unnegated(_OUTSIDE_LA, fold(d.summary)):
         yield hit("summary", term=m.group(0))  # a purpose the summary reveals beside the listed ones
-    elif not found and (m := first_unnegated(_SOCIAL_SCORING, c.narrative)):
+    elif term := _handed_to_third_party(d):
+        yield hit(term[0], term=term[1])
+    elif m := first_unnegated(_SOCIAL_SCORING, c.narrative):
         yield hit("purposes", term=m.group(0))
+
+
+def _handed_to_third_party(d: Draft) -> tuple[str, str] | None:
+    """(field, recipient) of the first sentence of the summary or a purpose in which students' data go to a
+    party outside education ('stagebedrijven en toekomstige werkgevers ontvangen het competentieprofiel'):
+    a `third-party recipient` and a `handed over` word, neither negated."""
+    for field, text in [("summary", d.summary), *((f"purposes.{i}", p) for i, p in enumerate(d.purposes))]:
+        norm = fold(text or "")
+        if not _THIRD_PARTY.search(norm):
+            continue
+        for a, b in split_sentences(norm):
+            sentence = norm[a:b]
+            if (m := first_unnegated(_THIRD_PARTY, sentence)) and first_unnegated(_HANDED_OVER, sentence):
+                return field, m.group(0)
+    return None
 
 
 @_rule("purpose_limitation.some_vague", "purpose_limitation", "minor")
@@ -132,6 +157,27 @@ def _necessity_availability(d: Draft, c: Context) -> Iterator[Hit]:
     them (GDPR Art. 5(1)(c))."""
     if m := first_unnegated(_AVAILABLE, fold(d.necessity)):
         yield hit("necessity", term=m.group(0))
+
+
+@_rule("necessity.conceded", "necessity", "major")
+def _necessity_conceded(d: Draft, c: Context) -> Iterator[Hit]:
+    """The necessity test answered against itself: a less intrusive alternative (aggregated, anonymous,
+    group-level data) would suffice, but personal data are kept anyway ('aggregated results per tutorial
+    group would in principle be enough, but individual records give us more flexibility'). One sentence
+    with an `alternative` word, a `suffices` word no negator precedes and a `contrast` word after it
+    (GDPR Art. 5(1)(c): then the personal data are not necessary)."""
+    if is_blank(d.necessity):
+        return
+    norm = fold(d.necessity)
+    if not _ALTERNATIVE.search(norm):
+        return
+    for a, b in split_sentences(norm):
+        sentence = norm[a:b]
+        if not _ALTERNATIVE.search(sentence):
+            continue
+        if (m := first_unnegated(_SUFFICES, sentence)) and _CONTRAST.search(sentence, m.end()):
+            yield hit("necessity", term=m.group(0))
+            return
 
 
 @_rule("necessity.unargued", "necessity", "major")

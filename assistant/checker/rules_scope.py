@@ -24,6 +24,8 @@ from assistant.text import fold
 
 __all__ = ["RULES"]
 
+_OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
+
 RULES: list[Rule] = []
 _rule = registrar(RULES)
 
@@ -46,6 +48,18 @@ def _area_unknown(d: Draft, c: Context) -> Iterator[Hit]:
     for i, area in enumerate(d.areas):
         if area not in AREA_IDS:
             yield hit(f"areas.{i}", area=area, areas=", ".join(AREA_IDS))
+
+
+@_rule("area.outside", "area", "major")
+def _area_outside(d: Draft, c: Context) -> Iterator[Hit]:
+    """Every listed purpose falls in none of the areas (section 2; the terms of
+    `purpose_limitation.outside_areas`: staff appraisal, selling, admission, ...): whatever area the draft
+    claims, the project itself is not LA. One outside purpose beside an LA purpose is a purpose
+    limitation finding only."""
+    purposes = [fold(p) for p in d.purposes if not is_blank(p)]
+    found = [first_unnegated(_OUTSIDE_LA, p) for p in purposes]
+    if purposes and all(found):
+        yield hit("purposes", term=found[0].group(0), areas=", ".join(d.areas) or "-")
 
 
 # ---------------------------------------------------------------- data categories

@@ -1,0 +1,223 @@
+"""Checker kinds found on the eighth round's spent blind set (evals/drafts_blind7.json, issue 16 point 4),
+each tested in other words than the set's drafts, with the compliant wording beside it (no false positive);
+and choice and yes/no fields answered the way people write them (a value with details after it)."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from assistant import proposal
+from assistant.proposal import _bool_word, _norm_enum, parse_draft
+from assistant.written_values import ENUM_VALUES
+from tests.test_rules import EN_RESEARCH_AI, NL_IMPL, _blocking, _rules, _variant
+
+# --------------------------------------------------------------------------- purposes outside the areas
+
+
+def test_a_project_whose_every_purpose_lies_outside_the_areas_is_outside_them():
+    draft = _variant(
+        NL_IMPL,
+        areas=["2b"],
+        purposes=[
+            "Slagingspercentages per docent gebruiken in het functioneringsgesprek met de leidinggevende."
+        ],
+    )
+    rules = _rules(draft)
+    assert rules.get("area.outside") == "major" and "purpose_limitation.outside_areas" in rules
+    beside = _variant(NL_IMPL, purposes=[*NL_IMPL["purposes"], "De cijfers ook verkopen aan een uitgever."])
+    assert "area.outside" not in _rules(beside)  # one outside purpose beside an LA one: purpose limitation
+    assert "area" not in _blocking(NL_IMPL)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Studenten zien hun competenties; op verzoek krijgen toekomstige werkgevers het profiel toegestuurd.",
+        "Students see their skills profile, and recruiters of partner companies get access to it on request.",
+    ],
+)
+def test_data_handed_to_a_party_outside_education_is_outside_the_areas(summary):
+    assert "purpose_limitation" in _blocking(_variant(NL_IMPL, summary=summary))
+
+
+def test_employers_named_without_handing_data_over_are_no_finding():
+    summary = "Studenten zien welke vaardigheden zij hebben geoefend die werkgevers in het vakgebied belangrijk vinden."
+    assert "purpose_limitation" not in _blocking(_variant(NL_IMPL, summary=summary))
+    shared_not = "Students see their profile; it is never shared with employers."
+    assert "purpose_limitation" not in _blocking(_variant(NL_IMPL, summary=shared_not))
+
+
+# --------------------------------------------------------------------------- manipulation and deception
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The chatbot's reminders play on each student's fear of failing the course to keep them studying longer.",
+        "De berichten zijn afgestemd op de faalangst van elke student, zodat die meer tijd in de app doorbrengt.",
+        "The dashboard shows classmates' scores that are invented figures, so that students work harder.",
+        "Studenten krijgen meldingen met nepcijfers over hoeveel medestudenten de opdracht al af hebben.",
+    ],
+)
+def test_a_system_that_plays_on_fears_or_misleads_is_prohibited(summary):
+    draft = _variant(EN_RESEARCH_AI, summary=summary)
+    assert _rules(draft).get("prohibited_ai.described") == "blocker"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Students who report exam anxiety can book a session with a counsellor; the model is not involved.",
+        "The dashboard shows each student their own quiz scores, measured in the course, next to the group mean.",
+        "Messages are never tuned to a student's fears; the AI Act's prohibition on manipulation was checked.",
+    ],
+)
+def test_fears_or_figures_without_steering_or_deceit_are_no_finding(summary):
+    assert "prohibited_ai.described" not in _rules(_variant(EN_RESEARCH_AI, summary=summary))
+
+
+# --------------------------------------------------------------------------- retention
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De logbestanden blijven bewaard zolang ze voor de opleiding nuttig zijn.",
+        "Data are kept for as long as they remain useful to the course team.",
+    ],
+)
+def test_data_kept_while_useful_contradict_a_retention_with_an_end(text):
+    draft = _variant(
+        NL_IMPL, summary=f"{NL_IMPL['summary']} {text}", retention="Twee jaar na afloop van de cursus."
+    )
+    assert _rules(draft).get("storage_limitation.contradiction") == "major"
+    assert "storage_limitation" in _blocking(_variant(NL_IMPL, retention=text))
+
+
+def test_data_kept_as_long_as_needed_is_no_indefinite_retention():
+    summary = (
+        f"{NL_IMPL['summary']} De gegevens worden bewaard zolang nodig voor de begeleiding, en niet langer."
+    )
+    draft = _variant(NL_IMPL, summary=summary, retention="Twee jaar na afloop van de cursus.")
+    assert "storage_limitation.contradiction" not in _rules(draft)
+
+
+def test_annual_cycles_are_a_period():
+    draft = _variant(NL_IMPL, retention="De gegevens worden na twee jaarcycli verwijderd.")
+    assert "storage_limitation" not in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- data categories
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "wifi access-point connections per laptop (building, room, time)",
+        "toegangspunten waarmee de telefoon verbindt",
+    ],
+)
+def test_where_a_device_connects_is_location_data(name):
+    draft = _variant(NL_IMPL, data=[{"name": name, "category": "general", "source": "netwerklogs"}])
+    assert "data_categories" in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- necessity, balancing, roles
+
+
+@pytest.mark.parametrize(
+    "necessity",
+    [
+        "Anonieme totalen per werkgroep zouden eigenlijk volstaan, maar met namen kunnen we later meer uitzoeken.",
+        "Group-level figures would be sufficient for the dashboard; still, we keep the individual rows to be safe.",
+    ],
+)
+def test_a_necessity_test_that_concedes_the_alternative_is_a_finding(necessity):
+    assert _rules(_variant(NL_IMPL, necessity=necessity)).get("necessity.conceded") == "major"
+
+
+def test_a_necessity_test_that_rejects_the_alternative_is_an_answer():
+    necessity = "Aggregated figures per group would not be enough, because the tutor must know which student to contact."
+    assert "necessity.conceded" not in _rules(_variant(NL_IMPL, necessity=necessity))
+    assert "necessity.conceded" not in _rules(NL_IMPL)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Vanzelfsprekend in het belang van de student; een afweging is overbodig.",
+        "No need: it clearly helps everyone.",
+    ],
+)
+def test_a_weighing_declared_unnecessary_is_not_done(answer):
+    assert _rules(_variant(NL_IMPL, interests_weighed=answer)).get("fair_balancing.waived") == "major"
+
+
+def test_a_head_of_department_is_a_person_in_the_loop():
+    draft = _variant(
+        NL_IMPL,
+        human_in_the_loop="Het afdelingshoofd bespreekt de uitkomsten en besluit over vervolgstappen.",
+    )
+    assert "human_in_the_loop" not in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- values as people write them
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Implementatie-project", "implementation"),
+        ("Publieke taak (art. 6 lid 1 sub e AVG)", "public_interest"),
+        ("completed on 12 March 2026", "done"),
+        ("Uitgevoerd op 3-2-2026", "done"),
+        ("gepland voor mei", "planned"),
+        ("onderzoek, promotietraject", "research"),
+        ("niet gedaan", "not_planned"),
+        ("general (course data)", "general"),
+    ],
+)
+def test_a_choice_with_details_after_it_is_that_choice(value, expected):
+    assert _norm_enum(value) == expected
+
+
+def test_a_choice_that_is_none_stays_free_text():
+    assert _norm_enum("after go-live") not in ("done", "planned", "not_planned")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Ja, opgenomen in de privacyverklaring van de opleiding", True),
+        ("No - the model only counts clicks", False),
+        ("Yes (consulted on 3 May 2026)", True),
+        ("ja, maar nog niet gepubliceerd", "ja, maar nog niet gepubliceerd"),
+        ("Yes, once the pilot is over", "Yes, once the pilot is over"),
+    ],
+)
+def test_a_yes_or_no_that_leads_an_explanation_is_that_answer_unless_hedged(value, expected):
+    assert _bool_word(value) == expected
+
+
+def test_compliant_drafts_in_written_values_pass():
+    draft = _variant(
+        NL_IMPL,
+        project_type="implementatie",
+        legal_basis="algemeen belang (publieke taak)",
+        privacy_scan="afgerond in maart",
+        privacy_statement="Ja, in de privacyverklaring van de opleiding",
+    )
+    parsed = parse_draft(draft)
+    assert (parsed.project_type, parsed.legal_basis, parsed.privacy_scan) == (
+        "implementation",
+        "public_interest",
+        "done",
+    )
+    assert not _blocking(draft)
+
+
+def test_the_written_values_know_every_choice_of_the_format():
+    literals = (proposal.ProjectType, proposal.Category, proposal.LegalBasis, proposal.PrivacyScan)
+    assert ENUM_VALUES == frozenset(v for t in literals for v in get_args(t))
