@@ -262,3 +262,20 @@ def test_a_named_tool_is_the_source_of_a_data_item_in_its_sentence():
     text = "Tutors see the quiz scores from CloudDeakin per student."
     sources = {d.source for d in draft_from_description(text).draft.data}
     assert "CloudDeakin" in sources
+
+
+@pytest.mark.parametrize(
+    ("viewers", "roles"),
+    [
+        (["students", "advisors"], {"students", "advisors"}),
+        (["study coaches", "opleidingsdirecteur"], {"advisors", "directors"}),
+        (["studieadviseurs", "docenten"], {"advisors", "teachers"}),
+        (["course coordinators", "curriculum committee"], {"teachers", "directors"}),
+        (["studentendecaan"], {"advisors"}),  # a student counsellor, not a dean
+        (["researchers", "dashboard users"], set()),
+    ],
+)
+def test_a_labels_viewers_in_other_words_are_read_as_their_roles(viewers, roles):
+    from assistant.evals.skeleton import label_roles
+
+    assert label_roles(viewers) == roles

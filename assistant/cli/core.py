@@ -294,6 +294,7 @@ def register(app: typer.Typer) -> None:
             real_questions=real_q if real_q.exists() else None,
             dev_questions=sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl")),
             dev_descriptions=sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_blind*.jsonl"))
+            + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_dev*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_external.jsonl")),
             cache_dir=settings.home / "calibration",
             previous=previous,

@@ -11,7 +11,8 @@ Figures (all in 0..1, None when nothing was labelled for them):
   labelled with one; `type_invented`: share of cases labelled null whose draft FILLS a type (a
   suggestion is not filling).
 - `viewer_precision`, `viewer_recall`: micro over the roles students, teachers, advisors and directors
-  (the receivers of section 2): a stakeholder entry that gets to see something against `viewers`.
+  (the receivers of section 2): a stakeholder entry that gets to see something against `viewers` (a
+  label in other words, 'study coaches' or 'opleidingsdirecteur', read by `label_roles`).
 - `source_recall`: share of labelled source systems found in some `data[].source` (folded, either
   containing the other); `source_precision`: share of the draft's distinct sources that match a label.
 - `data_recall`: share of labelled data kinds matched by a draft item (half or more of the label's
@@ -33,7 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.text import fold
 
-__all__ = ["ADDRESSABLE", "VIEWER_ROLES", "SkeletonLabels", "score_skeleton", "skeleton_metrics"]
+__all__ = [
+    "ADDRESSABLE",
+    "VIEWER_ROLES",
+    "SkeletonLabels",
+    "label_roles",
+    "score_skeleton",
+    "skeleton_metrics",
+]
 
 ADDRESSABLE: tuple[str, ...] = (
     "necessity",
@@ -91,6 +99,50 @@ def _same_source(a: str, b: str) -> bool:
     return bool(fa and fb) and (fa in fb or fb in fa)
 
 
+# A label's viewer written in other words than the four role names (a labeller who was not given them):
+# the label rules of evals/skeleton_labels_README.md ("Advisors are tutors, mentors, study advisers and
+# coaches. Directors are programme directors, curriculum committees, education managers and boards"),
+# in English and Dutch; checked in this order (a 'studentendecaan' advises, a 'course coordinator'
+# teaches). Not the drafter's cue words: the scorer reads labels, it does not draft.
+_LABEL_ROLES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (role, re.compile(pattern))  # no word boundary before: Dutch compounds ('studieadviseurs')
+    for role, pattern in (
+        (
+            "advisors",
+            r"tutor|mentor|advis|advies|adviseur|coach|counsel|begeleider|studieloopbaan|slb|"
+            r"trajectbegeleid|studentendecaan|student support|support staff|pastoral",
+        ),
+        (
+            "directors",
+            r"director|directeur|directie|curriculum|opleidingscommissie|programme committee|program committee|"
+            r"management|manager|\bboard|bestuur|dean|head of|leadership|leidinggevende|faculty staff|study affairs",
+        ),
+        (
+            "teachers",
+            r"teacher|lecturer|docent|instructor|professor|course coordinator|coordinator|coordinat|"
+            r"course team|teaching team|teaching staff|module team|moduleteam|onderwijsteam|examinator|faculty",
+        ),
+        ("students", r"student|learner|deelnemer|participant"),
+    )
+)
+
+
+def label_roles(viewers: Iterable[str]) -> set[str]:
+    """The roles (`VIEWER_ROLES`) of a label's viewers: a role name as it is, another wording by
+    `_LABEL_ROLES` (first role that matches); researchers and others count as none."""
+    roles = set()
+    for viewer in viewers:
+        low = fold(viewer).strip()
+        if low in VIEWER_ROLES:
+            roles.add(low)
+            continue
+        for role, pattern in _LABEL_ROLES:
+            if pattern.search(low):
+                roles.add(role)
+                break
+    return roles
+
+
 def _viewer_roles(result: Any) -> set[str]:
     from assistant.drafting.items import stakeholder_name
 
@@ -118,7 +170,7 @@ def score_skeleton(result: Any, labels: SkeletonLabels, description: str) -> dic
     draft = result.draft
     type_given = draft.project_type or result.suggested.get("project_type")
     viewers = _viewer_roles(result)
-    want_viewers = {v for v in labels.viewers if v in VIEWER_ROLES}
+    want_viewers = label_roles(labels.viewers)
     sources = {d.source for d in draft.data if d.source}
     filled = {f for f in ADDRESSABLE if getattr(draft, f) not in (None, "", [])}
     addressed = set(labels.addressed) & set(ADDRESSABLE)
