@@ -172,6 +172,36 @@ def test_drafter_works_with_and_without_embedder(embedder):
         assert result.draft.areas and result.areas_ranked[0][0] in areas
 
 
+@pytest.mark.parametrize(
+    ("sentence", "term", "own"),
+    [
+        (
+            "It turns daily data (swipes at the library gates, logins to the VLE) into a rating.",
+            "library",
+            "the library gates",
+        ),
+        (
+            "Daarin: aanwezigheid bij practica, cijfers voor tussentijdse opdrachten en gegevens uit Canvas.",
+            "cijfer",
+            "cijfers voor tussentijdse opdrachten",
+        ),
+        (
+            "Tutors see quiz scores per week for their own group in Brightspace.",
+            "quiz",
+            "quiz scores per week",
+        ),
+        ("We use the grades of the first block.", "grades", "the grades of the first block"),
+        ("Docenten zien de cijfers.", "cijfers", ""),  # the term alone: the item's own name
+        ("Student Relationship Engagement System", "engagement", ""),  # a name, not a data item
+        ("the quizscore had dropped", "quizscore", ""),  # a verb ends the phrase
+    ],
+)
+def test_a_data_item_is_named_in_the_texts_own_words(sentence, term, own):
+    from assistant.drafting.items import own_words
+
+    assert own_words(sentence, term) == own
+
+
 def test_data_items_and_categories():
     text = (
         "Docenten zien tijdens de cursus de cijfers, quizscores en inlogactiviteit in Brightspace. "
@@ -179,8 +209,12 @@ def test_data_items_and_categories():
     )
     draft = draft_from_description(text).draft
     general = {d.name: d for d in draft.data if d.category == "general"}
-    assert "Scores op quizzen en oefentoetsen" in general
-    assert general["Activiteit in de digitale leeromgeving (logins, kliks)"].source == "Brightspace"
+    assert "Scores op quizzen en oefentoetsen" in general and "Cijfers (tentamens en toetsen)" in general
+    # the text's own words first, the item's kind after them; the system named in the sentence as source
+    assert (
+        general["inlogactiviteit in Brightspace (Activiteit in de digitale leeromgeving)"].source
+        == "Brightspace"
+    )
     assert {(d.name, d.category) for d in draft.data if d.category != "general"} == {
         ("gezondheidsklachten", "special"),
         ("bsn", "sensitive"),
@@ -195,7 +229,11 @@ def test_english_data_items_and_no_false_special_items():
     )
     draft = draft_from_description(text).draft
     names = [d.name for d in draft.data]
-    assert "Quiz and practice-test scores" in names and "Attendance" in names and "Prior education" in names
+    assert names == [
+        "quiz scores (Quiz and practice-test scores)",
+        "Attendance",
+        "prior education of students (Prior education)",
+    ]
     assert all(d.category == "general" for d in draft.data)
 
 
@@ -362,8 +400,8 @@ def test_skeleton_in_the_projects_own_words():
     assert draft.purposes == ["Tijdig extra uitleg kunnen geven", "De opzet van de werkgroepen te verbeteren"]
     assert draft.stakeholders[0].startswith("docenten: per werkgroep de scores op de wekelijkse quizzen")
     sources = {d.name: d.source for d in draft.data}
-    assert sources["Scores op quizzen en oefentoetsen"] == "Brightspace"
-    assert sources["Cijfers (tentamens en toetsen)"] == "OSIRIS"
+    assert sources["quizzen in Brightspace (Scores op quizzen en oefentoetsen)"] == "Brightspace"
+    assert sources["de cijfers uit OSIRIS (Cijfers)"] == "OSIRIS"
     for key in ("title", "purposes.0", "purposes.1", "stakeholders.0", "data.0"):
         assert result.evidence[key] in text
 
@@ -495,8 +533,8 @@ def test_data_item_sources_and_negated_security_measures():
     )
     draft = draft_from_description(text, "implementation").draft
     sources = {d.name: d.source for d in draft.data}
-    assert sources["Cijfers (tentamens en toetsen)"] == "OSIRIS"
-    assert sources["Scores op quizzen en oefentoetsen"] == "Canvas"
+    assert sources["Cijfers uit OSIRIS (Cijfers)"] == "OSIRIS"
+    assert sources["quizscores uit Canvas (Scores op quizzen en oefentoetsen)"] == "Canvas"
     assert draft.security_measures == ["Gegevens worden gepseudonimiseerd"]
 
 

@@ -150,7 +150,9 @@ def data_items(
     """The data items `text` mentions, labelled in `lang`, each with the index of the sentence (of
     `sentences`, spans into `text`; default the whole text as one) that first names it.
 
-    The general items of the item list come first (in list order); an item's source is the system of
+    The general items of the item list come first (in list order), each named in the text's own words
+    with the item's kind after them ('swipes at the library gates (Attendance)': `own_words`) when the
+    text says more than the matched term; an item's source is the system of
     its kind named in that same sentence, else the first one the text names, else a tool the list does
     not know named in that sentence (`named_tool`: 'uit CTools', 'in RiPPLE'). Then each special or
     sensitive term that `assistant.terms.find_category_terms` finds (not negated), once, with its
@@ -169,7 +171,11 @@ def data_items(
             or anywhere.get(item.system, "")
             or named_tool(text[a:b])
         )
-        items.append((DataItem(name=item.name(lang), category="general", source=source), where))
+        match = pattern.search(folded_parts[where])
+        system = match is not None and any(p.fullmatch(match.group(0)) for p in _patterns("systems"))
+        own = own_words(text[a:b], match.group(0)) if match and not system else ""  # 'Moodle' is a source
+        name = f"{own} ({_KIND_ONLY.sub('', item.name(lang))})" if own else item.name(lang)
+        items.append((DataItem(name=name, category="general", source=source), where))
     seen: set[str] = set()
     for n, (a, b) in enumerate(sentences):
         for hit in find_category_terms(text[a:b]):
@@ -177,6 +183,55 @@ def data_items(
                 seen.add(hit.term)
                 items.append((DataItem(name=hit.term, category=hit.category, source=""), n))
     return items
+
+
+_TOKEN = re.compile(r"\w[\w'’-]*")
+_PHRASE_BREAK = re.compile(r"[,;:()\[\]/?!.\n]|\s[-–—]\s")
+_LINKS = frozenset(
+    "en and or maar but zodat so die dat which that who wie waarmee waarin where wanneer when als if om to te "
+    "we wij ze they zij je you is are zijn wordt worden was were had has have heeft hebben kan can will zal "
+    "wil wants moet must should krijgt krijgen gets get niet not geen no".split()
+)
+_DETERMINERS = frozenset("the a an their its our de het een hun haar ons onze elke each every per".split())
+_PREPOSITIONS = frozenset("at in on of from for to per van voor uit op bij aan over met with".split())
+_KIND_ONLY = re.compile(r"\s*\([^()]*\)\s*$")  # 'Cijfers (tentamens en toetsen)' -> 'Cijfers'
+_OWN_MAX = 7  # words: longer is a clause, not the name of a data item
+
+
+def own_words(sentence: str, matched: str) -> str:
+    """The words of `sentence` that name the data item whose term `matched` (folded) was found in it: the
+    term with what follows it up to a break (comma, bracket, ...) or a linking word ('en', 'and', 'which',
+    'we', 'is', 'had'), and before it only determiners ('the library gates' in 'daily data (swipes at the
+    library gates, logins to the VLE)'; 'the grades of the first block'; not a capitalised name), at most `_OWN_MAX` words (trailing prepositional phrases dropped to fit). '' when that is
+    the term alone or cannot be cut to fit: no part-of-speech
+    tagger is used (none ships offline for Dutch and English), so a verb is kept out by stopping there."""
+    tokens = [(m.start(), m.end(), fold(m.group(0))) for m in _TOKEN.finditer(sentence)]
+    words = matched.split()
+    if not words:
+        return ""
+    at = next((i for i, t in enumerate(tokens) if t[2] == words[0] or t[2].startswith(words[0])), None)
+    if at is None:
+        return ""
+
+    def joined(i: int) -> bool:  # no break between token i and token i + 1
+        return not _PHRASE_BREAK.search(sentence[tokens[i][1] : tokens[i + 1][0]])
+
+    lo = at
+    while lo > 0 and joined(lo - 1) and tokens[lo - 1][2] in _DETERMINERS:
+        lo -= 1
+    hi = min(at + len(words) - 1, len(tokens) - 1)
+    while hi + 1 < len(tokens) and joined(hi) and tokens[hi + 1][2] not in _LINKS:
+        hi += 1
+    while hi - lo + 1 > _OWN_MAX:  # too long: drop the last prepositional phrase ('... in Brightspace')
+        cut = [i for i in range(at + len(words), hi + 1) if tokens[i][2] in _PREPOSITIONS]
+        if not cut:
+            return ""
+        hi = cut[-1] - 1
+    if sum(t[2] not in _DETERMINERS for t in tokens[lo : hi + 1]) <= len(words):
+        return ""  # 'de cijfers': the term itself
+    if all(sentence[t[0]].isupper() for t in tokens[lo : hi + 1]):
+        return ""  # 'Engagement System': a name, not a data item
+    return sentence[tokens[lo][0] : tokens[hi][1]].strip()
 
 
 def security_measures(folded: str, lang: str) -> list[str]:
