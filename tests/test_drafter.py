@@ -717,3 +717,25 @@ def test_draft_page_shows_evidence_and_moves_a_suggestion_into_the_form(real_set
     assert not at.exception, at.exception
     assert at.selectbox(key="d.legal_basis").value == "public_interest"
     assert len([b for b in at.button if b.label == message("draft.use_suggestion", "en")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "purposes"),
+    [
+        (
+            "Students use it to judge whether they are putting in enough effort.",
+            ["judge whether they are putting in enough effort"],
+        ),
+        (
+            "We compare several algorithms to see which variables matter most.",
+            ["see which variables matter most"],
+        ),
+        ("It shows logins to the VLE and emails sent to advisers who follow up.", []),  # 'to' before nouns
+    ],
+)
+def test_an_infinitive_of_purpose_with_its_object_states_a_purpose(sentence, purposes):
+    from assistant.drafting.cues import purpose_clauses
+    from assistant.text import fold
+
+    folded = fold(sentence)
+    assert [folded[a:b].rstrip(" .") for a, b in purpose_clauses(folded)] == purposes

@@ -146,17 +146,33 @@ _PURPOSE_END = re.compile(r"[;:()]|,\s(?:and|en|but|maar|while|terwijl)\s|\.(?:\
 _SO_MODAL = re.compile(r"(?:^|[,;]\s*|\s)(so)\s+(?=(?:(?!so\b)[\w'-]+\s+){1,4}?(?:can|could|will|may)\b)")
 
 
+# English 'to' + a verb with its object after it ('use it to judge whether ...', 'to see which variables
+# ...', 'to get students thinking'): an infinitive of purpose the lexicon's fixed 'to help', 'to improve'
+# do not list. The verb is a word that does not end like a noun or plural and is followed by what starts
+# an object (an article, possessive, wh-word or pronoun); 'logins to the VLE', 'sent to advisers who' do
+# not match.
+_TO_VERB = re.compile(
+    r"(?<![\w-])to\s+(?!(?:the|a|an|be|do|have|its|their|his|her|our|this|that|date|day)\b)"
+    r"(?![a-z]*(?:ing|ion|ment|ness|ity|(?<!s)s)\b)[a-z]{3,}"
+    r"(?=\s+(?:the|a|an|which|whether|what|how|who|when|where|why|if|their|his|her|its|our|my|your|them|him|"
+    r"us|it|this|that|these|those|each|every|all|students?|learners?|teachers?|staff|tutors?)\b)"
+)
+
+
 def _markers(folded: str) -> list[re.Match]:
     found = list(PURPOSE_MARKER.finditer(folded))
     taken = [(m.start(), m.end()) for m in found]
     found += [m for m in _SO_MODAL.finditer(folded) if not any(a <= m.start(1) < b for a, b in taken)]
+    taken = [(m.start(), m.end()) for m in found]
+    found += [m for m in _TO_VERB.finditer(folded) if not any(a <= m.start() < b for a, b in taken)]
     return sorted(found, key=lambda m: m.start())
 
 
 def purpose_clauses(folded: str) -> list[tuple[int, int]]:
     """The spans of `folded` text that state a purpose: from the end of a purpose marker ('zodat', 'om ...
     te', 'so that', 'in order to', 'the aim is to' ..., and 'so' before a subject and 'can / could /
-    will / may'; the verb of 'to improve' included) to the end of its clause or the next marker."""
+    will / may', and 'to' with a verb and its object, `_TO_VERB`; the verb of 'to improve' included) to the
+    end of its clause or the next marker."""
     out = []
     for m in _markers(folded):
         rest = folded[m.end() :]
