@@ -156,7 +156,9 @@ def _lenient(data: dict, aside: dict[str, str]) -> dict:
             data[name] = None
     for name in _TEXT_LISTS:
         value = data.get(name)
-        if isinstance(value, str) and value.strip() and value.strip()[:1] not in "[{":
+        if isinstance(value, str) and not value.strip():
+            data[name] = []  # an empty text: not filled in, as null is
+        elif isinstance(value, str) and value.strip()[:1] not in "[{":
             aside[name] = value
             data[name] = [value]
     return data

@@ -172,8 +172,8 @@ _NOT_USED_AFTER = re.compile(
 _NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
 # anywhere later in a term's clause: '... worden niet gebruikt', '... are not collected'
 _NOT_USED_LATER = re.compile(
-    r"(?<!\w)" + _alternation("use negated") + r"\W+(?:[\w']+\W+)?" + _alternation("use")
-)
+    r"(?<!\w)" + _alternation("use negated") + r"\W+(?:[\w']+\W+){0,3}" + _alternation("use")
+)  # up to three words between: 'worden uitdrukkelijk niet in het overzicht opgenomen'
 
 
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
@@ -271,7 +271,7 @@ def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
 
 def is_thin(text: str, thin: re.Pattern) -> bool:
     """True when every word of `text` is a function word (`general.yaml`) or a word of `thin` (a compiled
-    term group such as `checker.yaml`'s 'thin security'): 'password', 'Wordt gecontroleerd.', 'me'.
-    Blank text is thin too."""
+    term group such as `checker.yaml`'s 'thin security'): 'password', 'Wordt gecontroleerd.', 'me'; letters
+    ('the LA working group') are no words of substance. Blank text is thin too."""
     words = _WORD.findall(fold(text))
-    return all(_FUNCTION_WORD.fullmatch(w) or thin.fullmatch(w) for w in words)
+    return all(len(w) < 3 or _FUNCTION_WORD.fullmatch(w) or thin.fullmatch(w) for w in words)

@@ -65,22 +65,25 @@ def norm_enum(value: Any) -> Any:
             return value
         if bool_word(value) is None:
             return None  # a placeholder ('onbekend', 'n.v.t.'); 'yes'/'no' stay and are refused
-        key = re.sub(r"[\s\-]+", "_", fold(value).strip())
+        folded = fold(value).strip()
+        key = re.sub(r"[\s\-]+", "_", folded)
         if not key:
             return None
         if key in _ALIASES:
             return _ALIASES[key]
-        return _leading_alias(key) or key
+        head = re.sub(r"[\s\-]+", "_", _DASH.split(folded, maxsplit=1)[0].strip())  # 'Done - by the DPO'
+        return _leading_alias(head) or key
     return value
 
 
+_DASH = re.compile(r"\s[-\u2013\u2014]\s")
 _DETAIL = re.compile(r"[(:;,/]|_(?:on|op|in|per|voor|for|sinds|since|at|by|door|om|d\.d\.)_|_\d")
 
 
 def _leading_alias(key: str) -> str | None:
     """The enum value of a choice given with details after it ('Publieke taak (art. 6 lid 1 sub e AVG)',
-    'completed on 12 March 2026', 'onderzoek, promotietraject'): the alias or value before the first
-    bracket, colon, comma or date, when the words before it are one."""
+    'completed on 12 March 2026', 'onderzoek, promotietraject', 'Done - by the privacy officer'): the
+    alias or value before the first dash, bracket, colon, comma or date, when the words before it are one."""
     head = _DETAIL.split(key, maxsplit=1)[0].strip("_. ")
     if head in ENUM_VALUES:
         return head

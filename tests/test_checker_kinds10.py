@@ -24,8 +24,8 @@ def test_a_project_whose_every_purpose_lies_outside_the_areas_is_outside_them():
             "Slagingspercentages per docent gebruiken in het functioneringsgesprek met de leidinggevende."
         ],
     )
-    rules = _rules(draft)
-    assert rules.get("area.outside") == "major" and "purpose_limitation.outside_areas" in rules
+    rules = _rules(draft)  # one finding for one defect: the project is outside the areas
+    assert rules.get("area.outside") == "major" and "purpose_limitation.outside_areas" not in rules
     beside = _variant(NL_IMPL, purposes=[*NL_IMPL["purposes"], "De cijfers ook verkopen aan een uitgever."])
     assert "area.outside" not in _rules(beside)  # one outside purpose beside an LA one: purpose limitation
     assert "area" not in _blocking(NL_IMPL)
@@ -59,6 +59,7 @@ def test_employers_named_without_handing_data_over_are_no_finding():
         "De berichten zijn afgestemd op de faalangst van elke student, zodat die meer tijd in de app doorbrengt.",
         "The dashboard shows classmates' scores that are invented figures, so that students work harder.",
         "Studenten krijgen meldingen met nepcijfers over hoeveel medestudenten de opdracht al af hebben.",
+        "The reminders' framing is tuned to each student's anxiety about failing.",  # a word two groups share
     ],
 )
 def test_a_system_that_plays_on_fears_or_misleads_is_prohibited(summary):
@@ -116,7 +117,7 @@ def test_annual_cycles_are_a_period():
     "name",
     [
         "wifi access-point connections per laptop (building, room, time)",
-        "toegangspunten waarmee de telefoon verbindt",
+        "verbindingen met toegangspunten per telefoon",
     ],
 )
 def test_where_a_device_connects_is_location_data(name):
@@ -221,3 +222,126 @@ def test_compliant_drafts_in_written_values_pass():
 def test_the_written_values_know_every_choice_of_the_format():
     literals = (proposal.ProjectType, proposal.Category, proposal.LegalBasis, proposal.PrivacyScan)
     assert ENUM_VALUES == frozenset(v for t in literals for v in get_args(t))
+
+
+# --------------------------------------------------------------------------- the tenth round (drafts_dev10)
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Oud-studenten met goede cijfers benaderen voor het alumninetwerk en de werving van donateurs.",
+        "Estimate each lecturer's hours per course from LMS activity for the department's workload model.",
+    ],
+)
+def test_a_project_outside_the_areas_is_one_area_finding(purpose):
+    rules = _rules(_variant(EN_RESEARCH_AI, purposes=[purpose]))
+    assert rules.get("area.outside") == "major" and "purpose_limitation.outside_areas" not in rules
+
+
+def test_a_passive_automatic_decision_about_students_needs_a_person():
+    summary = "Students whose attendance drops below 70%, are automatically deregistered from the resit."
+    assert _rules(_variant(NL_IMPL, summary=summary)).get("human_in_the_loop.automated") == "blocker"
+
+
+@pytest.mark.parametrize(
+    "answer", ["Bij de opleiding of bij ICT; dat beslissen we nog.", "The BI working group"]
+)
+def test_an_undecided_or_collective_responsible_is_no_accountable_role(answer):
+    assert "accountability" in _blocking(_variant(NL_IMPL, responsible=answer))
+
+
+def test_a_purpose_left_to_future_questions_is_open_ended():
+    purposes = [
+        *NL_IMPL["purposes"],
+        "Build a dataset so that future questions from policy staff can be answered.",
+    ]
+    assert "purpose_limitation" in _blocking(_variant(NL_IMPL, purposes=purposes))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The bot tells students that most classmates already submitted the essay, even when untrue.",
+        "De chatbot doet zich voor als een ouderejaars medestudent die berichten stuurt.",
+    ],
+)
+def test_a_system_that_lies_to_students_or_poses_as_a_person_is_prohibited(summary):
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("prohibited_ai.described") == "blocker"
+
+
+def test_a_copy_kept_for_later_contradicts_a_retention_with_an_end():
+    summary = f"{NL_IMPL['summary']} We bewaren een kopie van de export om later cohorten te vergelijken."
+    draft = _variant(NL_IMPL, summary=summary, retention="Na afloop van de cursus verwijderd.")
+    assert _rules(draft).get("storage_limitation.contradiction") == "major"
+
+
+@pytest.mark.parametrize(
+    ("necessity", "circular"),
+    [
+        ("Without these data the model cannot be trained.", True),
+        ("Zonder deze gegevens werkt het dashboard niet.", True),
+        (
+            "Without names the tutor cannot know which student to contact; group totals would not show it.",
+            False,
+        ),
+    ],
+)
+def test_a_necessity_test_answered_with_the_tools_need_is_circular(necessity, circular):
+    assert ("necessity.circular" in _rules(_variant(NL_IMPL, necessity=necessity))) is circular
+
+
+def test_a_shared_login_with_a_posted_password_is_insecure():
+    measures = ["Access via one shared login whose password is posted in the team chat"]
+    assert "security" in _blocking(_variant(NL_IMPL, security_measures=measures))
+
+
+@pytest.mark.parametrize(
+    "retention",
+    [
+        "Verwijderd zodra de eindcijfers van het blok zijn vastgesteld.",
+        "Deleted once the report has been produced.",
+    ],
+)
+def test_a_step_of_the_work_is_a_moment_of_deletion(retention):
+    assert "storage_limitation" not in _blocking(_variant(NL_IMPL, retention=retention))
+
+
+def test_a_validation_that_assumes_the_data_are_right_is_waived():
+    answer = "We assume the data in the student information system are correct."
+    assert _rules(_variant(NL_IMPL, analysis_validation=answer)).get("reliable_analyses.waived") == "major"
+
+
+def test_a_weighing_dismissed_as_no_issue_is_not_done():
+    answer = "Not really an issue here; it can only help the students."
+    assert _rules(_variant(NL_IMPL, interests_weighed=answer)).get("fair_balancing.waived") == "major"
+
+
+def test_an_empty_text_for_a_list_is_not_filled_in():
+    assert _rules(_variant(NL_IMPL, security_measures="")).get("security.missing") == "major"
+
+
+def test_free_text_consent_of_an_implementation_project_is_advice_only():
+    rules = _rules(_variant(NL_IMPL, informed_consent="Students tick an opt-in box in week 1"))
+    assert rules.get("keys.not_yes_no_unasked") == "minor" and "keys.not_yes_no" not in rules
+    research = _rules(_variant(EN_RESEARCH_AI, informed_consent="Students tick an opt-in box in week 1"))
+    assert research.get("keys.not_yes_no") == "major"
+
+
+def test_a_choice_after_a_dash_is_that_choice():
+    assert _norm_enum("Done - privacy scan by the faculty privacy officer, 12 Jan 2026") == "done"
+
+
+def test_special_data_excluded_a_few_words_later_are_not_used():
+    necessity = f"{NL_IMPL['necessity']} Gegevens over gezondheid worden uitdrukkelijk niet in het overzicht opgenomen."
+    assert "data_categories" not in _blocking(_variant(NL_IMPL, necessity=necessity))
+
+
+def test_an_index_of_extracurricular_conduct_that_ranks_students_is_social_scoring():
+    summary = "One index per student from extracurricular participation and library visits sets priority for exchange places."
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("prohibited_ai.described") == "blocker"
+
+
+def test_an_office_is_a_person_in_the_loop():
+    draft = _variant(NL_IMPL, human_in_the_loop="The exams office checks the list and decides on each case.")
+    assert "human_in_the_loop" not in _blocking(draft)

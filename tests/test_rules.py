@@ -377,14 +377,14 @@ GAPS = [
     ),
     (
         NL_IMPL,
-        {"purposes": ["Medewerkers beoordelen in de R&O-cyclus."]},
-        "purpose_limitation.outside_areas",
-        "purpose_limitation",
+        {"purposes": ["Medewerkers beoordelen in de R&O-cyclus."]},  # the only purpose: the project is not LA
+        "area.outside",
+        "area",
         "major",
     ),
     (
         EN_RESEARCH_AI,
-        {"purposes": ["Rank applicants for admission to the master."]},
+        {"purposes": [*EN_RESEARCH_AI["purposes"], "Rank applicants for admission to the master."]},
         "purpose_limitation.outside_areas",
         "purpose_limitation",
         "major",
@@ -436,14 +436,14 @@ GAPS = [
     ),
     (
         EN_RESEARCH_AI,
-        {"purposes": ["Plan lecture rooms and timetabling from attendance."]},
+        {"purposes": [*EN_RESEARCH_AI["purposes"], "Plan lecture rooms and timetabling from attendance."]},
         "purpose_limitation.outside_areas",
         "purpose_limitation",
         "major",
     ),
     (
         NL_IMPL,
-        {"purposes": ["Bepalen wie kwijtschelding van de studieschuld krijgt."]},
+        {"purposes": [*NL_IMPL["purposes"], "Bepalen wie kwijtschelding van de studieschuld krijgt."]},
         "purpose_limitation.outside_areas",
         "purpose_limitation",
         "major",

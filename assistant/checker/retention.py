@@ -10,7 +10,8 @@ longer needed are deleted or anonymised 'zo snel mogelijk').
   `period *` groups of `checker.yaml` ('24 mnd', 'zes weken', 'a century'), in months;
 - events: a moment of the academic calendar ('na de cursus', 'einde van het studiejaar', 'na
   afloop'), an event whose moment differs per student or project ('tot de student is afgestudeerd',
-  'einde van het project'), or 'direct'.
+  'einde van het project'), a step of the work ('zodra de cijfers definitief zijn', 'once the report is
+  produced'), or 'direct'.
 Pure functions; the term lists are read once, on import.
 """
 
@@ -119,6 +120,16 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+# A step of the project after which the data go ('zodra de cijfers definitief zijn', 'once the report is
+# produced', 'na het opstellen van het blokrapport', 'after each night's aggregation'): an end tied to the
+# work, which is what 'zo snel mogelijk' asks; an open event. 'na verloop van tijd', 'after some time'
+# name no step.
+_STEP = re.compile(
+    r"(?<!\w)(?:zodra|once|as soon as|so soon as|nadat|direct na|meteen na|immediately after|right after)\s+\w+\W+\w+"
+    r"|(?<!\w)(?:na|after)\s+(?:het|de|each|every|elke|elk|the)\s+(?!(?:tijd|time|while|verloop|moment)\b)[\w']+"
+)
+
+
 @lru_cache(maxsize=512)
 def retention_end(text: str) -> RetentionEnd:
     """The dates, periods and events `text` names as its end (folded here; cached per text)."""
@@ -150,6 +161,8 @@ def retention_end(text: str) -> RetentionEnd:
         used_end_words.update(m.start - len(lead) + a.start() for a in anchors)
     if any(m.start() not in used_end_words for m in _END_WORD.finditer(norm)):
         calendar_moment = True  # 'na afloop', 'at the end': the end of what the draft is about
+    if _STEP.search(norm):
+        open_event = True
     return RetentionEnd(
         dates=tuple(dates),
         periods=tuple(periods),

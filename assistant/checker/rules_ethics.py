@@ -71,6 +71,10 @@ _ABOUT_STUDENTS = _terms("about students")
 _NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
 _NEXT_WORD = re.compile(r"\W*([\w']+)")
 _CLAUSE = re.compile(r"[^.!?;:,\n]+")
+# a clause that starts with a passive's auxiliary ('..., worden automatisch uitgeschreven'): the subject is
+# in the clause before the comma ('Studenten die onder de 80% zakken, ...'), which is read with it
+_PASSIVE_START = re.compile(r"\s*(?:worden|wordt|werden|werd|are|is|were|was|get|gets|zijn)\b")
+_CLAUSE_BEFORE_COMMA = re.compile(r"[^.!?;:\n]+")
 _MODEL_PERFORMANCE = _terms("model performance")
 _THIN_VALIDATION = _terms("thin validation")
 _WAIVED = _terms("validation waived")
@@ -108,6 +112,10 @@ def _machine_decision(norm: str) -> str | None:
             continue
         start, end = (before.start(), m.end()) if before else (m.start(), after.end())
         clause = _CLAUSE.match(norm, max(norm.rfind(ch, 0, start) for ch in ".!?;:,\n") + 1)
+        if clause and _PASSIVE_START.match(clause.group(0)):  # its subject ends the clause before
+            clause = _CLAUSE_BEFORE_COMMA.search(
+                norm, max(norm.rfind(ch, 0, start) for ch in ".!?;\n") + 1, end
+            )
         next_word = _NEXT_WORD.match(norm, end)
         negated = (  # a negator inside the decision words ('not admitted') is the decision itself
             _NEGATOR.search(norm, start, m.start() if before else end)

@@ -87,11 +87,32 @@ def _did_you_mean(d: Draft, c: Context) -> Iterator[Hit]:
         yield from _unknown(item.model_extra, DataItem, f"data.{i}.", item.model_fields_set)
 
 
+_RESEARCH_ONLY = ("informed_consent", "ethics_approval")  # 3.2: asked of research projects only
+
+
+def _free_text_bools(d: Draft, c: Context) -> Iterator[tuple[str, str, bool]]:
+    """(field, text given, whether the policy asks for the field here) per true/false field given as free
+    text: informed consent and ethics approval are asked of research projects only (3.2 Rechtmatige
+    grondslag > LA-onderzoeksprojecten)."""
+    for field, given in d.set_aside.items():
+        if field.removeprefix("ai.") in (*Draft._BOOLS, *AIInfo._BOOLS):
+            yield field, given, c.research or field not in _RESEARCH_ONLY
+
+
 @_rule("keys.not_yes_no", BY_FIELD, "major")
 def _not_yes_no(d: Draft, c: Context) -> Iterator[Hit]:
     """Free text in a true/false field, read as not given (`proposal._lenient`)."""
-    for field, given in d.set_aside.items():
-        if field.removeprefix("ai.") in (*Draft._BOOLS, *AIInfo._BOOLS):
+    for field, given, asked in _free_text_bools(d, c):
+        if asked:
+            yield hit(field, field=field, given=given)
+
+
+@_rule("keys.not_yes_no_unasked", BY_FIELD, "minor")
+def _not_yes_no_unasked(d: Draft, c: Context) -> Iterator[Hit]:
+    """Free text in informed consent or ethics approval of an implementation project: a format slip in a
+    field the policy does not ask of it (its lawful basis is public interest), so advice only."""
+    for field, given, asked in _free_text_bools(d, c):
+        if not asked:
             yield hit(field, field=field, given=given)
 
 

@@ -31,6 +31,8 @@ _WORDS = re.compile(r"\w+")
 _SELF_NEGATED = re.compile(r"(?:no|not|never|geen|niet|nooit|zonder|without)\b")
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
+_FOR_LATER = compile_terms(checker_terms("kept for later"))
+_OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))  # further use: purpose limitation's finding
 _WHILE = compile_terms(checker_terms("kept while useful"))
 _USEFUL = compile_terms(checker_terms("useful"))
 _USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
@@ -91,8 +93,9 @@ def _retention_moment(d: Draft, c: Context) -> Iterator[Hit]:
 
 @_rule("storage_limitation.contradiction", "storage_limitation", "major")
 def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
-    """A sentence of the summary or a purpose keeps data for a longer period than the retention field, or
-    for good ('kept indefinitely') while the field names an end."""
+    """A sentence of the summary or a purpose keeps data for a longer period than the retention field, for
+    good ('kept indefinitely'), or as a copy for later use with no period ('een kopie bewaren we, zodat we
+    de jaargangen later kunnen vergelijken': `kept for later`) while the field names an end."""
     if is_blank(d.retention) or _indefinite(d):
         return
     stated = max((months for _, months in retention_end(d.retention).periods), default=None)
@@ -105,9 +108,16 @@ def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
             if forever := _indefinite_term(sentence):
                 yield hit(field, period=forever, retention=d.retention)
                 return
+            periods = retention_end(sentence).periods
+            later = (
+                None if _OPEN_ENDED.search(fold(sentence)) else first_unnegated(_FOR_LATER, fold(sentence))
+            )
+            if not periods and later:
+                yield hit(field, period=later.group(0), retention=d.retention)  # a copy kept for later use
+                return
             if stated is None:
                 continue  # a date or an event: no period to compare with
-            longer = [t for t, months in retention_end(sentence).periods if months > stated]
+            longer = [t for t, months in periods if months > stated]
             if longer:
                 yield hit(field, period=longer[0], retention=d.retention)
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
 from assistant.lexicon import compile_terms
@@ -12,7 +13,7 @@ from assistant.proposal import Draft
 from assistant.terms import is_blank
 from assistant.text import fold, split_sentences
 
-__all__ = ["RULES"]
+__all__ = ["RULES", "all_purposes_outside"]
 
 RULES: list[Rule] = []
 _rule = registrar(RULES)
@@ -27,6 +28,10 @@ _HANDED_OVER = compile_terms(checker_terms("handed over"))
 _ALTERNATIVE = compile_terms(checker_terms("less intrusive alternative"))
 _SUFFICES = compile_terms(checker_terms("suffices"))
 _CONTRAST = compile_terms(checker_terms("contrast"))
+_WITHOUT = compile_terms(checker_terms("without"))
+_MEANS = compile_terms(checker_terms("project means"))
+_CANNOT = compile_terms(checker_terms("cannot"))
+_PERSON = compile_terms(checker_terms("person or role") + checker_terms("student as reader"))
 _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _HOARDING = compile_terms(checker_terms("data hoarding"))
@@ -82,6 +87,8 @@ def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     education (employers, insurers: `_handed_to_third_party`); or social scoring described in the draft:
     treating students by a score of their conduct or trustworthiness (AI Act Art. 5(1)(c)) is a purpose,
     and none of the areas."""
+    if all_purposes_outside(d):
+        return  # the project itself is outside the areas: `area.outside` says so, once
     found = list(_purposes_with(_OUTSIDE_LA, d))
     yield from found
     if found:
@@ -92,6 +99,18 @@ def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit(term[0], term=term[1])
     elif m := first_unnegated(_SOCIAL_SCORING, c.narrative):
         yield hit("purposes", term=m.group(0))
+
+
+def all_purposes_outside(d: Draft) -> str | None:
+    """The first outside term when every listed purpose falls in none of the areas (`purpose outside LA`),
+    else None: then the project is not LA (`area.outside`), not an LA project with a stray purpose."""
+    return _all_outside(tuple(p for p in d.purposes if not is_blank(p)))
+
+
+@lru_cache(maxsize=256)  # two rules ask it of the same draft
+def _all_outside(purposes: tuple[str, ...]) -> str | None:
+    found = [first_unnegated(_OUTSIDE_LA, fold(p)) for p in purposes]
+    return found[0].group(0) if purposes and all(found) else None
 
 
 def _handed_to_third_party(d: Draft) -> tuple[str, str] | None:
@@ -177,6 +196,24 @@ def _necessity_conceded(d: Draft, c: Context) -> Iterator[Hit]:
             continue
         if (m := first_unnegated(_SUFFICES, sentence)) and _CONTRAST.search(sentence, m.end()):
             yield hit("necessity", term=m.group(0))
+            return
+
+
+@_rule("necessity.circular", "necessity", "major")
+def _necessity_circular(d: Draft, c: Context) -> Iterator[Hit]:
+    """The necessity test answered with the tool's own need ('noodzakelijk, want zonder deze gegevens kan
+    het dashboard niet worden gebouwd'): one sentence of the answer has 'without', a means of the project
+    (dashboard, model, tool) and a negation, and the answer names no person whose need it is. The test asks why the purpose needs the personal data (GDPR Art.
+    5(1)(c)), not why the tool does."""
+    if is_blank(d.necessity):
+        return
+    norm = fold(d.necessity)
+    if not _WITHOUT.search(norm) or _PERSON.search(norm):
+        return
+    for a, b in split_sentences(norm):
+        sentence = norm[a:b]
+        if _WITHOUT.search(sentence) and _MEANS.search(sentence) and _CANNOT.search(sentence):
+            yield hit("necessity", text=d.necessity)
             return
 
 

@@ -16,6 +16,7 @@ from assistant.checker.registry import (
     hit,
     registrar,
 )
+from assistant.checker.rules_purpose import all_purposes_outside
 from assistant.lexicon import compile_terms
 from assistant.policy import AREA_IDS
 from assistant.proposal import Draft
@@ -24,7 +25,6 @@ from assistant.text import fold
 
 __all__ = ["RULES"]
 
-_OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 
 RULES: list[Rule] = []
 _rule = registrar(RULES)
@@ -56,10 +56,8 @@ def _area_outside(d: Draft, c: Context) -> Iterator[Hit]:
     `purpose_limitation.outside_areas`: staff appraisal, selling, admission, ...): whatever area the draft
     claims, the project itself is not LA. One outside purpose beside an LA purpose is a purpose
     limitation finding only."""
-    purposes = [fold(p) for p in d.purposes if not is_blank(p)]
-    found = [first_unnegated(_OUTSIDE_LA, p) for p in purposes]
-    if purposes and all(found):
-        yield hit("purposes", term=found[0].group(0), areas=", ".join(d.areas) or "-")
+    if term := all_purposes_outside(d):
+        yield hit("purposes", term=term, areas=", ".join(d.areas) or "-")
 
 
 # ---------------------------------------------------------------- data categories
