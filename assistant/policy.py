@@ -167,12 +167,19 @@ class PolicyFile(BaseModel):
     topics: dict[str, Concept]
     draft_fields: dict[str, str] = {}
     """Draft field (dotted for nested ones) -> the key of the principle that asks for it ('area' too)."""
+    situations: dict[str, list[str]] = {}
+    """Principle key -> groups of the checker's lexicon (`lexicons/checker.yaml`) whose words describe a
+    situation that principle judges ('een export op een USB-stick': security): a question that tells such
+    a situation is routed to the principle's passage as a draft that states it is checked against it."""
 
     @model_validator(mode="after")
     def _field_principles_exist(self) -> PolicyFile:
         unknown = {f: p for f, p in self.draft_fields.items() if p != "area" and p not in self.principles}
         if unknown:
             raise ValueError(f"draft_fields name unknown principles: {unknown}")
+        unknown = {p: g for p, g in self.situations.items() if p not in self.principles}
+        if unknown:
+            raise ValueError(f"situations name unknown principles: {unknown}")
         return self
 
     @model_validator(mode="before")
@@ -218,7 +225,28 @@ SOURCE: str = _POLICY.source
 AREAS: dict[str, Area] = dict(_POLICY.areas)
 AREA_IDS: tuple[str, ...] = tuple(AREAS)
 VALUES: dict[str, Concept] = dict(_POLICY.values)
-PRINCIPLES: dict[str, Concept] = dict(_POLICY.principles)
+
+
+def _with_situations(principles: dict[str, Concept], situations: dict[str, list[str]]) -> dict[str, Concept]:
+    """The principles, each with the checker's term groups `situations` names for it added to its terms
+    (under 'checker: <group>'; the group keeps its own source). Raises ConfigError for an unknown group."""
+    if not situations:
+        return dict(principles)
+    from assistant.errors import ConfigError
+    from assistant.lexicon import load_lexicon
+
+    checker = load_lexicon("checker").groups
+    out = dict(principles)
+    for key, names in situations.items():
+        missing = [n for n in names if n not in checker]
+        if missing:
+            raise ConfigError(f"policy.yaml situations.{key}: no such checker.yaml group {missing}")
+        terms = {**out[key].terms, **{f"checker: {n}": checker[n] for n in names}}
+        out[key] = out[key].model_copy(update={"terms": terms})
+    return out
+
+
+PRINCIPLES: dict[str, Concept] = _with_situations(dict(_POLICY.principles), _POLICY.situations)
 PRINCIPLE_KEYS: tuple[str, ...] = tuple(PRINCIPLES)
 FIELD_PRINCIPLES: dict[str, str] = dict(_POLICY.draft_fields)
 """The principle each draft field serves (`draft_fields` of policy.yaml); a nested field not listed

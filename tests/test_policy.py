@@ -124,6 +124,19 @@ def test_every_citable_passage_of_the_policy_is_reachable_by_some_concept():
         ("Can the attendance scanner store fingerprints?", "data_categories"),
         ("What is the legal ground for this?", "legal_basis"),
         ("Moet er een DPIA komen?", "privacy_scan"),
+        # a situation a principle judges, in the checker's words (policy.yaml `situations`)
+        (
+            "Een student-assistent zet de export op een USB-stick en stuurt hem via WeTransfer door.",
+            "security",
+        ),
+        (
+            "The exam board wants to reuse the dashboard data for other purposes later on.",
+            "purpose_limitation",
+        ),
+        (
+            "Students with a low score are automatically excluded from the resit, without human review.",
+            "human_in_the_loop",
+        ),
     ],
 )
 def test_terms_route_reader_vocabulary_to_concepts(text, key):
@@ -288,3 +301,20 @@ def test_every_draft_field_points_at_a_principle_of_the_policy():
         assert principle == "area" or principle in policy.PRINCIPLES, field
         if principle != "area":
             assert policy.passage_for(policy.PRINCIPLES[principle].ref)
+
+
+def test_every_situation_is_a_checker_group_and_joins_its_principles_terms():
+    from assistant.lexicon import load_lexicon
+
+    checker = load_lexicon("checker").groups
+    data = policy.load_policy()
+    assert data.situations  # the mapping is shipped
+    for key, names in data.situations.items():
+        terms = policy.PRINCIPLES[key].terms
+        for name in names:
+            assert terms[f"checker: {name}"] == checker[name]
+
+
+def test_an_unknown_situation_group_raises_config_error():
+    with pytest.raises(ConfigError, match="no such checker.yaml group"):
+        policy._with_situations(dict(policy.PRINCIPLES), {"security": ["no such group"]})
