@@ -20,6 +20,8 @@ from assistant.lexicon import Matcher, TermGroup, compile_terms, load_lexicon
 from assistant.text import fold
 
 __all__ = [
+    "ai_techniques",
+    "substance_words",
     "Category",
     "TermHit",
     "SPECIAL_TERMS",
@@ -172,8 +174,13 @@ _NOT_USED_AFTER = re.compile(
 _NOT_USED_CHARS = 60  # how far after a term the 'not used' clause is looked for
 # anywhere later in a term's clause: '... worden niet gebruikt', '... are not collected'
 _NOT_USED_LATER = re.compile(
-    r"(?<!\w)" + _alternation("use negated") + r"\W+(?:[\w']+\W+){0,3}" + _alternation("use")
-)  # up to three words between: 'worden uitdrukkelijk niet in het overzicht opgenomen'
+    r"(?<!\w)"
+    + _alternation("use negated")
+    + r"\W+(?:[\w']+\W+){0,3}"
+    + _alternation("use")
+    + "|"
+    + _alternation("kept out")
+)  # up to three words between: 'worden uitdrukkelijk niet in het overzicht opgenomen'; 'horen niet in ...'
 
 
 def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
@@ -267,6 +274,22 @@ def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
         and not w.isdigit()
     ]
     return len(words) < _SUBSTANCE
+
+
+def substance_words(text: str) -> list[str]:
+    """The words of `text` (folded) of three letters or more that are no function word (`general.yaml`)
+    and no number: what an answer says besides its glue."""
+    return [
+        w
+        for w in _WORD.findall(fold(text))
+        if len(w) >= 3 and not _FUNCTION_WORD.fullmatch(w) and not w.isdigit()
+    ]
+
+
+def ai_techniques(text: str) -> list[str]:
+    """The AI techniques `text` names (`ai.yaml` 'ai techniques': 'logistic regression', 'LLM', 'random
+    forest'), folded, in text order."""
+    return [m.group(0) for m in _AI_TECHNIQUES.finditer(fold(text))]
 
 
 def is_thin(text: str, thin: re.Pattern) -> bool:

@@ -72,10 +72,13 @@ def norm_enum(value: Any) -> Any:
         if key in _ALIASES:
             return _ALIASES[key]
         head = re.sub(r"[\s\-]+", "_", _DASH.split(folded, maxsplit=1)[0].strip())  # 'Done - by the DPO'
+        if _OTHER_PROJECT.search(folded):
+            return key  # 'aangevraagd in 2021 voor het vorige dashboard': not this proposal's
         return _leading_alias(head) or key
     return value
 
 
+_OTHER_PROJECT = compile_terms(_GENERAL["other project"].terms)
 _DASH = re.compile(r"\s[-\u2013\u2014]\s")
 _DETAIL = re.compile(r"[(:;,/]|_(?:on|op|in|per|voor|for|sinds|since|at|by|door|om|d\.d\.)_|_\d")
 

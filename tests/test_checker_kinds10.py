@@ -345,3 +345,101 @@ def test_an_index_of_extracurricular_conduct_that_ranks_students_is_social_scori
 def test_an_office_is_a_person_in_the_loop():
     draft = _variant(NL_IMPL, human_in_the_loop="The exams office checks the list and decides on each case.")
     assert "human_in_the_loop" not in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- the eleventh round (drafts_dev11)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The supplier, EduMetrics Ltd, under the licence terms.",
+        "Ligt bij het externe adviesbureau; de faculteit krijgt alleen de rapporten.",
+    ],
+)
+def test_responsibility_placed_with_an_external_party_is_a_finding(answer):
+    assert _rules(_variant(NL_IMPL, responsible=answer)).get("accountability.outsourced") == "major"
+
+
+def test_a_uu_role_beside_the_vendor_is_accountable():
+    answer = "De opleidingsdirecteur; de leverancier verwerkt namens de UU."
+    assert "accountability.outsourced" not in _rules(_variant(NL_IMPL, responsible=answer))
+
+
+def test_students_not_told_they_talk_to_a_bot_is_deception():
+    summary = "To keep the conversations natural, we do not tell students that 'Alex' is a chatbot."
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("prohibited_ai.described") == "blocker"
+
+
+def test_ai_documentation_that_says_almost_nothing_is_thin():
+    draft = _variant(
+        EN_RESEARCH_AI,
+        ai__models="Our own model from last year.",
+        ai__training_data="Old files.",
+        ai__decision_process="It gives a score.",
+    )
+    assert _rules(draft).get("ai_documentation.thin") == "major"
+    assert "ai_documentation.thin" not in _rules(EN_RESEARCH_AI)
+
+
+def test_retention_that_keeps_data_for_later_studies_names_no_end():
+    retention = "Logs go after the course; the linked file stays on the faculty share for future studies."
+    assert "storage_limitation" in _blocking(_variant(NL_IMPL, retention=retention))
+
+
+def test_a_scan_for_another_project_is_no_scan_of_this_one():
+    rules = _rules(_variant(NL_IMPL, privacy_scan="requested in 2022 for the previous dashboard"))
+    assert "privacy_scan.missing" in rules and "keys.not_a_choice" in rules
+
+
+def test_consent_bought_with_a_grade_bonus_is_not_free():
+    summary = "Students who give consent get one extra point on the exam; the others cannot earn it."
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("informed_consent.not_free") == "major"
+
+
+def test_a_bonus_without_consent_is_no_consent_finding():
+    summary = "Students who finish all practice quizzes get a bonus point; the tutors see who did."
+    assert "informed_consent.not_free" not in _rules(_variant(EN_RESEARCH_AI, summary=summary))
+
+
+def test_an_outside_word_in_the_summary_is_a_purpose_only_when_the_sentence_says_what_for():
+    summary = f"{NL_IMPL['summary']} Groepswijzigingen worden 's nachts gesynchroniseerd met het rooster (timetabling)."
+    assert "purpose_limitation.outside_areas" not in _rules(_variant(NL_IMPL, summary=summary))
+    used = f"{NL_IMPL['summary']} De aanwezigheid wordt ook gebruikt voor de roosterplanning."
+    assert "purpose_limitation.outside_areas" in _rules(_variant(NL_IMPL, summary=used))
+
+
+@pytest.mark.parametrize(
+    ("field", "answer", "principle"),
+    [
+        ("interests_weighed", "Geen afweging nodig, het is in het belang van de student.", "fair_balancing"),
+        (
+            "analysis_validation",
+            "Students can report if their score looks wrong; then we fix it.",
+            "reliable_analyses",
+        ),
+        ("security_measures", ["De map is gedeeld met iedereen met de link."], "security"),
+        (
+            "necessity",
+            "We cannot know in advance what matters, so we keep every click at student level.",
+            "necessity",
+        ),
+        (
+            "necessity",
+            "An anonymised export would delay the project by months, so we use the named one.",
+            "necessity",
+        ),
+    ],
+)
+def test_the_eleventh_rounds_answers_that_say_nothing(field, answer, principle):
+    assert principle in _blocking(_variant(NL_IMPL, **{field: answer}))
+
+
+def test_special_data_said_not_to_belong_in_the_tool_are_not_used():
+    necessity = f"{NL_IMPL['necessity']} Gezondheidsinformatie hoort niet in het overzicht."
+    assert "data_categories" not in _blocking(_variant(NL_IMPL, necessity=necessity))
+
+
+def test_deletion_when_a_step_is_done_is_a_moment():
+    draft = _variant(NL_IMPL, retention="Deleted when the thesis has been graded.")
+    assert "storage_limitation" not in _blocking(draft)

@@ -126,6 +126,7 @@ def _blank(text: str, start: int, end: int) -> str:
 # name no step.
 _STEP = re.compile(
     r"(?<!\w)(?:zodra|once|as soon as|so soon as|nadat|direct na|meteen na|immediately after|right after)\s+\w+\W+\w+"
+    r"|(?<!\w)(?:when|wanneer)\s+(?!(?:no|niet|they|ze|it|het)\b)(?:the|de|het|a|een)\s+\w+\W+\w+"
     r"|(?<!\w)(?:na|after)\s+(?:het|de|each|every|elke|elk|the)\s+(?!(?:tijd|time|while|verloop|moment)\b)[\w']+"
 )
 

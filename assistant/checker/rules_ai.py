@@ -19,7 +19,7 @@ from assistant.checker.registry import (
 )
 from assistant.lexicon import Matcher, compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank
+from assistant.terms import ai_techniques, is_blank, substance_words
 from assistant.text import fold
 
 __all__ = ["RULES"]
@@ -48,13 +48,23 @@ _PAIR_GROUPS = (
     ("social scoring", "social behaviour", "ranking use"),
     ("manipulation", "exploited vulnerability", "steering technique"),
     ("deception", "fabricated content", "shown to students"),
+    ("deception", "concealment", "ai persona"),  # AI Act Art. 50(1): a bot passed off as a person
 )
 _PAIRS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
     (name, compile_terms(checker_terms(a)), compile_terms(checker_terms(b))) for name, a, b in _PAIR_GROUPS
 )
 # the first words of every pair in one pass over the narrative: which pairs can occur at all
-_PAIR_FIRSTS = Matcher({name: checker_terms(a) for name, a, _ in _PAIR_GROUPS})
+_PAIR_FIRSTS = Matcher({a: checker_terms(a) for _, a, _ in _PAIR_GROUPS})
 _SENTENCE = re.compile(r"[^.!?\n]+")
+_NEGATION_INSIDE = re.compile(r"\b(?:niet|not|don't|geen|without|zonder)\b")
+
+
+def _self_negated(pattern: re.Pattern, sentence: str) -> re.Match | None:
+    """A match that is itself a negation ('vertellen we niet', 'without telling'): a negator before it
+    does not undo it ('om het effect niet te verminderen vertellen we niet dat ...')."""
+    return next((m for m in pattern.finditer(sentence) if _NEGATION_INSIDE.search(m.group(0))), None)
+
+
 # Data items that can make a model discriminate.
 _FEATURES = compile_terms(checker_terms("discriminating features"))
 
@@ -72,6 +82,25 @@ def _ai_docs(d: Draft, c: Context) -> Iterator[Hit]:
 
 
 _UNDISCLOSED = compile_terms(checker_terms("undisclosed"))
+# words of substance (three letters or more, no function word) below which an AI field says too little
+_THIN_AI = {"models": 6, "training_data": 3, "decision_process": 4}
+
+
+@_rule("ai_documentation.thin", "ai_documentation", "major")
+def _ai_thin(d: Draft, c: Context) -> Iterator[Hit]:
+    """AI documentation that says almost nothing ('Eigen model.', 'Oude verslagen.', 'Het model geeft een
+    inschatting.'): at least two of models, training data and decision process are filled with fewer words
+    of substance than `_THIN_AI` asks, and the models field names no technique (`ai.yaml`). The policy
+    asks that models, training data and decision processes are documented (3.2 Transparantie)."""
+    if not c.ai_used or d.ai is None or ai_techniques(d.ai.models):
+        return
+    thin = [
+        name
+        for name, least in _THIN_AI.items()
+        if not is_blank(getattr(d.ai, name)) and len(substance_words(getattr(d.ai, name))) < least
+    ]
+    if len(thin) >= 2:
+        yield hit(f"ai.{thin[0]}", fields=", ".join(f"ai.{n}" for n in thin))
 
 
 @_rule("ai_documentation.undisclosed", "ai_documentation", "major")
@@ -128,20 +157,32 @@ def _prohibited_described(d: Draft, c: Context) -> Iterator[Hit]:
     A sentence that names it as prohibited or not done does not count."""
     present: set[str] = set()  # cheap pre-check, one pass; a word two groups share counts for both
     for m in _PAIR_FIRSTS.finditer(c.narrative):
-        present.update(name for name, first, _ in _PAIRS if name == m.group or first.fullmatch(m.text))
-    pairs = [p for p in _PAIRS if p[0] in present and p[2].search(c.narrative)]
+        present.update(
+            a
+            for (_, a, _), (_, first, _) in zip(_PAIR_GROUPS, _PAIRS, strict=True)
+            if a == m.group or first.fullmatch(m.text)
+        )
+    pairs = [
+        p
+        for (_, a, _), p in zip(_PAIR_GROUPS, _PAIRS, strict=True)
+        if a in present and p[2].search(c.narrative)
+    ]
     if not pairs:
         return
     for m in _SENTENCE.finditer(c.narrative):
         sentence = m.group(0)
         for name, first, second in pairs:
             a = first_unnegated(first, sentence)
-            if a is None or first_unnegated(second, sentence) is None:
+            b = first_unnegated(second, sentence)
+            concealed = a is None and (a := _self_negated(first, sentence)) is not None
+            if concealed:  # 'we vertellen niet dat Sam een chatbot is': the practice is the negation itself
+                b = second.search(sentence)
+            if a is None or b is None:
                 continue
             # the sentence's own words, the practice's words left out: 'ook als dat niet zo is' describes
             # a deceit, its 'niet' does not say the practice is not done
             rest = first.sub(" ", sentence)
-            if not _PROHIBITED_CONTEXT.search(rest):
+            if concealed or not _PROHIBITED_CONTEXT.search(rest):
                 yield hit("summary", practice=Phrase(f"ai_practice.{name}"), term=a.group(0))
                 return
 

@@ -22,6 +22,8 @@ _IMPL_REF = TOPICS["legal_basis_implementation"].ref
 _RESEARCH_REF = TOPICS["legal_basis_research"].ref
 _CONSENT_REASON = compile_terms(checker_terms("consent reason"))
 _IMPLIED_CONSENT = compile_terms(checker_terms("implied consent"))
+_NOT_FREE = compile_terms(checker_terms("not free"))
+_CONSENT_WORD = compile_terms(checker_terms("consent word"))
 # the drafter's words for the project types (lexicons/drafting.yaml: research, implementation)
 _RESEARCH_WORDS = compile_terms(load_lexicon("drafting").groups["research"].terms)
 _LASTING_WORDS = compile_terms(load_lexicon("drafting").groups["implementation"].terms)
@@ -103,6 +105,19 @@ def _consent_implied(d: Draft, c: Context) -> Iterator[Hit]:
     consent, whatever `informed_consent` says (GDPR Art. 4(11): an unambiguous, affirmative act)."""
     if c.research and (m := first_unnegated(_IMPLIED_CONSENT, c.narrative)):
         yield hit("informed_consent", term=m.group(0))
+
+
+@_rule("informed_consent.not_free", "informed_consent", "major")
+def _consent_not_free(d: Draft, c: Context) -> Iterator[Hit]:
+    """Consent bought with grades or made compulsory ('students who sign the consent form receive 0.5
+    bonus point'): in one sentence of the narrative a consent word and a reward or compulsion. Consent must
+    be freely given (GDPR Art. 4(11), 7(4)); informed consent for research is no exception (3.2)."""
+    if not _NOT_FREE.search(c.narrative):
+        return
+    for sentence in c.narrative.split(" . "):
+        if _CONSENT_WORD.search(sentence) and (m := first_unnegated(_NOT_FREE, sentence)):
+            yield hit("informed_consent", term=m.group(0))
+            return
 
 
 @_rule("informed_consent.ethics", "informed_consent", "major")

@@ -51,6 +51,7 @@ _AUTO_MESSAGE = re.compile(
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
 _DECISION = _terms("decision word")
 _WEIGHING_WAIVED = _terms("weighing waived")
+_OUTSOURCED = _terms("outsourced responsibility")
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
 # after a system noun no 'and' either: in 'advisers see it in a dashboard and decide' the dashboard is
 # not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
@@ -212,6 +213,18 @@ def _validation_ai(d: Draft, c: Context) -> Iterator[Hit]:
 def _responsible(d: Draft, c: Context) -> Iterator[Hit]:
     if is_blank(d.responsible):
         yield hit("responsible")
+
+
+@_rule("accountability.outsourced", "accountability", "major")
+def _responsible_outsourced(d: Draft, c: Context) -> Iterator[Hit]:
+    """The responsible is a vendor or an external party and no UU role is named beside it ('ligt bij de
+    leverancier, conform de licentieovereenkomst'): the policy says the university is responsible and
+    liable (3.1 Verantwoordelijkheid)."""
+    if is_blank(d.responsible):
+        return
+    norm = fold(d.responsible)
+    if (m := first_unnegated(_OUTSOURCED, norm)) and not _ROLE.search(_OUTSOURCED.sub(" ", norm)):
+        yield hit("responsible", term=m.group(0))
 
 
 @_rule("accountability.thin", "accountability", "major")

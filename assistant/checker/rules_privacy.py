@@ -33,6 +33,8 @@ _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
 _FOR_LATER = compile_terms(checker_terms("kept for later"))
 _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))  # further use: purpose limitation's finding
+# in the retention field itself, only the words of later use ('future', 'later'), not a copy or archive
+_FOR_LATER_USE = compile_terms(("later", "in de toekomst", "in the future", "toekomstig*", "future"))
 _WHILE = compile_terms(checker_terms("kept while useful"))
 _USEFUL = compile_terms(checker_terms("useful"))
 _USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
@@ -41,7 +43,22 @@ _INSECURE = compile_terms(checker_terms("insecure channel"))
 
 
 def _indefinite(d: Draft) -> str | None:
-    return None if is_blank(d.retention) else _indefinite_term(d.retention)
+    return None if is_blank(d.retention) else _indefinite_term(d.retention) or _later_use(d.retention)
+
+
+@lru_cache(maxsize=512)
+def _later_use(retention: str) -> str | None:
+    """A sentence of the retention answer that keeps data for later or further use, with no period or date
+    of its own ('the linked file is kept on the share so the group can reuse it for future studies'): no
+    end. (In the summary such a sentence is a further purpose: `purpose_limitation.open_ended`.)"""
+    norm = fold(retention)
+    for a, b in split_sentences(norm):
+        sentence = norm[a:b]
+        end = retention_end(sentence)
+        if _KEEP.search(sentence) and not end.periods and not end.dates:
+            if m := first_unnegated(_OPEN_ENDED, sentence) or first_unnegated(_FOR_LATER_USE, sentence):
+                return m.group(0)
+    return None
 
 
 @lru_cache(maxsize=512)

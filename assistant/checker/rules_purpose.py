@@ -24,6 +24,7 @@ _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
 _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 _SOCIAL_SCORING = compile_terms(checker_terms("social scoring"))
 _THIRD_PARTY = compile_terms(checker_terms("third-party recipient"))
+_USE_FOR = compile_terms(checker_terms("use for"))
 _HANDED_OVER = compile_terms(checker_terms("handed over"))
 _ALTERNATIVE = compile_terms(checker_terms("less intrusive alternative"))
 _SUFFICES = compile_terms(checker_terms("suffices"))
@@ -93,12 +94,25 @@ def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     yield from found
     if found:
         return
-    if m := first_unnegated(_OUTSIDE_LA, fold(d.summary)):
+    if m := _revealed_outside(fold(d.summary)):
         yield hit("summary", term=m.group(0))  # a purpose the summary reveals beside the listed ones
     elif term := _handed_to_third_party(d):
         yield hit(term[0], term=term[1])
     elif m := first_unnegated(_SOCIAL_SCORING, c.narrative):
         yield hit("purposes", term=m.group(0))
+
+
+def _revealed_outside(summary: str) -> re.Match | None:
+    """An outside term in a sentence of the summary that says what data are used for (`use for`: 'also
+    feed the performance reviews', 'om ... te', 'for'): 'changes are synchronised with the timetable'
+    names the timetable, not a purpose."""
+    if not _OUTSIDE_LA.search(summary):
+        return None
+    for a, b in split_sentences(summary):
+        sentence = summary[a:b]
+        if (m := first_unnegated(_OUTSIDE_LA, sentence)) and _USE_FOR.search(sentence):
+            return m
+    return None
 
 
 def all_purposes_outside(d: Draft) -> str | None:
