@@ -292,8 +292,7 @@ def register(app: typer.Typer) -> None:
             holdout=holdout or DEFAULT_SETS["holdout"],
             real_descriptions=real if real.exists() else None,
             real_questions=real_q if real_q.exists() else None,
-            dev_questions=sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl"))
-            + sorted(DEFAULT_SETS["questions"].parent.glob("questions_dev*.jsonl")),
+            dev_questions=sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl")),
             dev_descriptions=sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_blind*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_dev*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_external.jsonl")),
