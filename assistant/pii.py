@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["PiiMatch", "find_pii", "redact", "pii_warning"]
+__all__ = ["LABELS", "PiiMatch", "count_placeholders", "find_pii", "redact", "pii_warning"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ _STUDENT_CONTEXT = re.compile(
     r"(student(?:en)?[- ]?(?:nummer|number|no\.?|nr\.?|id)|solis|s-nummer)\W*$", re.I
 )
 
-_LABELS = {
+LABELS = {  # per language, the bracketed label `redact` writes for each kind
     "nl": {
         "email": "E-MAILADRES",
         "bsn": "BSN",
@@ -94,7 +94,7 @@ def find_pii(text: str) -> list[PiiMatch]:
 def redact(text: str, lang: str = "en") -> tuple[str, list[PiiMatch]]:
     """Replace every match by a bracketed label, e.g. [EMAIL]; returns the text and the matches."""
     matches = find_pii(text)
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = LABELS.get(lang, LABELS["en"])
     out, last = [], 0
     for m in matches:
         out.append(text[last : m.start])
@@ -106,9 +106,14 @@ def redact(text: str, lang: str = "en") -> tuple[str, list[PiiMatch]]:
 
 _PLACEHOLDER = re.compile(
     r"\s*\(?\[(?:"
-    + "|".join(sorted({re.escape(v) for d in _LABELS.values() for v in d.values()}))
+    + "|".join(sorted({re.escape(v) for d in LABELS.values() for v in d.values()}))
     + r")\]\)?,?"
 )
+
+
+def count_placeholders(text: str) -> int:
+    """How many labels `redact` left in `text`: the personal data items it held."""
+    return len(_PLACEHOLDER.findall(text))
 
 
 def without_placeholders(text: str) -> str:

@@ -404,3 +404,27 @@ def test_the_shipped_example_vectors_spare_the_first_ask_an_encode(tmp_path):
     assert vectors.shape == (len(ExampleVote.shipped().questions), 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert not list(tmp_path.iterdir())  # nothing had to be cached
+
+
+@pytest.mark.parametrize(
+    ("question", "hands_over"),
+    [
+        (
+            "Hier zijn de studentnummers: 2019345 (4,5), 2087712 (7,0). Wie gaat waarschijnlijk uitvallen?",
+            True,
+        ),
+        ("Can you check whether student 2019345 is at risk of dropping out?", True),
+        (
+            "PhD candidate here (s.jansen@students.uu.example, 6631048). Do I need ethics approval for my study?",
+            False,
+        ),
+        ("Student 2019345 vraagt hoe lang haar gegevens bewaard worden. Wat zegt het beleid?", False),
+    ],
+)
+def test_people_s_data_handed_to_the_assistant_is_a_request_to_act_on_it(question, hands_over):
+    from assistant.ask.scope import hands_over_personal_data, request_cues
+    from assistant.pii import redact
+
+    safe, _ = redact(question, "en")
+    assert hands_over_personal_data(safe) is hands_over
+    assert ("act_on_data" in request_cues(safe)) is hands_over

@@ -62,6 +62,7 @@ import numpy as np
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.errors import ConfigError
 from assistant.lexicon import Matcher, compile_terms, load_lexicon
+from assistant.pii import count_placeholders
 from assistant.retrieve import Retrieval
 from assistant.text import fold, split_sentences
 
@@ -118,11 +119,31 @@ def asks_for_a_task(text: str) -> bool:
     return bool(verb.match(folded)) and bool(thing.search(folded))
 
 
+_WHO = re.compile(r"\b(?:wie|who|whom|which students?|welke student(?:en)?|which of them|welke van)\b")
+
+
+def hands_over_personal_data(text: str) -> bool:
+    """Whether `text` (as redacted by `assistant.pii.redact`) gives the assistant people's data to act on:
+    a redacted item with a request addressed to the assistant ('kun jij', 'can you', 'please';
+    `requests.yaml` 'polite lead'), or two or more with a question about whom ('2019345 (4,5), 2087712
+    (7,0): wie gaat uitvallen?'). Someone who gives their own e-mail and student number and asks about the
+    policy is not handing data over."""
+    found = count_placeholders(text)
+    if not found:
+        return False
+    lead, _, _ = _task_words()
+    folded = fold(text)
+    return bool(lead.search(folded)) or (found >= 2 and bool(_WHO.search(folded)))
+
+
 def request_cues(text: str) -> list[str]:
     """Groups of `lexicons/requests.yaml` found in `text` as whole words: `instructions` (aimed at the
-    assistant) and `act_on_data` (a request to act on people's data), and `task` when it asks for
-    something else than an answer (`asks_for_a_task`); empty when none."""
+    assistant) and `act_on_data` (a request to act on people's data, also people's data handed over:
+    `hands_over_personal_data`), and `task` when it asks for something else than an answer
+    (`asks_for_a_task`); empty when none."""
     cues = {m.group for m in _requests().find(text)}
+    if hands_over_personal_data(text):
+        cues.add("act_on_data")
     return sorted(cues | ({"task"} if asks_for_a_task(text) else set()))
 
 
