@@ -253,6 +253,30 @@ _DEFERRAL = compile_terms(_GENERAL["deferral"].terms)
 _SUBSTANCE = 3  # words of substance besides the deferral from which an answer says something itself
 
 
+# 'the usual faculty procedures', 'bestaande facultaire regels': existing norms named, not stated
+_USUAL_NORMS = re.compile(
+    r"\b(?:usual|standard|normal|regular|existing|current|gebruikelijke?|standaard|normale?|bestaande|huidige|"
+    r"geldende)\b(?:\W+\w+){0,2}?\W+(?:procedures?|rules|regels|richtlijnen|guidelines|policies|policy|beleid|"
+    r"measures|maatregelen|werkwijzen?|practices?|protocols?|protocollen)\b"
+)
+
+
+_NORM_STEMS = (
+    "procedur",
+    "rule",
+    "regel",
+    "richtlijn",
+    "guideline",
+    "polic",
+    "beleid",
+    "measure",
+    "maatregel",
+    "werkwijze",
+    "practice",
+    "protocol",
+)
+
+
 def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
     """True when `text` defers or points elsewhere instead of answering: it holds a deferral
     (`general.yaml` 'deferral': 'volgt later', 'as agreed with IT', 'according to standard procedures',
@@ -262,9 +286,13 @@ def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
     enough itself; 'Handled according to standard university procedures.' does not."""
     folded = fold(text)
     hits = [m for m in _DEFERRAL.finditer(folded) if not is_negated(folded, m.start())]
+    norms = any(w in folded for w in _NORM_STEMS)  # cheap: most answers name no norm at all
+    if norms:
+        hits += list(_USUAL_NORMS.finditer(folded))
     if not hits:
         return False
     rest = _DEFERRAL.sub(" ", folded)
+    rest = _USUAL_NORMS.sub(" ", rest) if norms else rest
     words = [
         w
         for w in _WORD.findall(rest)

@@ -443,3 +443,93 @@ def test_special_data_said_not_to_belong_in_the_tool_are_not_used():
 def test_deletion_when_a_step_is_done_is_a_moment():
     draft = _variant(NL_IMPL, retention="Deleted when the thesis has been graded.")
     assert "storage_limitation" not in _blocking(draft)
+
+
+# --------------------------------------------------------------------------- the ninth round's spent blind set (drafts_blind8)
+
+
+def test_a_second_sentence_is_read_apart_from_the_first():
+    # the split needs the capital after the full stop: folding first ran both sentences into one
+    retention = "The overview is deleted six weeks after the exam. The raw logs stay on the server so later cohorts can be compared."
+    assert "storage_limitation" in _blocking(_variant(NL_IMPL, retention=retention))
+
+
+@pytest.mark.parametrize(
+    ("field", "answer", "principle"),
+    [
+        (
+            "necessity",
+            "The quiz data are already stored in Canvas, so using them adds no extra burden.",
+            "necessity",
+        ),
+        (
+            "necessity",
+            "We don't yet know which variables matter, so we ask for the complete export with IDs.",
+            "necessity",
+        ),
+        (
+            "interests_weighed",
+            "It serves the students themselves, so weighing interests is not relevant here.",
+            "fair_balancing",
+        ),
+        (
+            "analysis_validation",
+            "We keep an eye on whether the figures look reasonable.",
+            "reliable_analyses",
+        ),
+        (
+            "analysis_validation",
+            "De leverancier staat in voor de juistheid van de rapportages.",
+            "reliable_analyses",
+        ),
+        ("responsible", "Het LA-kernteam (samenstelling wisselt per blok)", "accountability"),
+        ("responsible", "The steering group, membership rotates yearly", "accountability"),
+    ],
+)
+def test_the_blind8_rounds_answers_that_say_nothing(field, answer, principle):
+    assert principle in _blocking(_variant(NL_IMPL, **{field: answer}))
+
+
+def test_data_offered_to_other_departments_or_the_vendor_is_a_further_purpose():
+    purposes = [
+        *NL_IMPL["purposes"],
+        "De dataset wordt ook ter beschikking gesteld aan andere afdelingen voor hun analyses.",
+    ]
+    assert "purpose_limitation" in _blocking(_variant(NL_IMPL, purposes=purposes))
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Target engaged taster-course participants with campaigns and open-day invitations so that more apply.",
+        "Bepalen welke premasterstudenten tot de master worden toegelaten.",
+    ],
+)
+def test_recruitment_and_admission_are_outside_the_areas(purpose):
+    assert _rules(_variant(NL_IMPL, purposes=[purpose])).get("area.outside") == "major"
+
+
+def test_a_clinical_screening_score_is_health_data():
+    data = [{"name": "wellbeing check (PHQ-9 items)", "category": "general", "source": "Qualtrics"}]
+    assert "data_categories" in _blocking(_variant(NL_IMPL, data=data))
+
+
+def test_a_score_of_library_visits_that_sets_priority_is_social_scoring():
+    summary = "Een model maakt van bibliotheekbezoek en aanwezigheid een studiehoudingsscore die voorrang bij keuzevakken geeft."
+    assert _rules(_variant(EN_RESEARCH_AI, summary=summary)).get("prohibited_ai.described") == "blocker"
+
+
+def test_a_calendar_year_before_academic_year_is_no_count_of_years():
+    draft = _variant(NL_IMPL, retention="The export is deleted at the end of the 2026-2027 academic year.")
+    assert "storage_limitation" not in _blocking(draft)
+
+
+def test_a_teaching_block_is_no_decision_to_block():
+    summary = "A model estimates after block 1 which students are at risk; study advisers use the list to offer a talk."
+    assert "human_in_the_loop.automated" not in _rules(_variant(EN_RESEARCH_AI, summary=summary))
+
+
+def test_the_usual_procedures_are_no_security_measures():
+    from assistant.terms import is_deferred
+
+    assert is_deferred("Volgens de gebruikelijke facultaire procedures.")

@@ -20,7 +20,7 @@ from assistant.messages import message
 from assistant.policy import FIELD_PRINCIPLES, PRINCIPLES, Ref
 from assistant.proposal import Draft
 from assistant.terms import describes_ai, is_blank, is_negated
-from assistant.text import fold
+from assistant.text import fold, split_sentences
 
 __all__ = [
     "BY_FIELD",
@@ -37,6 +37,7 @@ __all__ = [
     "render",
     "checker_terms",
     "first_unnegated",
+    "folded_sentences",
     "principle_of",
 ]
 
@@ -156,6 +157,12 @@ def registrar(rules: list[Rule]):
 def checker_terms(group: str) -> tuple[str, ...]:
     """The terms of one group of `checker.yaml` (raises `KeyError` for an unknown group)."""
     return load_lexicon("checker").groups[group].terms
+
+
+def folded_sentences(text: str) -> list[str]:
+    """The sentences of `text`, each folded (`text.fold`): split first, since the split needs the capital
+    after a full stop that folding removes."""
+    return [fold(text[a:b]) for a, b in split_sentences(text or "")]
 
 
 def first_unnegated(pattern: re.Pattern, norm: str) -> re.Match | None:

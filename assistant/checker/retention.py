@@ -58,6 +58,7 @@ _NUMBERS = _valued("number ")
 _MONTH_OF = {k: int(v) for k, v in _valued("month ").items()}
 
 _NUM = rf"(?:\d+(?:[.,]\d+)?|{compile_terms(_NUMBERS).pattern})"
+_A_YEAR = re.compile(r"(?:19|20|21)\d\d")  # a calendar year before a unit is no count of them
 _PERIOD = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})[\s-]*(?P<unit>{compile_terms(_UNIT_MONTHS).pattern})")
 _MONTH = compile_terms(_MONTH_OF).pattern
 _DATES = [  # (pattern, order of the day, month, year groups); a missing day is the month's last
@@ -146,6 +147,9 @@ def retention_end(text: str) -> RetentionEnd:
         (m.group(0), float(_NUMBERS.get(m.group("num"), 0) or m.group("num").replace(",", ".")) * months)
         for m in _PERIOD.finditer(norm)
         if (months := _UNIT_MONTHS.get(" ".join(m.group("unit").split())))
+        and not _A_YEAR.fullmatch(
+            m.group("num")
+        )  # 'the 2026-2027 academic year' names a year, not 2027 years
     ]
     open_event = False
     used_end_words: set[int] = set()

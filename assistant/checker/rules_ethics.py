@@ -52,6 +52,7 @@ _AUTO_MESSAGE = re.compile(
 _DECISION = _terms("decision word")
 _WEIGHING_WAIVED = _terms("weighing waived")
 _OUTSOURCED = _terms("outsourced responsibility")
+_ROTATING = _terms("rotating responsible")
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
 # after a system noun no 'and' either: in 'advisers see it in a dashboard and decide' the dashboard is
 # not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
@@ -224,6 +225,14 @@ def _responsible_outsourced(d: Draft, c: Context) -> Iterator[Hit]:
         return
     norm = fold(d.responsible)
     if (m := first_unnegated(_OUTSOURCED, norm)) and not _ROLE.search(_OUTSOURCED.sub(" ", norm)):
+        yield hit("responsible", term=m.group(0))
+
+
+@_rule("accountability.rotating", "accountability", "major")
+def _responsible_rotating(d: Draft, c: Context) -> Iterator[Hit]:
+    """A responsible whose membership changes ('the core team, membership rotates each semester'): nobody
+    who can be held to account over the project's life (3.1 Verantwoordelijkheid)."""
+    if not is_blank(d.responsible) and (m := first_unnegated(_ROTATING, fold(d.responsible))):
         yield hit("responsible", term=m.group(0))
 
 

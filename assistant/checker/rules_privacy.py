@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
+from assistant.checker.registry import (
+    Context,
+    Hit,
+    Rule,
+    checker_terms,
+    first_unnegated,
+    folded_sentences,
+    hit,
+    registrar,
+)
 from assistant.checker.retention import past_horizon, retention_end
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
@@ -51,9 +60,7 @@ def _later_use(retention: str) -> str | None:
     """A sentence of the retention answer that keeps data for later or further use, with no period or date
     of its own ('the linked file is kept on the share so the group can reuse it for future studies'): no
     end. (In the summary such a sentence is a further purpose: `purpose_limitation.open_ended`.)"""
-    norm = fold(retention)
-    for a, b in split_sentences(norm):
-        sentence = norm[a:b]
+    for sentence in folded_sentences(retention):
         end = retention_end(sentence)
         if _KEEP.search(sentence) and not end.periods and not end.dates:
             if m := first_unnegated(_OPEN_ENDED, sentence) or first_unnegated(_FOR_LATER_USE, sentence):

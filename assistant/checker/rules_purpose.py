@@ -7,11 +7,20 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
+from assistant.checker.registry import (
+    Context,
+    Hit,
+    Rule,
+    checker_terms,
+    first_unnegated,
+    folded_sentences,
+    hit,
+    registrar,
+)
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
 from assistant.terms import is_blank
-from assistant.text import fold, split_sentences
+from assistant.text import fold
 
 __all__ = ["RULES", "all_purposes_outside"]
 
@@ -94,7 +103,7 @@ def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
     yield from found
     if found:
         return
-    if m := _revealed_outside(fold(d.summary)):
+    if m := _revealed_outside(d.summary):
         yield hit("summary", term=m.group(0))  # a purpose the summary reveals beside the listed ones
     elif term := _handed_to_third_party(d):
         yield hit(term[0], term=term[1])
@@ -106,10 +115,9 @@ def _revealed_outside(summary: str) -> re.Match | None:
     """An outside term in a sentence of the summary that says what data are used for (`use for`: 'also
     feed the performance reviews', 'om ... te', 'for'): 'changes are synchronised with the timetable'
     names the timetable, not a purpose."""
-    if not _OUTSIDE_LA.search(summary):
+    if not _OUTSIDE_LA.search(fold(summary or "")):
         return None
-    for a, b in split_sentences(summary):
-        sentence = summary[a:b]
+    for sentence in folded_sentences(summary):
         if (m := first_unnegated(_OUTSIDE_LA, sentence)) and _USE_FOR.search(sentence):
             return m
     return None
@@ -132,11 +140,9 @@ def _handed_to_third_party(d: Draft) -> tuple[str, str] | None:
     party outside education ('stagebedrijven en toekomstige werkgevers ontvangen het competentieprofiel'):
     a `third-party recipient` and a `handed over` word, neither negated."""
     for field, text in [("summary", d.summary), *((f"purposes.{i}", p) for i, p in enumerate(d.purposes))]:
-        norm = fold(text or "")
-        if not _THIRD_PARTY.search(norm):
+        if not _THIRD_PARTY.search(fold(text or "")):
             continue
-        for a, b in split_sentences(norm):
-            sentence = norm[a:b]
+        for sentence in folded_sentences(text):
             if (m := first_unnegated(_THIRD_PARTY, sentence)) and first_unnegated(_HANDED_OVER, sentence):
                 return field, m.group(0)
     return None
@@ -201,11 +207,9 @@ def _necessity_conceded(d: Draft, c: Context) -> Iterator[Hit]:
     (GDPR Art. 5(1)(c): then the personal data are not necessary)."""
     if is_blank(d.necessity):
         return
-    norm = fold(d.necessity)
-    if not _ALTERNATIVE.search(norm):
+    if not _ALTERNATIVE.search(fold(d.necessity)):
         return
-    for a, b in split_sentences(norm):
-        sentence = norm[a:b]
+    for sentence in folded_sentences(d.necessity):
         if not _ALTERNATIVE.search(sentence):
             continue
         if (m := first_unnegated(_SUFFICES, sentence)) and _CONTRAST.search(sentence, m.end()):
@@ -224,8 +228,7 @@ def _necessity_circular(d: Draft, c: Context) -> Iterator[Hit]:
     norm = fold(d.necessity)
     if not _WITHOUT.search(norm) or _PERSON.search(norm):
         return
-    for a, b in split_sentences(norm):
-        sentence = norm[a:b]
+    for sentence in folded_sentences(d.necessity):
         if _WITHOUT.search(sentence) and _MEANS.search(sentence) and _CANNOT.search(sentence):
             yield hit("necessity", text=d.necessity)
             return
