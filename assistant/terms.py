@@ -261,6 +261,12 @@ _USUAL_NORMS = re.compile(
 )
 
 
+# what a reference to norms says they are about ('... for handling student data apply'): no substance
+_NORM_GLUE = re.compile(
+    r"\b(?:handling|handle|omgang|omgaan|student|students|studenten|studentgegevens|data|gegevens|"
+    r"persoonsgegevens|personal|apply|applies|gelden|geldt|follow|followed|volgen|gevolgd|toepassing|"
+    r"van toepassing|faculty|facultaire|university|universitaire)\b"
+)
 _NORM_STEMS = (
     "procedur",
     "rule",
@@ -292,7 +298,7 @@ def is_deferred(text: str, generic: re.Pattern | None = None) -> bool:
     if not hits:
         return False
     rest = _DEFERRAL.sub(" ", folded)
-    rest = _USUAL_NORMS.sub(" ", rest) if norms else rest
+    rest = _NORM_GLUE.sub(" ", _USUAL_NORMS.sub(" ", rest)) if norms else rest
     words = [
         w
         for w in _WORD.findall(rest)

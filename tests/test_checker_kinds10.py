@@ -529,7 +529,20 @@ def test_a_teaching_block_is_no_decision_to_block():
     assert "human_in_the_loop.automated" not in _rules(_variant(EN_RESEARCH_AI, summary=summary))
 
 
-def test_the_usual_procedures_are_no_security_measures():
+@pytest.mark.parametrize(
+    ("answer", "deferred"),
+    [
+        ("Volgens de gebruikelijke facultaire procedures.", True),
+        ("The usual faculty procedures for handling student data apply.", True),
+        (
+            "Data are encrypted and access is limited to the three advisers, following the usual procedures.",
+            False,
+        ),
+    ],
+)
+def test_the_usual_procedures_are_no_security_measures(answer, deferred):
+    from assistant.checker.rules_answers import _GENERIC
     from assistant.terms import is_deferred
 
-    assert is_deferred("Volgens de gebruikelijke facultaire procedures.")
+    assert is_deferred(answer, _GENERIC) is deferred
+    assert ("security" in _blocking(_variant(NL_IMPL, security_measures=[answer]))) is deferred
