@@ -23,7 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from assistant.corpus import Passage, load_passages
-from assistant.lexicon import Matcher, TermGroup, compile_terms, load_data_file
+from assistant.errors import ConfigError
+from assistant.lexicon import Matcher, TermGroup, compile_terms, load_data_file, load_lexicon
 from assistant.text import fold
 
 __all__ = [
@@ -68,17 +69,21 @@ def _term_pattern(term: str) -> re.Pattern:
     return compile_terms((term,))
 
 
+def _present(terms: tuple[str, ...], any_term: re.Pattern, text: str) -> list[str]:
+    """The terms that occur in `text`, each tested on its own (overlapping terms all count); `any_term` (all
+    of them in one alternation) is tried first, since most term lists occur in no given text."""
+    folded = fold(text)
+    if not any_term.search(folded):
+        return []
+    return [t for t in terms if _term_pattern(t).search(folded)]
+
+
 def _flatten(groups: dict[str, TermGroup]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for group in groups.values():
         for t in group.terms:
             seen.setdefault(fold(t), t)
     return tuple(seen.values())
-
-
-def _present(terms: tuple[str, ...], text: str) -> list[str]:
-    folded = fold(text)
-    return [t for t in terms if _term_pattern(t).search(folded)]
 
 
 class Citation(BaseModel):
@@ -123,9 +128,13 @@ class Concept(BaseModel):
         """The terms of all groups in file order, each once (lexicon syntax)."""
         return _flatten(self.terms)
 
+    @cached_property
+    def _any_term(self) -> re.Pattern:
+        return compile_terms(self.all_terms)
+
     def terms_in(self, text: str) -> list[str]:
         """The item's terms that occur in `text`, each term tested on its own (overlapping terms all count)."""
-        return _present(self.all_terms, text)
+        return _present(self.all_terms, self._any_term, text)
 
 
 class Area(Concept):
@@ -143,9 +152,13 @@ class Area(Concept):
         """The cues of all groups in file order, each once (lexicon syntax)."""
         return _flatten(self.cues)
 
+    @cached_property
+    def _any_cue(self) -> re.Pattern:
+        return compile_terms(self.all_cues)
+
     def cues_in(self, text: str) -> list[str]:
         """The area's cues that occur in `text`, each tested on its own."""
-        return _present(self.all_cues, text)
+        return _present(self.all_cues, self._any_cue, text)
 
 
 _KINDS = {"areas": "area", "values": "value", "principles": "principle", "topics": "topic"}
@@ -232,9 +245,6 @@ def _with_situations(principles: dict[str, Concept], situations: dict[str, list[
     (under 'checker: <group>'; the group keeps its own source). Raises ConfigError for an unknown group."""
     if not situations:
         return dict(principles)
-    from assistant.errors import ConfigError
-    from assistant.lexicon import load_lexicon
-
     checker = load_lexicon("checker").groups
     out = dict(principles)
     for key, names in situations.items():

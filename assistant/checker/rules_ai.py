@@ -17,7 +17,7 @@ from assistant.checker.registry import (
     hit,
     registrar,
 )
-from assistant.lexicon import Matcher, compile_terms
+from assistant.lexicon import Matcher, compile_terms, load_lexicon
 from assistant.proposal import Draft
 from assistant.terms import ai_techniques, is_blank, substance_words
 from assistant.text import fold
@@ -56,7 +56,7 @@ _PAIRS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = tuple(
 # the first words of every pair in one pass over the narrative: which pairs can occur at all
 _PAIR_FIRSTS = Matcher({a: checker_terms(a) for _, a, _ in _PAIR_GROUPS})
 _SENTENCE = re.compile(r"[^.!?\n]+")
-_NEGATION_INSIDE = re.compile(r"\b(?:niet|not|don't|geen|without|zonder)\b")
+_NEGATION_INSIDE = compile_terms(load_lexicon("general").groups["negators"].terms)
 
 
 def _self_negated(pattern: re.Pattern, sentence: str) -> re.Match | None:

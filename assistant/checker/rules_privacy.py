@@ -42,8 +42,7 @@ _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
 _FOR_LATER = compile_terms(checker_terms("kept for later"))
 _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))  # further use: purpose limitation's finding
-# in the retention field itself, only the words of later use ('future', 'later'), not a copy or archive
-_FOR_LATER_USE = compile_terms(("later", "in de toekomst", "in the future", "toekomstig*", "future"))
+_FOR_LATER_USE = compile_terms(checker_terms("later use"))
 _WHILE = compile_terms(checker_terms("kept while useful"))
 _USEFUL = compile_terms(checker_terms("useful"))
 _USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
