@@ -41,6 +41,42 @@ def test_an_example_identical_to_the_question_does_not_vote_for_itself():
     assert votes == pytest.approx({"p.md::Opslag": 1.0, "p.md::Doel": 1.0})  # from b alone
 
 
+def test_a_story_set_example_votes_on_passages_but_not_on_scope():
+    """`scoped=False` (the story sets' train questions, `evals.calibrate`): the example still says
+    which passage answered it, but is not a neighbour in the answerable / not-answerable vote."""
+    vectors = np.array([[1.0, 0.0], [0.9, 0.436], [0.0, 1.0]], np.float32)
+    common = (["near partial", "answered", "far partial"], [False, True, False])
+    kw = {"k": 1, "coverage": ["partial", "direct", "partial"], "cites": [[], ["p.md::Opslag"], []]}
+    query = np.array([0.995, 0.1], np.float32)
+    everyone = ExampleVote(*common, **kw)
+    story = ExampleVote(*common, **kw, scoped=[False, True, True])
+    # with the near partial example the vote leans to not-answerable; without it, to answerable
+    assert everyone.vote(query, vectors) < 0 < story.vote(query, vectors)
+    assert story.passage_votes(query, vectors) == everyone.passage_votes(query, vectors)
+    with pytest.raises(ValueError):
+        ExampleVote(*common, **kw, scoped=[True])
+
+
+def test_the_shipped_story_examples_are_marked_and_cite_their_passages():
+    rows = [
+        json.loads(line)
+        for line in (resources.files("assistant") / "data" / "scope_examples.jsonl")
+        .read_text("utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    from assistant.cli.core import _STORY_SETS
+    from assistant.config import PACKAGE_ROOT
+
+    evals = PACKAGE_ROOT / "evals"
+    files = [evals / f"{n}.jsonl" for n in _STORY_SETS] + sorted(evals.glob("questions_dev*.jsonl"))
+    story_ids = {json.loads(line)["id"] for f in files if f.exists() for line in f.open() if line.strip()}
+    marked = {r["id"] for r in rows if r.get("scope") is False}
+    assert marked and marked <= story_ids  # only story-set questions, and some of them
+    assert not {r["id"] for r in rows if r.get("scope", True)} & story_ids  # none of them votes on scope
+    assert any(r.get("cites") for r in rows if r["id"] in marked)
+
+
 def test_cites_must_match_the_examples():
     with pytest.raises(ValueError):
         ExampleVote(["a", "b"], [True, True], cites=[["x"]])

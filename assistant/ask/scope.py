@@ -249,11 +249,12 @@ class ExampleVote:
         coverage: list[str | None] | None = None,
         cites: list[list[str]] | None = None,
         prefix: str = "scope",
+        scoped: list[bool] | None = None,
     ) -> None:
         if len(questions) != len(answerable) or any(
-            x is not None and len(x) != len(questions) for x in (coverage, cites)
+            x is not None and len(x) != len(questions) for x in (coverage, cites, scoped)
         ):
-            raise ValueError("questions, answerable, coverage and cites differ in length")
+            raise ValueError("questions, answerable, coverage, cites and scoped differ in length")
         self.questions, self.answerable, self.k = list(questions), np.array(answerable, bool), k
         labels = coverage or [None] * len(self.questions)
         # the domain vote's sides: the policy touches the topic (answerable, or labelled partial) or not
@@ -264,6 +265,9 @@ class ExampleVote:
         # per example, the passages (`retrieve.passage_key`) that held its answer: the passage vote
         self.cites = [list(c) for c in cites] if cites is not None else [[] for _ in self.questions]
         self._citing = np.array([bool(c) for c in self.cites], bool)
+        # per example, whether it takes part in the scope and domain votes (False: the passage vote only;
+        # the story sets, see `assistant.evals.calibrate`)
+        self.scoped = np.array(scoped if scoped is not None else [True] * len(self.questions), bool)
         self.prefix = prefix  # the vectors' file name: `<prefix>-<key>.npy` (the area examples use "areas")
         self._vectors: tuple[object, np.ndarray] | None = None
         self._lock = threading.Lock()
@@ -283,6 +287,7 @@ class ExampleVote:
             [r.get("coverage") for r in rows],
             [r.get("cites", []) for r in rows],
             prefix,
+            [bool(r.get("scope", True)) for r in rows],
         )
 
     def key(self, embedder) -> str:
@@ -351,7 +356,7 @@ class ExampleVote:
         return self._vote(sims, False), self._vote(sims, True)
 
     def _vote(self, sims: np.ndarray, domain: bool) -> float:
-        keep = sims < SELF_MATCH
+        keep = (sims < SELF_MATCH) & self.scoped
         pos, neg = (self.touched, self.untouched) if domain else (self.answerable, ~self.answerable)
         yes, no = np.sort(sims[keep & pos])[::-1], np.sort(sims[keep & neg])[::-1]
         if not len(yes) or not len(no):

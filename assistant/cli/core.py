@@ -11,6 +11,12 @@ import typer
 __all__ = ["register", "open_assistant"]
 
 
+# Spent blind question sets written as stories about a project (from the ninth round on): the calibration
+# fits retrieval and quoting on them, and takes them as examples of the passage vote only, not of the
+# coverage model (`assistant.evals.calibrate`). The `questions_dev*` sets are of the same kind.
+_STORY_SETS = frozenset({"questions_blind7", "questions_blind8"})
+
+
 def _settings():
     from assistant.config import load_settings
 
@@ -284,6 +290,7 @@ def register(app: typer.Typer) -> None:
             previous = None
         real = DEFAULT_SETS["descriptions"].with_name("descriptions_real.jsonl")  # published projects
         real_q = DEFAULT_SETS["questions"].with_name("questions_real.jsonl")  # real-style questions
+        blind = sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl"))
         print("Collecting retrieval signals (one pass per question, then cached)…", file=sys.stderr)
         fitted, before = calibrate(
             open_assistant(settings),
@@ -292,7 +299,9 @@ def register(app: typer.Typer) -> None:
             holdout=holdout or DEFAULT_SETS["holdout"],
             real_descriptions=real if real.exists() else None,
             real_questions=real_q if real_q.exists() else None,
-            dev_questions=sorted(DEFAULT_SETS["questions"].parent.glob("questions_blind*.jsonl")),
+            dev_questions=[p for p in blind if p.stem not in _STORY_SETS],
+            story_questions=[p for p in blind if p.stem in _STORY_SETS]
+            + sorted(DEFAULT_SETS["questions"].parent.glob("questions_dev*.jsonl")),
             dev_descriptions=sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_blind*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_dev*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_external.jsonl")),

@@ -6,7 +6,13 @@ the product reads from `assistant/data/calibration.toml`:
 - `scope` (`ScopePolicy`, coverage direct / partial / none): a logistic model over the retrieval
   evidence and two cut-offs, fitted as `assistant.evals.scope_fit` says; the train questions (their
   standalone form and label) become the shipped example questions of the model's vote
-  (`assistant/data/scope_examples.jsonl`, written beside the calibration file);
+  (`assistant/data/scope_examples.jsonl`, written beside the calibration file); the train questions
+  of the story sets (`story_questions`) are fitted on and reported like the other dev sets, but are
+  examples of the passage vote only, not of the coverage model (its fit and its vote): their
+  not-answerable questions are mostly "how long does X take" and "how many months exactly" partials,
+  whose wording lies next to answerable ones ("how long before the data must be deleted?") so that a
+  vote by form moves handed cases across `direct_from` (measured 2026-12-01, `evals/README.md`, tenth
+  round), while their answered questions carry the point of a story over to the passage that answers it;
 - `fusion` (`retrieve.Weights`): maximise the MRR of the first passage holding an expected phrase in
   the top 5 (the `mrr` of `assistant eval`), ties broken by hit@1, hit@3, hit@5;
 - `drafter` (`rank_areas`): maximise the mean over descriptions of (first area within the labels +
@@ -258,7 +264,7 @@ def _fit(
         if group == "scope":
             scope = ExampleSet(parts, Weights(**constants["fusion"]), embedder)
             model, reasons["scope"] = fit_scope(
-                scope.rows["train"],
+                scope.fit_rows,
                 scope.examples,
                 scope.vectors,
                 incumbent=previous.scope.direct_from if previous and previous.scope else None,
@@ -306,6 +312,7 @@ def calibrate(
     real_descriptions: Path | None = None,
     real_questions: Path | None = None,
     dev_questions: list[Path] | None = None,
+    story_questions: list[Path] | None = None,
     dev_descriptions: list[Path] | None = None,
     root: Path = PACKAGE_ROOT,
     cache_dir: Path | None = None,
@@ -334,7 +341,10 @@ def calibrate(
     h_cases = load_cases(holdout, QuestionCase) if holdout else []
     rq_cases = load_cases(real_questions, QuestionCase) if real_questions else []
     rq_split = stratified_split(rq_cases, lambda c: (c.answerable, c.lang))
-    dev = _apart(dev_questions, QuestionCase, lambda c: (c.answerable, c.lang))
+    dev = _apart(
+        [*(dev_questions or []), *(story_questions or [])], QuestionCase, lambda c: (c.answerable, c.lang)
+    )
+    stories = {Path(p).stem for p in story_questions or []}
     d_cases = [
         c if c.language else c.model_copy(update={"language": detect_language(c.description)})
         for c in load_cases(descriptions, DescriptionCase)
@@ -412,6 +422,9 @@ def calibrate(
     with_votes(parts, embedder)
     areas, area_vectors, area_rows = area_examples(parts["train"]["descriptions"], embedder)
     parts["train"]["area_examples"] = areas
+    parts["train"]["passage_only"] = {
+        q.id for name in stories for q in signals[name].questions if dev[name][2][q.id] == "train"
+    }
 
     constants, fits, scope = _fit(parts, embedder, previous)
     split_counts = {

@@ -39,11 +39,15 @@ class ExampleSet:
         }
         train = self.rows["train"]
         self.cites: dict[str, list[str]] = parts["train"].get("cites", {})
+        # the train questions of the story sets: examples of the passage vote, not of the scope model
+        self.passage_only: set[str] = set(parts["train"].get("passage_only", ()))
+        self.fit_rows = [r for r in train if r.id not in self.passage_only]
         self.examples = ExampleVote(
             [r.standalone for r in train],
             [r.answerable for r in train],
             coverage=[r.coverage for r in train],
             cites=[self.cites.get(r.id, []) for r in train],
+            scoped=[r.id not in self.passage_only for r in train],
         )
         self.vectors = np.stack([r.vector for r in train])
 
@@ -58,6 +62,7 @@ class ExampleSet:
             {"id": r.id, "question": r.standalone, "answerable": r.answerable}
             | ({"coverage": r.coverage} if r.coverage else {})
             | ({"cites": self.cites[r.id]} if self.cites.get(r.id) else {})
+            | ({"scope": False} if r.id in self.passage_only else {})
             for r in self.rows["train"]
         ]
 
