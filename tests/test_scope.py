@@ -15,15 +15,18 @@ from assistant.ask.pipeline import contact_for
 from assistant.ask.scope import (
     ExampleVote,
     ScopePolicy,
+    asks_for_agent,
     asks_for_figure,
     best_sentence,
     missing_figure,
     request_cues,
     scope_features,
+    states_agent,
     states_figure,
 )
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.corpus import Passage
+from assistant.messages import message
 from assistant.retrieve import Hit, Retrieval
 from assistant.text import fold
 
@@ -217,6 +220,43 @@ def test_coverage_of_a_figure_question_is_partial_when_no_passage_states_one():
     assert policy.coverage(r2, "Hoeveel maanden bewaren?", strong) == "direct"
     assert missing_figure("Hoeveel maanden bewaren?", [_P.text, _P.text, _P.text, stated.text]) == "period"
     assert missing_figure("Hoeveel maanden bewaren?", [_P.text, stated.text]) is None
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("Wie voert bij ons de privacyscan uit en waar vraag ik die aan?", True),
+        ("Welke afdeling voert de privacyscan uit?", True),
+        ("Als de scan een hoog risico toont, moet er dan een DPIA komen, en door wie?", True),
+        ("Bij wie kan een student een klacht indienen?", True),
+        ("We willen uitval voorspellen; wie moet er dan meekijken?", True),
+        ("Which committee approves an implementation project?", True),
+        ("To whom does a student complain?", True),
+        # a relative pronoun or an embedded clause: no question about who acts
+        ("We plan to flag students who are likely to fail. Is that allowed?", False),
+        ("Our model predicts who is likely to fail calculus. What must we check?", False),
+        ("Moet in de privacyverklaring ook staan door wie de data worden verwerkt?", False),
+        ("Hoe lang mogen we LA-gegevens bewaren?", False),
+    ],
+)
+def test_asks_for_agent_reads_a_who_question_at_a_clause_start(question, asks):
+    assert asks_for_agent(question) is asks
+
+
+def test_a_who_question_is_partial_when_no_best_passage_names_anyone():
+    """The policy says a privacy scan is done for every proposal, not by whom: "who carries out the scan"
+    touches the topic, not the point (a kind every question dev set holds: questions_blind4 b4-052,
+    questions_blind6 b6-010, questions_dev8 q8-068). When a passage names a role, it is answered."""
+    scan = (
+        "Voor elk LA-projectvoorstel wordt een privacyscan uitgevoerd om te bepalen of er een hoog risico is."
+    )
+    officer = "Als er AI wordt gebruikt in een LA-project, zal de AI-officer betrokken worden."
+    assert not states_agent(scan) and states_agent(officer)
+    assert states_agent("De Universiteit Utrecht is verantwoordelijk voor de verwerking.")
+    assert missing_figure("Wie voert de privacyscan uit?", [scan, scan]) == "agent"
+    assert missing_figure("Wie moet ik betrekken bij AI?", [scan, officer]) is None
+    assert missing_figure("Wat houdt de privacyscan in?", [scan]) is None
+    assert message("ask.partial.lead_figure_agent", "nl") != message("ask.partial.lead_figure_agent", "en")
 
 
 def test_the_policy_states_no_period_amount_or_size():

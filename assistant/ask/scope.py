@@ -189,13 +189,49 @@ def states_figure(text: str, kind: str) -> bool:
     return False
 
 
+# a clause's first words: after the question's start or a clause break, an optional conjunction and
+# preposition ("..., en bij wie?", "and by whom")
+_CLAUSE_LEAD = re.compile(
+    r"(?:^|[,;:.!?(])\s*(?:(?:en|and|of|or|maar|but|dus|so)\s+)?"
+    r"(?:(?:bij|door|met|aan|naar|voor|tot|to|by|with|from|for)\s+)?$"
+)
+
+
+def asks_for_agent(question: str) -> bool:
+    """Whether `question` asks who does something: a word of the `agent question` group
+    (`lexicons/answer_types.yaml`: wie, who, welke afdeling, which committee ...) at the start of a clause
+    (`_CLAUSE_LEAD`), so "Wie voert de privacyscan uit?" and "..., en door wie?" ask it, and "students who
+    are at risk" or "staan door wie de data worden verwerkt" do not."""
+    kinds, _ = _answer_types()
+    folded = fold(question)
+    return any(
+        m.group == "agent question" and _CLAUSE_LEAD.search(folded[: m.start]) for m in kinds.finditer(folded)
+    )
+
+
+def states_agent(text: str) -> bool:
+    """Whether `text` names someone who acts: a named role (`validate.facts_of`, "role:...") or a word of
+    the `agent` group (the university, a person, a committee)."""
+    from assistant.ask.validate import facts_of
+
+    if any(f.startswith("role:") for f in facts_of(text)):
+        return True
+    kinds, _ = _answer_types()
+    return any(m.group == "agent" for m in kinds.finditer(fold(text)))
+
+
 def missing_figure(asked: str, passages: list[str]) -> str | None:
     """The kind of figure `asked` asks for (`asks_for_figure`) when none of the first `FIGURE_EVIDENCE`
-    of `passages` (texts, best first) states one; None otherwise. Such a question is `partial` at most:
-    the policy touches the topic, not the point asked."""
+    of `passages` (texts, best first) states one; else `"agent"` when it asks who does something
+    (`asks_for_agent`) and none of them names anyone who acts (`states_agent`: the policy says a privacy
+    scan is done, not by whom); None otherwise. Such a question is `partial` at most: the policy touches
+    the topic, not the point asked."""
+    evidence = passages[:FIGURE_EVIDENCE]
     kind = asks_for_figure(asked)
-    if kind and not any(states_figure(text, kind) for text in passages[:FIGURE_EVIDENCE]):
+    if kind and not any(states_figure(text, kind) for text in evidence):
         return kind
+    if asks_for_agent(asked) and not any(states_agent(text) for text in evidence):
+        return "agent"
     return None
 
 
