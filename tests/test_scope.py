@@ -16,12 +16,14 @@ from assistant.ask.scope import (
     ExampleVote,
     ScopePolicy,
     asks_for_agent,
+    asks_for_date,
     asks_for_figure,
     best_sentence,
     missing_figure,
     request_cues,
     scope_features,
     states_agent,
+    states_date,
     states_figure,
 )
 from assistant.calibration import ScopeModel, load_calibration
@@ -257,6 +259,23 @@ def test_a_who_question_is_partial_when_no_best_passage_names_anyone():
     assert missing_figure("Wie moet ik betrekken bij AI?", [scan, officer]) is None
     assert missing_figure("Wat houdt de privacyscan in?", [scan]) is None
     assert message("ask.partial.lead_figure_agent", "nl") != message("ask.partial.lead_figure_agent", "en")
+
+
+def test_a_question_about_when_something_is_done_needs_a_date():
+    """ "Wanneer is het AI-beleid klaar?": the policy says AI policy is being written, not when it is done
+    (questions_blind4 b4-057, questions_blind6 b6-022, questions_dev7 q7-002, questions_dev8 q8-030).
+    A when-question about a condition is not asking for a date."""
+    developing = "Momenteel wordt er AI-beleid ontwikkeld bij de UU."
+    assert asks_for_date("Wanneer is het AI-beleid van de UU klaar?")
+    assert asks_for_date("When will UU's new AI policy be finalised and published?")
+    assert not asks_for_date("Wanneer is een privacyscan nodig?")
+    assert not asks_for_date("Is the AI policy finished?")  # no when-question
+    assert missing_figure("Wanneer is het AI-beleid klaar?", [developing]) == "date"
+    assert (
+        missing_figure("Wanneer is het AI-beleid klaar?", ["Het AI-beleid is vastgesteld in maart 2026."])
+        is None
+    )
+    assert states_date("vanaf 1 januari") and states_date("in 2027") and not states_date(developing)
 
 
 def test_the_policy_states_no_period_amount_or_size():

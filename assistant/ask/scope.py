@@ -209,6 +209,28 @@ def asks_for_agent(question: str) -> bool:
     )
 
 
+def asks_for_date(question: str) -> bool:
+    """Whether `question` asks for a date: a word of `date question` at the start of a clause (as
+    `asks_for_agent`) and a word of `completion` ("Wanneer is het AI-beleid klaar?", "When will it be
+    published?"); "Wanneer is een privacyscan nodig?" asks a condition, not a date."""
+    kinds, _ = _answer_types()
+    folded = fold(question)
+    found = list(kinds.finditer(folded))
+    return any(m.group == "completion" for m in found) and any(
+        m.group == "date question" and _CLAUSE_LEAD.search(folded[: m.start]) for m in found
+    )
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def states_date(text: str) -> bool:
+    """Whether `text` states a date: a month (`validate.facts_of`, "month:...") or a year."""
+    from assistant.ask.validate import facts_of
+
+    return bool(_YEAR.search(text)) or any(f.startswith("month:") for f in facts_of(text))
+
+
 def states_agent(text: str) -> bool:
     """Whether `text` names someone who acts: a named role (`validate.facts_of`, "role:...") or a word of
     the `agent` group (the university, a person, a committee)."""
@@ -224,7 +246,9 @@ def missing_figure(asked: str, passages: list[str]) -> str | None:
     """The kind of figure `asked` asks for (`asks_for_figure`) when none of the first `FIGURE_EVIDENCE`
     of `passages` (texts, best first) states one; else `"agent"` when it asks who does something
     (`asks_for_agent`) and none of them names anyone who acts (`states_agent`: the policy says a privacy
-    scan is done, not by whom); None otherwise. Such a question is `partial` at most: the policy touches
+    scan is done, not by whom); else `"date"` when it asks for a date (`asks_for_date`) and none of them
+    states one (`states_date`: the policy says AI policy is being written, not when it is done); None
+    otherwise. Such a question is `partial` at most: the policy touches
     the topic, not the point asked."""
     evidence = passages[:FIGURE_EVIDENCE]
     kind = asks_for_figure(asked)
@@ -232,6 +256,8 @@ def missing_figure(asked: str, passages: list[str]) -> str | None:
         return kind
     if asks_for_agent(asked) and not any(states_agent(text) for text in evidence):
         return "agent"
+    if asks_for_date(asked) and not any(states_date(text) for text in evidence):
+        return "date"
     return None
 
 
