@@ -99,18 +99,43 @@ class TermHit:
     end: int
 
 
-def find_category_terms(text: str, *, negation: bool = True) -> list[TermHit]:
+def find_category_terms(text: str, *, negation: bool = True, names: bool = False) -> list[TermHit]:
     """Special (GDPR Art. 9/10) and sensitive terms in `text`, in text order (special first at one
     position); negated mentions are skipped unless `negation` is false. Names such as 'Health
-    Sciences' or 'genetic algorithm' (`not personal data`) never count."""
-    norm = _NOT_PERSONAL_RE.sub(lambda m: " " * len(m.group(0)), fold(text))
+    Sciences' or 'genetic algorithm' (`not personal data`) never count; with `names`, neither does a
+    term that is part of a capitalised name in running text (`in_a_name`: a course 'Strafrecht 1',
+    'Medische Ethiek en Recht', 'Religion, Health and Healing'), which a data item's own name is not read
+    for (its words are often in title case)."""
+    folded = fold(text)
+    norm = _NOT_PERSONAL_RE.sub(lambda m: " " * len(m.group(0)), folded)
+    original = text if names and len(text) == len(folded) else None
     hits = [
         TermHit(_CATEGORY_OF[m.group], m.group, m.text, m.start, m.end)
         for m in _CATEGORY_MATCHER.finditer(norm)
         if not (negation and _excluded(norm, m.start, m.end))
+        and not (original and in_a_name(original, m.start, m.end))
     ]
     hits.sort(key=lambda h: (h.start, h.category != "special"))
     return hits
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*|\d+)[\s,]*$")
+_WORD_AFTER = re.compile(r"^[\s,]*(?:(?:and|en|&)\s+)?([^\W\d_][\w'-]*|\d+)")
+
+
+def in_a_name(text: str, start: int, end: int) -> bool:
+    """Whether the word at `start..end` of `text` (original case) is part of a capitalised name: it starts
+    with a capital and so does a word beside it in the same sentence (a comma or 'and' between), or a
+    number follows it ('Strafrecht 1', 'Oefententamens Strafrecht', 'Medische Ethiek', 'Religion, Health and
+    Healing', 'Religious Studies'). A capitalised word on its own ('Muslim students', a sentence's first
+    word before a lower-case one) is not a name."""
+    if not text[start : start + 1].isupper():
+        return False
+    after = _WORD_AFTER.match(text[end : end + 40])
+    if after and (after.group(1)[0].isupper() or after.group(1).isdigit()):
+        return True
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return bool(before) and before.group(1)[0].isupper()
 
 
 # a negator that reaches a term through a list ('no health data or other special categories'), with no
@@ -146,9 +171,10 @@ def _excluded(norm: str, start: int, end: int) -> bool:
     return bool(_NOT_USED_LATER.search(clause))
 
 
-def classify_data_name(text: str) -> TermHit | None:
-    """The strongest category term in a data item's name or source (special before sensitive), or None."""
-    hits = find_category_terms(text)
+def classify_data_name(text: str, *, names: bool = False) -> TermHit | None:
+    """The strongest category term in a data item's name or source (special before sensitive), or None;
+    `names`: see `find_category_terms`."""
+    hits = find_category_terms(text, names=names)
     return next((h for h in hits if h.category == "special"), hits[0] if hits else None)
 
 

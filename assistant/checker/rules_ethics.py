@@ -226,6 +226,19 @@ def _responsible_outsourced(d: Draft, c: Context) -> Iterator[Hit]:
     norm = fold(d.responsible)
     if (m := first_unnegated(_OUTSOURCED, norm)) and not _ROLE.search(_OUTSOURCED.sub(" ", norm)):
         yield hit("responsible", term=m.group(0))
+    elif (system := _source_named(d, norm)) and not _ROLE.search(norm):
+        yield hit("responsible", term=system)
+
+
+def _source_named(d: Draft, norm: str) -> str | None:
+    """The first data source of `d` (a system or vendor: 'Perusall', 'Brightspace') the folded
+    responsible `norm` names as a whole word, or None: a platform is not a party that can be held to
+    account."""
+    for item in d.data:
+        name = fold(item.source or "").strip()
+        if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", norm):
+            return item.source.strip()
+    return None
 
 
 @_rule("accountability.rotating", "accountability", "major")

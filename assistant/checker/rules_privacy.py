@@ -48,6 +48,10 @@ _USEFUL = compile_terms(checker_terms("useful"))
 _USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
 _NOT_INFORMED = compile_terms(checker_terms("students not informed"))
 _INSECURE = compile_terms(checker_terms("insecure channel"))
+_SECURITY_LATER = compile_terms(checker_terms("security later"))
+_UNDETERMINED = compile_terms(checker_terms("retention undetermined event"))
+_SCAN_WORD = compile_terms(checker_terms("scan word"))
+_SCAN_LATE = compile_terms(checker_terms("scan moment late"))
 
 
 def _indefinite(d: Draft) -> str | None:
@@ -146,6 +150,19 @@ def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
                 return
 
 
+@_rule("storage_limitation.undetermined_event", "storage_limitation", "major")
+def _retention_undetermined(d: Draft, c: Context) -> Iterator[Hit]:
+    """The data stay until an organisational change nobody has dated ('totdat de opleiding is overgestapt
+    op het nieuwe platform waarvoor de aanbesteding nu loopt'), with no date, period or moment of the
+    academic calendar beside it: not an
+    end the policy's 'zo snel mogelijk' can accept (3.2 Opslagbeperking)."""
+    if is_blank(d.retention) or _indefinite(d):
+        return
+    end = retention_end(d.retention)
+    if not end.concrete and (m := first_unnegated(_UNDETERMINED, fold(d.retention))):
+        yield hit("retention", term=m.group(0))
+
+
 @_rule("storage_limitation.event_only", "storage_limitation", "minor")
 def _retention_event(d: Draft, c: Context) -> Iterator[Hit]:
     if not is_blank(d.retention) and not _indefinite(d):
@@ -200,6 +217,29 @@ def _security_thin(d: Draft, c: Context) -> Iterator[Hit]:
     given = [m for m in d.security_measures if not is_blank(m)]
     if given and all(is_thin(m, _THIN_SECURITY) for m in given):
         yield hit("security_measures", measures="; ".join(given))
+
+
+@_rule("security.later", "security", "major")
+def _security_later(d: Draft, c: Context) -> Iterator[Hit]:
+    """Every measure is announced for later ('to be worked out with the security officer once the first
+    export has been made'): nothing protects the data while they are processed (3.2 Passende technische
+    en organisatorische maatregelen; GDPR Art. 32)."""
+    given = [m for m in d.security_measures if not is_blank(m)]
+    if given and all(first_unnegated(_SECURITY_LATER, fold(m)) for m in given):
+        yield hit("security_measures", measures="; ".join(given))
+
+
+@_rule("privacy_scan.late", "privacy_scan", "major")
+def _privacy_scan_late(d: Draft, c: Context) -> Iterator[Hit]:
+    """The scan is 'planned', and a sentence of the summary or purposes puts it after the start or at the
+    evaluation ('de privacyscan staat gepland voor de evaluatie aan het einde van dat blok'): the policy
+    scans the proposal, before the data are processed (3.2 Privacyscan)."""
+    if d.privacy_scan != "planned":
+        return
+    for sentence in folded_sentences(" ".join([d.summary or "", *d.purposes])):
+        if _SCAN_WORD.search(sentence) and (m := first_unnegated(_SCAN_LATE, sentence)):
+            yield hit("privacy_scan", term=m.group(0))
+            return
 
 
 @_rule("privacy_scan.missing", "privacy_scan", "major")

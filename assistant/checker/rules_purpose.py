@@ -46,6 +46,8 @@ _NO_PERSONAL_DATA = compile_terms(checker_terms("no personal data claim"))
 _IDENTIFIER = compile_terms(checker_terms("direct identifier"))
 _HOARDING = compile_terms(checker_terms("data hoarding"))
 _AVAILABLE = compile_terms(checker_terms("availability as reason"))
+_ASSERTED = compile_terms(checker_terms("necessity asserted"))
+_REASON = compile_terms(checker_terms("reason word"))
 _WORD = re.compile(r"[\w-]+")  # a word with its hyphenated parts ('data-driven' is one word)
 _MIN_NECESSITY_WORDS = 6  # fewer words of three letters or more: the necessity test is not argued
 _MIN_SPECIFIC_WORDS = 2  # a purpose with fewer non-generic words (of 3+ letters, or numbers) is vague
@@ -244,6 +246,19 @@ def _necessity_unargued(d: Draft, c: Context) -> Iterator[Hit]:
         return  # missing, or flagged for its reason already
     if len([w for w in _WORD.findall(fold(d.necessity)) if len(w) > 2]) < _MIN_NECESSITY_WORDS:
         yield hit("necessity", text=d.necessity)
+
+
+@_rule("necessity.asserted", "necessity", "major")
+def _necessity_asserted(d: Draft, c: Context) -> Iterator[Hit]:
+    """The necessity answer declares the data a requirement or an agreement ('Working with person-level
+    records is a prerequisite for this analysis and has been agreed with the University Library') and gives
+    no reason (`reason word`): the test asks whether the purpose can be reached without personal data
+    (3.2 Doelbinding, noodzakelijkheidstoets)."""
+    if is_blank(d.necessity):
+        return
+    norm = fold(d.necessity)
+    if (m := first_unnegated(_ASSERTED, norm)) and not _REASON.search(norm):
+        yield hit("necessity", term=m.group(0))
 
 
 @_rule("necessity.hoarding", "necessity", "major")

@@ -109,7 +109,7 @@ def _no_data(d: Draft, c: Context) -> Iterator[Hit]:
 
 @_rule("data_categories.mentioned", "data_categories", "major")
 def _mentioned_category(d: Draft, c: Context) -> Iterator[Hit]:
-    found = classify_data_name(" .\n".join([d.title, d.summary, *d.purposes, d.necessity]))
+    found = classify_data_name(" .\n".join([d.title, d.summary, *d.purposes, d.necessity]), names=True)
     if found and not any(classify_data_name(f"{i.name} ; {i.source}") for i in d.data):
         yield hit("summary", term=found.term, group=Phrase(f"group.{found.group}"))
 
