@@ -264,6 +264,15 @@ def test_a_named_tool_is_the_source_of_a_data_item_in_its_sentence():
     assert "CloudDeakin" in sources
 
 
+def test_the_one_tool_a_project_names_is_the_source_of_items_in_other_sentences():
+    text = "Our readings are in BookRoll. Teachers see per student the quiz scores and the logins."
+    assert {d.source for d in draft_from_description(text).draft.data} == {"BookRoll"}
+    known = "Our readings are in BookRoll. Teachers see per student the quiz scores in Brightspace."
+    assert {d.source for d in draft_from_description(known).draft.data} == {
+        "Brightspace"
+    }  # a system it knows
+
+
 @pytest.mark.parametrize(
     ("viewers", "roles"),
     [

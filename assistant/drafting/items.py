@@ -154,12 +154,15 @@ def data_items(
     with the item's kind after them ('swipes at the library gates (Attendance)': `own_words`) when the
     text says more than the matched term; an item's source is the system of
     its kind named in that same sentence, else the first one the text names, else a tool the list does
-    not know named in that sentence (`named_tool`: 'uit CTools', 'in RiPPLE'). Then each special or
+    not know named in that sentence (`named_tool`: 'uit CTools', 'in RiPPLE'), else in any sentence (a
+    project that names one platform gets its data from it: 'we built BookRoll ... the reading logs').
+    Then each special or
     sensitive term that `assistant.terms.find_category_terms` finds (not negated), once, with its
     category and no source."""
     sentences = sentences or [(0, len(text))]
     folded_parts = [fold(text[a:b]) for a, b in sentences]
     anywhere = _systems_in(fold(text))
+    tool_anywhere = next((t for a, b in sentences if (t := named_tool(text[a:b]))), "")
     items: list[tuple[DataItem, int]] = []
     for item, pattern in zip(load_items().data_items, _patterns("data"), strict=True):
         where = next((n for n, part in enumerate(folded_parts) if pattern.search(part)), None)
@@ -170,6 +173,7 @@ def data_items(
             _systems_in(folded_parts[where]).get(item.system)
             or anywhere.get(item.system, "")
             or named_tool(text[a:b])
+            or tool_anywhere
         )
         match = pattern.search(folded_parts[where])
         system = match is not None and any(p.fullmatch(match.group(0)) for p in _patterns("systems"))
