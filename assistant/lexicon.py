@@ -68,11 +68,24 @@ _WORD_START = r"(?<!\w)"
 
 def _alternatives(terms: Iterable[str]) -> tuple[list[str], list[str]]:
     r"""The regexes of `terms`, longest first, as (word-start terms without their leading `(?<!\w)`,
-    infix terms). One shared `(?<!\w)` keeps the regex engine's first-character test, which a
+    grouped by first character (`_by_first_character`), infix terms). One shared `(?<!\w)` keeps the regex engine's first-character test, which a
     lookbehind in front of every alternative defeats (about 30x slower on the category lexicon)."""
     regexes = sorted({term_regex(t) for t in terms}, key=len, reverse=True)
     anchored = [r[len(_WORD_START) :] for r in regexes if r.startswith(_WORD_START)]
-    return anchored, [r for r in regexes if not r.startswith(_WORD_START)]
+    return _by_first_character(anchored), [r for r in regexes if not r.startswith(_WORD_START)]
+
+
+def _by_first_character(alternatives: list[str]) -> list[str]:
+    r"""`alternatives` (word-start term regexes, longest first) grouped under their first character:
+    'abc|abd|xy' -> 'a(?:bc|bd)|x(?:y)'. Two alternatives with different first characters never match at
+    one position, and within a group the order (longest first) is kept, so what matches is unchanged;
+    the regex engine tests one character instead of entering every alternative (about 2x faster on the
+    category lexicon)."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        head = alternative[:2] if alternative.startswith("\\") else alternative[:1]
+        groups.setdefault(head, []).append(alternative[len(head) :])
+    return [f"{head}(?:{'|'.join(rest)})" for head, rest in groups.items()]
 
 
 def _join(anchored: list[str], infix: list[str]) -> re.Pattern:
