@@ -180,3 +180,29 @@ def test_a_necessity_with_its_reason_is_no_finding():
 def test_already_recorded_is_availability_not_necessity():
     necessity = "All of this is already recorded by the repository server, so no extra collection is needed."
     assert "necessity" in _blocking(_variant(NL_IMPL, necessity=necessity))
+
+
+# --------------------------------------------------------------------------- consent, AI documentation
+
+
+def test_consent_bought_with_a_bonus_is_no_lawful_basis():
+    summary = EN_RESEARCH_AI["summary"] + " Students who give consent get one bonus point on the exam."
+    draft = _variant(EN_RESEARCH_AI, summary=summary, legal_basis="consent")
+    assert _rules(draft).get("legal_basis.consent_not_free") == "major"
+    public = _variant(EN_RESEARCH_AI, summary=summary, legal_basis="public_interest")
+    assert "legal_basis.consent_not_free" not in _rules(
+        public
+    )  # consent is not the basis: consent's own rule
+    assert "legal_basis.consent_not_free" not in _rules(_variant(EN_RESEARCH_AI, legal_basis="consent"))
+
+
+def test_training_data_behind_the_vendors_intellectual_property_is_not_documented():
+    draft = _variant(
+        EN_RESEARCH_AI, ai__training_data="Kept by the vendor; the details are its intellectual property."
+    )
+    assert "ai_documentation" in _blocking(draft)
+
+
+def test_a_local_check_not_considered_necessary_is_no_validation():
+    text = "The vendor reports an accuracy of 0.85 (AUC), so a local evaluation was not considered necessary."
+    assert "reliable_analyses" in _blocking(_variant(EN_RESEARCH_AI, analysis_validation=text))

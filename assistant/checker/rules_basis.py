@@ -112,12 +112,27 @@ def _consent_not_free(d: Draft, c: Context) -> Iterator[Hit]:
     """Consent bought with grades or made compulsory ('students who sign the consent form receive 0.5
     bonus point'): in one sentence of the narrative a consent word and a reward or compulsion. Consent must
     be freely given (GDPR Art. 4(11), 7(4)); informed consent for research is no exception (3.2)."""
+    if term := _unfree_consent(c):
+        yield hit("informed_consent", term=term)
+
+
+def _unfree_consent(c: Context) -> str | None:
+    """The reward or compulsion of the first narrative sentence that ties it to consent, or None."""
     if not _NOT_FREE.search(c.narrative):
-        return
+        return None
     for sentence in c.narrative.split(" . "):
         if _CONSENT_WORD.search(sentence) and (m := first_unnegated(_NOT_FREE, sentence)):
-            yield hit("informed_consent", term=m.group(0))
-            return
+            return m.group(0)
+    return None
+
+
+@_rule("legal_basis.consent_not_free", "legal_basis", "major")
+def _basis_not_free(d: Draft, c: Context) -> Iterator[Hit]:
+    """The lawful basis is consent, and the draft buys or compels it ('0.5 bonus point for those who sign'):
+    consent that is not freely given is no valid consent (GDPR Art. 4(11), 7(4), recital 43), so the
+    processing has no lawful basis (3.2 Rechtmatige grondslag)."""
+    if d.legal_basis == "consent" and (term := _unfree_consent(c)):
+        yield hit("legal_basis", term=term)
 
 
 @_rule("informed_consent.ethics", "informed_consent", "major")
