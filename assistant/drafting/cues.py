@@ -108,6 +108,8 @@ PROJECT_NAME = _compiled("project_name")
 """'called X', 'genaamd X': the words after it name the project."""
 ARTIFACT = _compiled("artifact")
 """What a project builds to give insight (dashboard, overview, portfolio ...): the head of a title."""
+WANTED = _compiled("wanted object")
+"""'we want a ...', 'we willen ... een ...': the noun phrase after it names what the project builds."""
 TITLE_STOP = _compiled("title_stop")
 """A title ends before one of these words after its head ('dashboard | shows ...')."""
 PERCEIVE_NOUNS = _compiled("perceive_nouns")

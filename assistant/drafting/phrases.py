@@ -18,6 +18,7 @@ from assistant.drafting.cues import (
     PURPOSE_LEAD,
     PURPOSE_MARKER,
     TITLE_STOP,
+    WANTED,
     links,
     purpose_clauses,
 )
@@ -108,6 +109,9 @@ def title_of(text: str, spans: list[Sentence], purposes: list[Phrase] | None = N
     for s in spans:  # what the project builds, wherever the text first names it
         if m := ARTIFACT.search(s.folded):
             return _head_phrase(text, s, m.start(), m.end())
+    for s in head:  # what the text wants to build or bring in: 'we want a tracking system that ...'
+        if phrase := _wanted_object(text, s):
+            return phrase
     for item, span in purposes or []:  # what the project is for, when that is short enough to name it
         words = _TE.sub(" ", f" {item} ").split()  # 'het programma te herzien' -> 'het programma herzien'
         if len(words) >= 2 and words != item.split() and fold(words[-2]) in _PARTICLES:
@@ -121,6 +125,38 @@ def title_of(text: str, spans: list[Sentence], purposes: list[Phrase] | None = N
     clause = _CLAUSE_END.split(s.folded, maxsplit=1)[0]
     phrase, span = _piece(text, s, 0, min(len(clause.rstrip(" .!?")), len(s.folded)))
     return _cap(_cut(phrase)), span
+
+
+_ARTICLE_AFTER = re.compile(r"(?:\s+to\s+\w+)?(?:\s+\w+)?\s+(?:a|an|the|een|de|het|our|ons|onze)\s+(?=\w)")
+_OBJECT_WORDS = 5
+_NP_STOP = re.compile(r"naar|zoals|such|like|as|als|door|through|across|tot|until|tegen|against|into")
+
+
+def _wanted_object(text: str, s: Sentence) -> Phrase | None:
+    """The noun phrase after a `wanted object` verb and an article in sentence `s` ('We want a student
+    performance tracking system that links ...' -> 'Student performance tracking system'), up to a title
+    stop word, a preposition or a clause end, five words at most, a trailing verb of the group dropped
+    ('een Skill Profiler aanbieden'); None when there is none."""
+    for m in WANTED.finditer(s.folded):
+        article = _ARTICLE_AFTER.match(s.folded, m.end())
+        if not article:
+            continue
+        words: list[str] = []
+        for raw in s.folded[article.end() :].split():
+            word = raw.rstrip(",.;:)!?\"'")
+            stop = TITLE_STOP.fullmatch(word) or _PREPOSITION.fullmatch(word) or _NP_STOP.fullmatch(word)
+            if not word or raw[0] in "(\"'" or stop or len(words) == _OBJECT_WORDS:
+                break
+            words.append(word)
+            if raw[-1:] in ",.;:()!?":
+                break
+        while len(words) > 1 and WANTED.fullmatch(words[-1]):
+            words.pop()
+        if words and not _EDGE.match(words[0]):
+            start = article.end()
+            phrase, span = _piece(text, s, start, start + len(" ".join(words)))
+            return _cap(phrase), span
+    return None
 
 
 def _head_phrase(text: str, s: Sentence, start: int, end: int) -> Phrase:
