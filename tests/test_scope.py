@@ -183,6 +183,8 @@ def test_coverage_follows_the_evidence_and_the_cues():
         ),  # a level to reach
         ("What is the maximum threshold of false alarms we may accept?", "size"),
         ("How many years may we keep the students' quiz data?", "period"),  # a unit of time first
+        ("Vanaf hoeveel studenten mag een docent groepsgemiddelden tonen?", "size"),  # people counted
+        ("How many students must a group have before averages are shown?", "size"),
         # a rule, not a figure: "how long" alone, counting what the policy lists, "precies" without a unit
         ("Hoe lang mogen we LA-gegevens bewaren?", None),
         ("How long does it take before learning analytics data has to be deleted?", None),

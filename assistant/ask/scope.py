@@ -159,17 +159,22 @@ def asks_for_figure(question: str) -> str | None:
     """What kind of figure `question` asks for, given a quantity word ("how many", "hoeveel", "minimale"):
     `"amount"` (of money: "how much does it cost", also "how many euros per year"), else `"period"` (a
     unit of time: "how many months", "maximale bewaartermijn in jaren", also "how many years may we keep
-    students' data"), else `"size"` ("minimale groepsgrootte"); None when it
+    students' data"), else `"size"` ("minimale groepsgrootte", "vanaf hoeveel studenten"); None when it
     asks for none (`lexicons/answer_types.yaml`)."""
     kinds, units = _answer_types()
-    found = {m.group for m in kinds.find(question)}
+    matches = kinds.find(question)
+    found = {m.group for m in matches}
     if "quantity question" not in found:
         return None
     if "amount" in found:  # "how many euros per year": money
         return "amount"
     if units.find(question):  # "how many years may we keep students' data": a period
         return "period"
-    return "size" if "size" in found else None
+    counted = any(  # "vanaf hoeveel studenten": people counted right after the quantity word
+        a.group == "quantity question" and b.group == "counted people" and b.start - a.end <= 1
+        for a, b in zip(matches, matches[1:])
+    )
+    return "size" if "size" in found or counted else None
 
 
 def states_figure(text: str, kind: str) -> bool:
