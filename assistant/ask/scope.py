@@ -172,7 +172,7 @@ def asks_for_figure(question: str) -> str | None:
         return "period"
     counted = any(  # "vanaf hoeveel studenten": people counted right after the quantity word
         a.group == "quantity question" and b.group == "counted people" and b.start - a.end <= 1
-        for a, b in zip(matches, matches[1:])
+        for a, b in zip(matches, matches[1:], strict=False)
     )
     return "size" if "size" in found or counted else None
 
