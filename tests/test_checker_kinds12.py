@@ -206,3 +206,13 @@ def test_training_data_behind_the_vendors_intellectual_property_is_not_documente
 def test_a_local_check_not_considered_necessary_is_no_validation():
     text = "The vendor reports an accuracy of 0.85 (AUC), so a local evaluation was not considered necessary."
     assert "reliable_analyses" in _blocking(_variant(EN_RESEARCH_AI, analysis_validation=text))
+
+
+def test_a_message_worded_to_say_what_is_not_the_case_is_deceptive():
+    summary = (
+        "Students who fall behind get a reminder. The model picks the wording that works best, such as 'most "
+        "of your group has finished', also in weeks when that is not the case."
+    )
+    assert "prohibited_ai" in _blocking(_variant(EN_RESEARCH_AI, summary=summary))
+    true = "Students who fall behind get a reminder that names how many assignments they still have open."
+    assert "prohibited_ai" not in _blocking(_variant(EN_RESEARCH_AI, summary=true))
