@@ -57,14 +57,14 @@ def test_a_story_set_example_votes_on_passages_but_not_on_scope():
         ExampleVote(*common, **kw, scoped=[True])
 
 
+def _shipped_examples() -> list[dict]:
+    """The rows of `assistant/data/scope_examples.jsonl`."""
+    text = (resources.files("assistant") / "data" / "scope_examples.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 def test_the_shipped_story_examples_are_marked_and_cite_their_passages():
-    rows = [
-        json.loads(line)
-        for line in (resources.files("assistant") / "data" / "scope_examples.jsonl")
-        .read_text("utf-8")
-        .splitlines()
-        if line.strip()
-    ]
+    rows = _shipped_examples()
     from assistant.cli.core import _STORY_SETS
     from assistant.config import PACKAGE_ROOT
 
@@ -158,13 +158,7 @@ def test_the_shipped_examples_cite_sections_of_the_shipped_policy():
     from assistant.corpus import load_passages
 
     keys = {passage_key(p) for p in load_passages([DEFAULT_CORPUS])}
-    rows = [
-        json.loads(line)
-        for line in (resources.files("assistant") / "data" / "scope_examples.jsonl")
-        .read_text("utf-8")
-        .splitlines()
-        if line.strip()
-    ]
+    rows = _shipped_examples()
     cited = [r for r in rows if r.get("cites")]
     assert len(cited) >= 0.8 * sum(r["answerable"] for r in rows)
     assert all(r["answerable"] for r in cited)
