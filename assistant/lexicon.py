@@ -68,8 +68,9 @@ _WORD_START = r"(?<!\w)"
 
 def _alternatives(terms: Iterable[str]) -> tuple[list[str], list[str]]:
     r"""The regexes of `terms`, longest first, as (word-start terms without their leading `(?<!\w)`,
-    grouped by first character (`_by_first_character`), infix terms). One shared `(?<!\w)` keeps the regex engine's first-character test, which a
-    lookbehind in front of every alternative defeats (about 30x slower on the category lexicon)."""
+    grouped by first character (`_by_first_character`), infix terms). One shared `(?<!\w)` keeps the regex
+    engine's first-character test, which a lookbehind in front of every alternative defeats (about 30x
+    slower on the category lexicon)."""
     regexes = sorted({term_regex(t) for t in terms}, key=len, reverse=True)
     anchored = [r[len(_WORD_START) :] for r in regexes if r.startswith(_WORD_START)]
     return _by_first_character(anchored), [r for r in regexes if not r.startswith(_WORD_START)]

@@ -65,11 +65,11 @@ def _shipped_examples() -> list[dict]:
 
 def test_the_shipped_story_examples_are_marked_and_cite_their_passages():
     rows = _shipped_examples()
-    from assistant.cli.core import _STORY_SETS
     from assistant.config import PACKAGE_ROOT
+    from assistant.evals.calibrate import STORY_SETS
 
     evals = PACKAGE_ROOT / "evals"
-    files = [evals / f"{n}.jsonl" for n in _STORY_SETS] + sorted(evals.glob("questions_dev*.jsonl"))
+    files = [evals / f"{n}.jsonl" for n in STORY_SETS] + sorted(evals.glob("questions_dev*.jsonl"))
     story_ids = {json.loads(line)["id"] for f in files if f.exists() for line in f.open() if line.strip()}
     marked = {r["id"] for r in rows if r.get("scope") is False}
     assert marked and marked <= story_ids  # only story-set questions, and some of them

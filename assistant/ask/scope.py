@@ -52,7 +52,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -61,7 +61,7 @@ import numpy as np
 
 from assistant.calibration import ScopeModel, load_calibration
 from assistant.errors import ConfigError
-from assistant.lexicon import Matcher, compile_terms, load_lexicon
+from assistant.lexicon import Match, Matcher, compile_terms, load_lexicon
 from assistant.pii import count_placeholders
 from assistant.retrieve import Retrieval
 from assistant.text import fold, split_sentences
@@ -155,14 +155,30 @@ def _answer_types() -> tuple[Matcher, Matcher]:
     return load_lexicon("answer_types").matcher(), Matcher(units)
 
 
+@lru_cache(maxsize=512)
+def _kinds_in(question: str) -> tuple[str, tuple[Match, ...]]:
+    """(the folded question, the `answer_types.yaml` matches in it): one pass for the answer-type tests
+    `missing_figure` runs on the same question."""
+    folded = fold(question)
+    return folded, tuple(_answer_types()[0].finditer(folded))
+
+
+@lru_cache(maxsize=256)
+def _facts(text: str) -> frozenset[str]:
+    """`validate.facts_of(text)`, once per text: the evidence passages are the same few policy texts."""
+    from assistant.ask.validate import facts_of  # the fact reader LLM answers are checked with
+
+    return frozenset(facts_of(text))
+
+
 def asks_for_figure(question: str) -> str | None:
     """What kind of figure `question` asks for, given a quantity word ("how many", "hoeveel", "minimale"):
     `"amount"` (of money: "how much does it cost", also "how many euros per year"), else `"period"` (a
     unit of time: "how many months", "maximale bewaartermijn in jaren", also "how many years may we keep
     students' data"), else `"size"` ("minimale groepsgrootte", "vanaf hoeveel studenten"); None when it
     asks for none (`lexicons/answer_types.yaml`)."""
-    kinds, units = _answer_types()
-    matches = kinds.find(question)
+    _, units = _answer_types()
+    _, matches = _kinds_in(question)
     found = {m.group for m in matches}
     if "quantity question" not in found:
         return None
@@ -180,16 +196,14 @@ def asks_for_figure(question: str) -> str | None:
 def states_figure(text: str, kind: str) -> bool:
     """Whether `text` states a figure of `kind` (`asks_for_figure`): a number with a unit of time for a
     period; for an amount or a size, a number within a few words of an amount or size word."""
-    from assistant.ask.validate import facts_of  # the fact reader LLM answers are checked with
-
     if kind == "period":
-        return any(" unit:" in f for f in facts_of(text))
+        return any(" unit:" in f for f in _facts(text))
     kinds, _ = _answer_types()
     folded = fold(text)
     for m in kinds.finditer(folded):
         if m.group == kind:
             window = folded[max(m.start - 25, 0) : m.end + 25]
-            if any(f[:1].isdigit() for f in facts_of(window)):
+            if any(f[:1].isdigit() for f in _facts(window)):
                 return True
     return False
 
@@ -207,20 +221,15 @@ def asks_for_agent(question: str) -> bool:
     (`lexicons/answer_types.yaml`: wie, who, welke afdeling, which committee ...) at the start of a clause
     (`_CLAUSE_LEAD`), so "Wie voert de privacyscan uit?" and "..., en door wie?" ask it, and "students who
     are at risk" or "staan door wie de data worden verwerkt" do not."""
-    kinds, _ = _answer_types()
-    folded = fold(question)
-    return any(
-        m.group == "agent question" and _CLAUSE_LEAD.search(folded[: m.start]) for m in kinds.finditer(folded)
-    )
+    folded, found = _kinds_in(question)
+    return any(m.group == "agent question" and _CLAUSE_LEAD.search(folded[: m.start]) for m in found)
 
 
 def asks_for_date(question: str) -> bool:
     """Whether `question` asks for a date: a word of `date question` at the start of a clause (as
     `asks_for_agent`) and a word of `completion` ("Wanneer is het AI-beleid klaar?", "When will it be
     published?"); "Wanneer is een privacyscan nodig?" asks a condition, not a date."""
-    kinds, _ = _answer_types()
-    folded = fold(question)
-    found = list(kinds.finditer(folded))
+    folded, found = _kinds_in(question)
     return any(m.group == "completion" for m in found) and any(
         m.group == "date question" and _CLAUSE_LEAD.search(folded[: m.start]) for m in found
     )
@@ -231,17 +240,13 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 def states_date(text: str) -> bool:
     """Whether `text` states a date: a month (`validate.facts_of`, "month:...") or a year."""
-    from assistant.ask.validate import facts_of
-
-    return bool(_YEAR.search(text)) or any(f.startswith("month:") for f in facts_of(text))
+    return bool(_YEAR.search(text)) or any(f.startswith("month:") for f in _facts(text))
 
 
 def states_agent(text: str) -> bool:
     """Whether `text` names someone who acts: a named role (`validate.facts_of`, "role:...") or a word of
     the `agent` group (the university, a person, a committee)."""
-    from assistant.ask.validate import facts_of
-
-    if any(f.startswith("role:") for f in facts_of(text)):
+    if any(f.startswith("role:") for f in _facts(text)):
         return True
     kinds, _ = _answer_types()
     return any(m.group == "agent" for m in kinds.finditer(fold(text)))
@@ -253,8 +258,7 @@ def missing_figure(asked: str, passages: list[str]) -> str | None:
     (`asks_for_agent`) and none of them names anyone who acts (`states_agent`: the policy says a privacy
     scan is done, not by whom); else `"date"` when it asks for a date (`asks_for_date`) and none of them
     states one (`states_date`: the policy says AI policy is being written, not when it is done); None
-    otherwise. Such a question is `partial` at most: the policy touches
-    the topic, not the point asked."""
+    otherwise. Such a question is `partial` at most: the policy touches the topic, not the point asked."""
     evidence = passages[:FIGURE_EVIDENCE]
     kind = asks_for_figure(asked)
     if kind and not any(states_figure(text, kind) for text in evidence):

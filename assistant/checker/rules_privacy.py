@@ -154,8 +154,8 @@ def _retention_elsewhere(d: Draft, c: Context) -> Iterator[Hit]:
 def _retention_undetermined(d: Draft, c: Context) -> Iterator[Hit]:
     """The data stay until an organisational change nobody has dated ('totdat de opleiding is overgestapt
     op het nieuwe platform waarvoor de aanbesteding nu loopt'), with no date, period or moment of the
-    academic calendar beside it: not an
-    end the policy's 'zo snel mogelijk' can accept (3.2 Opslagbeperking)."""
+    academic calendar beside it: not an end the policy's 'zo snel mogelijk' can accept (3.2
+    Opslagbeperking)."""
     if is_blank(d.retention) or _indefinite(d):
         return
     end = retention_end(d.retention)

@@ -11,12 +11,6 @@ import typer
 __all__ = ["register", "open_assistant"]
 
 
-# Spent blind question sets written as stories about a project (from the ninth round on): the calibration
-# fits retrieval and quoting on them, and takes them as examples of the passage vote only, not of the
-# coverage model (`assistant.evals.calibrate`). The `questions_dev*` sets are of the same kind.
-_STORY_SETS = frozenset({"questions_blind7", "questions_blind8"})
-
-
 def _settings():
     from assistant.config import load_settings
 
@@ -280,7 +274,7 @@ def register(app: typer.Typer) -> None:
         """Fit the tuned constants on a train split, print held-out figures, write calibration.toml."""
         from assistant.calibration import load_calibration
         from assistant.errors import ConfigError
-        from assistant.evals.calibrate import calibrate, format_report, write_calibration
+        from assistant.evals.calibrate import STORY_SETS, calibrate, format_report, write_calibration
         from assistant.evals.runner import DEFAULT_SETS
 
         settings = _settings().model_copy(update={"llm": "extractive"})  # the shipped defaults' pipeline
@@ -299,8 +293,8 @@ def register(app: typer.Typer) -> None:
             holdout=holdout or DEFAULT_SETS["holdout"],
             real_descriptions=real if real.exists() else None,
             real_questions=real_q if real_q.exists() else None,
-            dev_questions=[p for p in blind if p.stem not in _STORY_SETS],
-            story_questions=[p for p in blind if p.stem in _STORY_SETS]
+            dev_questions=[p for p in blind if p.stem not in STORY_SETS],
+            story_questions=[p for p in blind if p.stem in STORY_SETS]
             + sorted(DEFAULT_SETS["questions"].parent.glob("questions_dev*.jsonl")),
             dev_descriptions=sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_blind*.jsonl"))
             + sorted(DEFAULT_SETS["questions"].parent.glob("descriptions_dev*.jsonl"))

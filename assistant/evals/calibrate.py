@@ -64,12 +64,18 @@ from assistant.evals.writing import write_calibration
 from assistant.retrieve import Weights
 
 __all__ = [
+    "STORY_SETS",
     "GRIDS",
     "FIXED",
     "calibrate",
     "write_calibration",
     "format_report",
 ]
+
+
+STORY_SETS = frozenset({"questions_blind7", "questions_blind8"})
+"""Spent blind question sets written as stories about a project (from the ninth round on), passed as
+`story_questions` by `assistant eval calibrate` (with every `questions_dev*` set, of the same kind)."""
 
 
 def _grid(lo: float, hi: float, step: float) -> list[float]:
