@@ -128,14 +128,15 @@ def in_a_name(text: str, start: int, end: int) -> bool:
     with a capital and so does a word beside it in the same sentence (a comma or 'and' between), or a
     number follows it ('Strafrecht 1', 'Oefententamens Strafrecht', 'Medische Ethiek', 'Religion, Health and
     Healing', 'Religious Studies'). A capitalised word on its own ('Muslim students', a sentence's first
-    word before a lower-case one) is not a name."""
+    word before a lower-case one) is not a name, nor is one after a capitalised function word ('An LLM').
+    """
     if not text[start : start + 1].isupper():
         return False
     after = _WORD_AFTER.match(text[end : end + 40])
     if after and (after.group(1)[0].isupper() or after.group(1).isdigit()):
         return True
     before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
-    return bool(before) and before.group(1)[0].isupper()
+    return bool(before) and before.group(1)[0].isupper() and not _FUNCTION_WORD.fullmatch(fold(before.group(1)))
 
 
 # a negator that reaches a term through a list ('no health data or other special categories'), with no
@@ -188,6 +189,9 @@ def _alternation(group: str) -> str:
 _AI_TECHNIQUES = compile_terms(_AI["ai techniques"].terms)
 # 'AI' on its own, unless a name follows it ('AI officer', 'AI Act', 'AI-beleid').
 _AI_WORD = re.compile(_alternation("ai") + r"(?![\s-]*" + _alternation("ai as a name") + ")")
+_DISCIPLINE = compile_terms(_AI["ai as a discipline"].terms)
+_STUDY_AFTER = re.compile(r"[\s-]+" + _alternation("study word"))
+_STUDY_BEFORE = re.compile(_alternation("study word") + r"[\s-]+$")
 _PREDICTIVE = compile_terms(_AI["predictive model"].terms)
 _PREDICTOR_VARIABLE = compile_terms(_AI["predictor variable"].terms)
 _MODEL_WORD = compile_terms(_AI["model word"].terms)
@@ -220,6 +224,7 @@ def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
     predicts or was trained on data counts in any area (`_model_that_predicts`). A negated term, or one followed by 'not used', is
     left out."""
     norm = fold(text)
+    original = text if len(text) == len(norm) else None
     patterns = [_AI_TECHNIQUES, _AI_WORD]
     if "4b" in areas:
         patterns.append(_PREDICTIVE)
@@ -230,8 +235,20 @@ def describes_ai(text: str, areas: Iterable[str] = ()) -> list[str]:
         if not is_negated(norm, m.start())
         and not _NOT_USED_AFTER.match(norm[m.end() : m.end() + _NOT_USED_CHARS])
         and not (pattern is _PREDICTIVE and _PREDICTOR_VARIABLE.match(norm, m.start()))
+        and not (pattern is not _PREDICTIVE and _names_a_study(norm, original, m.start(), m.end()))
     ]
     return found or _model_that_predicts(norm)
+
+
+def _names_a_study(norm: str, original: str | None, start: int, end: int) -> bool:
+    """Whether the AI term at `start..end` of folded `norm` names a field of study, degree or course
+    (`ai as a discipline` next to a `study word`: 'AI students', 'Bachelor Artificial Intelligence'; or,
+    except 'ai', part of a capitalised name in the `original` text: 'LLM European Law')."""
+    if not _DISCIPLINE.fullmatch(norm, start, end):
+        return False
+    if _STUDY_AFTER.match(norm, end) or _STUDY_BEFORE.search(norm, max(0, start - 20), start):
+        return True
+    return original is not None and norm[start:end] != "ai" and in_a_name(original, start, end)
 
 
 def _model_that_predicts(norm: str) -> list[str]:

@@ -173,7 +173,9 @@ def first_unnegated(pattern: re.Pattern, norm: str) -> re.Match | None:
     return None
 
 
-def _narrative(draft: Draft) -> str:
+def _narrative_text(draft: Draft) -> str:
+    """The draft's running text in its own case (names such as 'Bachelor Artificial Intelligence' are told
+    by their capitals), parts joined by ' .' and a newline."""
     parts = [
         draft.title,
         draft.summary,
@@ -186,15 +188,16 @@ def _narrative(draft: Draft) -> str:
     ]
     if draft.ai is not None:
         parts += [draft.ai.models, draft.ai.decision_process]
-    return fold(" .\n".join(p for p in parts if p))
+    return " .\n".join(p for p in parts if p)
 
 
-def _ai_use(draft: Draft, narrative: str) -> tuple[bool, Phrase | None]:
+def _ai_use(draft: Draft, text: str) -> tuple[bool, Phrase | None]:
+    """`text`: the draft's running text in its own case (`_narrative_text`)."""
     if draft.uses_ai:
         return True, Phrase("reason.uses_ai")
     if draft.ai is not None and not is_blank(draft.ai.models):
         return True, Phrase("reason.ai_block")
-    terms = describes_ai(narrative, draft.areas)
+    terms = describes_ai(text, draft.areas)
     if terms:
         return True, Phrase("reason.text", {"term": terms[0]})
     return False, None
@@ -211,14 +214,15 @@ def render(value: Any, lang: str) -> Any:
 def ai_in_use(draft: Draft, lang: str = "en") -> tuple[bool, str]:
     """(used, reason in `lang`): AI counts as used when `uses_ai` is true, the ai block names a model, or
     the text describes AI (`terms.describes_ai`; in an area-4b project a predictive model is enough)."""
-    used, reason = _ai_use(draft, _narrative(draft))
+    used, reason = _ai_use(draft, _narrative_text(draft))
     return used, render(reason, lang) if reason else ""
 
 
 def context(draft: Draft, *, today: date, horizon_years: int) -> Context:
     """The `Context` of one draft."""
-    narrative = _narrative(draft)
-    used, reason = _ai_use(draft, narrative)
+    text = _narrative_text(draft)
+    narrative = fold(text)
+    used, reason = _ai_use(draft, text)
     return Context(
         draft=draft,
         research=draft.project_type in ("research", None),

@@ -177,16 +177,28 @@ def retention_end(text: str) -> RetentionEnd:
     )
 
 
-def past_horizon(end: RetentionEnd, today: date, years: int) -> str | None:
-    """The first date or period of `end` that lies more than `years` years after `today`, or None."""
+RESEARCH_ARCHIVE_YEARS = 10
+"""Research data are archived 'for a minimum of ten years, starting from the date that the research
+results are published', for verifiability (Utrecht University Policy Framework for Research Data, 2016,
+section 4). A research project's retention end is therefore measured against the horizon plus this
+term (dates) or this term (periods, counted from the research's end)."""
+
+
+def past_horizon(end: RetentionEnd, today: date, years: int, *, research: bool = False) -> str | None:
+    """The first date or period of `end` that lies past the horizon, or None: a date more than `years`
+    years after `today`, a period longer than `years` years. For a research project (`research`) a
+    date may lie `RESEARCH_ARCHIVE_YEARS` further and a period may last that term: the archive after
+    the research, which itself ends within the horizon."""
+    dated = years + RESEARCH_ARCHIVE_YEARS if research else years
+    lasting = max(years, RESEARCH_ARCHIVE_YEARS) if research else years
     try:
-        limit = today.replace(year=today.year + years)
+        limit = today.replace(year=today.year + dated)
     except ValueError:  # 29 February
-        limit = today.replace(year=today.year + years, day=28)
+        limit = today.replace(year=today.year + dated, day=28)
     for text, when in end.dates:
         if when > limit:
             return text
     for text, months in end.periods:
-        if months > years * 12:
+        if months > lasting * 12:
             return text
     return None

@@ -72,7 +72,10 @@ _NEAR = 60  # characters
 _ABOUT_STUDENTS = _terms("about students")
 _NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
 _NEXT_WORD = re.compile(r"\W*([\w']+)")
-_CLAUSE = re.compile(r"[^.!?;:,\n]+")
+# a clause ends at these marks, but not at a decimal point or comma inside a number ('boven 0,5 worden ...')
+_CLAUSE = re.compile(r"(?:[^.!?;:,\n]|(?<=\d)[.,](?=\d))+")
+_ANY_BOUNDARY = re.compile(r"(?:[.!?;:,\n])(?!(?<=\d[.,])\d)")
+_SENTENCE_BOUNDARY = re.compile(r"(?:[.!?;\n])(?!(?<=\d\.)\d)")
 # a clause that starts with a passive's auxiliary ('..., worden automatisch uitgeschreven'): the subject is
 # in the clause before the comma ('Studenten die onder de 80% zakken, ...'), which is read with it
 _PASSIVE_START = re.compile(r"\s*(?:worden|wordt|werden|werd|are|is|were|was|get|gets|zijn)\b")
@@ -104,6 +107,15 @@ def _no_role(text: str, students: bool = True) -> bool:
     return not (_ROLE.search(norm) or (students and _STUDENT.search(norm)))
 
 
+def _clause_start(norm: str, start: int, boundary: re.Pattern) -> int:
+    """The index after the last `boundary` mark before `start`, looked for in the 400 characters before it
+    (a clause is never longer; where it is, the clause is read from 400 characters back)."""
+    last = max(0, start - 400)
+    for m in boundary.finditer(norm, last, start):
+        last = m.end()
+    return last
+
+
 def _machine_decision(norm: str) -> str | None:
     """The words in which a system decides about students (in a clause that names students or what
     happens to them), not negated; None when there are none."""
@@ -113,11 +125,9 @@ def _machine_decision(norm: str) -> str | None:
         if not (before or after):
             continue
         start, end = (before.start(), m.end()) if before else (m.start(), after.end())
-        clause = _CLAUSE.match(norm, max(norm.rfind(ch, 0, start) for ch in ".!?;:,\n") + 1)
+        clause = _CLAUSE.match(norm, _clause_start(norm, start, _ANY_BOUNDARY))
         if clause and _PASSIVE_START.match(clause.group(0)):  # its subject ends the clause before
-            clause = _CLAUSE_BEFORE_COMMA.search(
-                norm, max(norm.rfind(ch, 0, start) for ch in ".!?;\n") + 1, end
-            )
+            clause = _CLAUSE_BEFORE_COMMA.search(norm, _clause_start(norm, start, _SENTENCE_BOUNDARY), end)
         next_word = _NEXT_WORD.match(norm, end)
         negated = (  # a negator inside the decision words ('not admitted') is the decision itself
             _NEGATOR.search(norm, start, m.start() if before else end)

@@ -107,7 +107,8 @@ def _retention_indefinite(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("storage_limitation.beyond_horizon", "storage_limitation", "major")
 def _retention_far(d: Draft, c: Context) -> Iterator[Hit]:
     if not is_blank(d.retention) and not _indefinite(d):
-        end = past_horizon(retention_end(d.retention), c.today, c.horizon_years)
+        research = d.project_type == "research"  # a null type gets the stricter horizon
+        end = past_horizon(retention_end(d.retention), c.today, c.horizon_years, research=research)
         if end:
             yield hit("retention", end=end, years=c.horizon_years)
 

@@ -1,0 +1,106 @@
+"""Checker kinds found on the spent blind set of the tenth round (evals/drafts_blind9.json, issue 16 point 4),
+each tested in other words than the set's drafts, with the compliant wording beside it (no false positive)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.checker.retention import RESEARCH_ARCHIVE_YEARS, past_horizon, retention_end
+from assistant.terms import describes_ai
+from tests.test_rules import EN_RESEARCH_AI, NL_IMPL, _blocking, _rules, _variant
+
+# --------------------------------------------------------------------------- human in the loop
+
+
+@pytest.mark.parametrize(
+    "human",
+    [
+        # a decimal comma does not end the clause that names the students
+        "Studenten met een kans boven 0,7 worden door het systeem automatisch toegewezen aan een mentor.",
+        # a named platform or a module is a machine that acts
+        "Osiris plaatst studenten op volgorde van hun score in de werkgroepen; bezwaar kan bij de adviseur.",
+        "The enrolment module assigns students below the threshold to the support track.",
+        # deregistering and booking are decisions about a student
+        "Wie drie deadlines mist, wordt door het script automatisch afgemeld voor de toets.",
+        "When the score passes the threshold the system books a compulsory meeting for the student.",
+    ],
+)
+def test_a_system_that_decides_about_students_is_an_automated_decision(human):
+    assert _rules(_variant(NL_IMPL, human_in_the_loop=human)).get("human_in_the_loop.automated") == "blocker"
+
+
+@pytest.mark.parametrize(
+    "human",
+    [
+        "De studieadviseur bekijkt de lijst met studenten boven 0,7 en beslist wie een gesprek krijgt.",
+        "The tutor books a meeting with the student after reading the overview.",
+        "Osiris toont de docent welke studenten achterlopen; de docent besluit wat er gebeurt.",
+    ],
+)
+def test_a_person_who_decides_is_no_automated_decision(human):
+    assert "human_in_the_loop.automated" not in _rules(_variant(NL_IMPL, human_in_the_loop=human))
+
+
+# --------------------------------------------------------------------------- retention of research data
+
+
+def _years_ahead(years: int, month: int = 6) -> str:
+    return f"1 juni {date.today().year + years}" if month == 6 else str(date.today().year + years)
+
+
+def test_research_data_may_be_archived_ten_years_after_the_research():
+    retention = (
+        f"De sleutel wordt uiterlijk {_years_ahead(1)} vernietigd; de gecodeerde data blijven tien jaar in het "
+        f"archief, tot {_years_ahead(11)}."
+    )
+    assert "storage_limitation" not in _blocking(_variant(EN_RESEARCH_AI, retention=retention))
+    # the same end for an implementation project, or a project of unknown type, is past the horizon
+    assert _rules(_variant(NL_IMPL, retention=retention)).get("storage_limitation.beyond_horizon") == "major"
+
+
+def test_research_retention_far_past_the_archive_term_is_still_a_finding():
+    for retention in (f"Tot {_years_ahead(40)}.", "Vijftien jaar na afloop van het onderzoek.", "31/12/2099"):
+        rules = _rules(_variant(EN_RESEARCH_AI, retention=retention))
+        assert rules.get("storage_limitation.beyond_horizon") == "major", retention
+
+
+def test_the_research_archive_term_is_the_policy_frameworks_ten_years():
+    assert RESEARCH_ARCHIVE_YEARS == 10  # UU Policy Framework for Research Data (2016), section 4
+    today = date(2026, 12, 1)
+    end = retention_end("tot 1 juni 2046")
+    assert past_horizon(end, today, 10) == "1 juni 2046"
+    assert past_horizon(end, today, 10, research=True) is None
+    assert past_horizon(retention_end("twaalf jaar"), today, 10, research=True) == "twaalf jaar"
+
+
+# --------------------------------------------------------------------------- AI named in a study's name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dashboard for second-year Artificial Intelligence students of Logic 2",
+        "Voortgangsoverzicht (Bachelor Kunstmatige Intelligentie)",
+        "Case-brief tracker for the LLM International Law",
+        "Oefenoverzicht voor de cursus Machine Learning 2",
+        "Teachers of the AI programme see which exercises were made",
+    ],
+)
+def test_a_field_of_study_named_ai_is_not_ai_in_use(text):
+    assert describes_ai(text) == []
+    assert "ai_documentation" not in _blocking(_variant(NL_IMPL, title=text, uses_ai=False))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An LLM writes a summary of each reflection report for the mentor",
+        "We use machine learning to group students by their study pattern",
+        "The AI Tutor gives students hints during the practicals",
+        "Copilot vat de reflectieverslagen per competentie samen",
+    ],
+)
+def test_ai_in_use_is_still_ai(text):
+    assert describes_ai(text)
