@@ -58,7 +58,8 @@ _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clau
 # not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
 _SUBJECT_GAP = r"(?:[^\w.!?;:,]+(?!(?:en|and|or|but|maar)\b)[\w'-]+){0,4}?[^\w.!?;:,]+"
 _ACTOR_BEFORE = re.compile(
-    f"(?:{_alternation('machine actor')}{_SUBJECT_GAP}|{_alternation('automatic')}{_GAP})$"
+    f"(?:{_alternation('machine actor')}{_SUBJECT_GAP}|{_alternation('automatic')}{_GAP}"
+    f"|{_alternation('platform actor')}\\W+(?:{_alternation('automatic')}\\W+)?)$"
 )
 # after the decision word: 'automatically', or a passive's agent ('enrolled by the system')
 # ('assigned to groups automatically'); at most two words between, so that in 'enrolled students are
