@@ -128,25 +128,30 @@ _TEXT_LISTS = ("purposes", "stakeholders", "security_measures")
 def _lenient(data: dict, aside: dict[str, str]) -> dict:
     """A lenient parse's reading of values a person writes in the wrong shape (the checker turns each
     into a finding, `keys.not_yes_no` / `keys.text_as_list`, and runs its rules on what is left):
-    free text in a true/false field that is no yes or no word ('nog niet, pas na de pilot') is set
-    aside and read as not given (null; false for `uses_ai` and the `ai` checks); a plain text where
+    free text in a true/false field that is no yes or no word ('nog niet, pas na de pilot'), or a list
+    of texts there ('announcement in the news feed', 'slide in the first lecture'), is set aside (a list
+    joined with '; ') and read as not given (null; false for `uses_ai` and the `ai` checks); a plain text where
     a list of texts is expected ('As agreed with IT.') is read as a list of that one text; a text that
     is none of a choice field's values ('after go-live' for `privacy_scan`) is read as not given. Set-aside
     values go to `aside` under their path ('ai.ai_officer_consulted')."""
     data = dict(data)
 
     def free_text(value: Any) -> bool:
-        return isinstance(value, str) and isinstance(_bool_word(value), str)
+        texts = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        return bool(texts) or (isinstance(value, str) and isinstance(_bool_word(value), str))
+
+    def as_text(value: str | list[str]) -> str:
+        return value if isinstance(value, str) else "; ".join(value)
 
     for name in Draft._BOOLS:
         if free_text(data.get(name)):
-            aside[name] = data[name]
+            aside[name] = as_text(data[name])
             data[name] = False if name == "uses_ai" else None
     if isinstance(data.get("ai"), dict):
         ai = dict(data["ai"])
         for name in AIInfo._BOOLS:
             if free_text(ai.get(name)):
-                aside[f"ai.{name}"] = ai[name]
+                aside[f"ai.{name}"] = as_text(ai[name])
                 ai[name] = False
         data["ai"] = ai
     for name, allowed in (("privacy_scan", get_args(PrivacyScan)), ("project_type", get_args(ProjectType))):

@@ -104,3 +104,14 @@ def test_a_field_of_study_named_ai_is_not_ai_in_use(text):
 )
 def test_ai_in_use_is_still_ai(text):
     assert describes_ai(text)
+
+
+# --------------------------------------------------------------------------- a list in a true/false field
+
+
+def test_a_list_of_announcements_in_privacy_statement_is_read_as_not_given():
+    draft = _variant(NL_IMPL, privacy_statement=["bericht op de cursuspagina", "dia in het eerste college"])
+    rules = _rules(draft)
+    assert rules.get("keys.not_yes_no") == "major"
+    assert "transparency" in _blocking(draft)
+    assert "keys.not_yes_no" not in _rules(_variant(NL_IMPL, privacy_statement=True))
