@@ -115,3 +115,37 @@ def test_a_list_of_announcements_in_privacy_statement_is_read_as_not_given():
     assert rules.get("keys.not_yes_no") == "major"
     assert "transparency" in _blocking(draft)
     assert "keys.not_yes_no" not in _rules(_variant(NL_IMPL, privacy_statement=True))
+
+
+# --------------------------------------------------------------------------- necessity: identity for group insight
+
+_GROUP_LEVEL = {
+    "areas": ["2a"],
+    "data": [
+        {"name": "aantal keren geopend per kennisclip", "category": "general", "source": "Brightspace"},
+        {"name": "naam en e-mailadres van de student", "category": "general", "source": "Brightspace"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "necessity",
+    [
+        "Het overzicht toont toch alleen gemiddelden per clip, dus het risico van de namen in de export is klein.",
+        "Working from the named export saves the coordinator an hour a week, and the teachers only see averages.",
+    ],
+)
+def test_identified_data_for_course_level_insight_without_a_reason_is_a_finding(necessity):
+    draft = _variant(NL_IMPL, necessity=necessity, **_GROUP_LEVEL)
+    assert _rules(draft).get("necessity.identified_for_groups") == "major"
+
+
+def test_a_reason_that_needs_one_students_records_or_a_pseudonym_is_no_finding():
+    linked = "Om herhaald kijken door dezelfde student te onderscheiden van nieuwe kijkers zijn gegevens per student nodig."
+    assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=linked, **_GROUP_LEVEL))
+    pseudonymised = {**_GROUP_LEVEL, "data": [{"name": "gepseudonimiseerd studentnummer", "category": "general"}]}
+    weak = "Het overzicht toont toch alleen gemiddelden per clip."
+    assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=weak, **pseudonymised))
+    # insight for the student (area 1a) needs the identity: no finding there
+    own = {**_GROUP_LEVEL, "areas": ["1a"]}
+    assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=weak, **own))

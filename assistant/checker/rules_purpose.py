@@ -48,6 +48,9 @@ _HOARDING = compile_terms(checker_terms("data hoarding"))
 _AVAILABLE = compile_terms(checker_terms("availability as reason"))
 _ASSERTED = compile_terms(checker_terms("necessity asserted"))
 _REASON = compile_terms(checker_terms("reason word"))
+_PSEUDONYMISED = compile_terms(checker_terms("pseudonymised item"))
+_ONE_STUDENT = compile_terms(checker_terms("reason about one student"))
+_GROUP_LEVEL_AREAS = frozenset({"2a", "2b"})  # policy 2: insight for course and curriculum development
 _WORD = re.compile(r"[\w-]+")  # a word with its hyphenated parts ('data-driven' is one word)
 _MIN_NECESSITY_WORDS = 6  # fewer words of three letters or more: the necessity test is not argued
 _MIN_SPECIFIC_WORDS = 2  # a purpose with fewer non-generic words (of 3+ letters, or numbers) is vague
@@ -267,4 +270,22 @@ def _necessity_hoarding(d: Draft, c: Context) -> Iterator[Hit]:
     for field, text in (("necessity", d.necessity), ("summary", d.summary)):
         if m := first_unnegated(_HOARDING, fold(text)):
             yield hit(field, term=m.group(0))
+            return
+
+
+@_rule("necessity.identified_for_groups", "necessity", "major")
+def _necessity_identified(d: Draft, c: Context) -> Iterator[Hit]:
+    """Insight at course or curriculum level (every area 2a or 2b) from data that identify students (a data
+    item with a direct identifier, GDPR Art. 4(1), not pseudonymised), while the necessity answer gives no
+    reason that needs one student's records kept together ('The dashboard only reports averages per lecture,
+    so the privacy impact of including the identifying fields is negligible'): the purpose can then be
+    reached without the identity (3.2 Doelbinding, noodzakelijkheidstoets; GDPR Art. 5(1)(c))."""
+    if not d.areas or not set(d.areas) <= _GROUP_LEVEL_AREAS or is_blank(d.necessity):
+        return
+    if _ONE_STUDENT.search(fold(d.necessity)):
+        return
+    for i, item in enumerate(d.data):
+        name = fold(item.name or "")
+        if (m := first_unnegated(_IDENTIFIER, name)) and not _PSEUDONYMISED.search(name):
+            yield hit("necessity", item=item.name, term=m.group(0), n=i + 1)
             return
