@@ -149,3 +149,26 @@ def test_a_reason_that_needs_one_students_records_or_a_pseudonym_is_no_finding()
     # insight for the student (area 1a) needs the identity: no finding there
     own = {**_GROUP_LEVEL, "areas": ["1a"]}
     assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=weak, **own))
+
+
+# --------------------------------------------------------------------------- discriminating features in area 4b
+
+
+def test_a_model_that_picks_out_students_with_a_protected_trait_is_a_major_finding():
+    base = _variant(
+        EN_RESEARCH_AI,
+        areas=["4b"],
+        data=[
+            {"name": "first-block results", "category": "general", "source": "Osiris"},
+            {"name": "nationality and gender", "category": "general", "source": "Osiris"},
+        ],
+    )
+    assert _rules(base).get("prohibited_ai.discriminating") == "major"
+    assert "prohibited_ai.features" not in _rules(base)
+    # the same data in a model that only studies factors (area 4a) is advice only
+    study = _variant(base, areas=["4a"])
+    assert _rules(study).get("prohibited_ai.features") == "minor"
+    assert "prohibited_ai.discriminating" not in _rules(study)
+    # a trait the draft says is left out is no finding
+    left_out = _variant(base, data=[{"name": "first-block results (no gender or nationality)", "category": "general"}])
+    assert "prohibited_ai.discriminating" not in _rules(left_out)

@@ -193,10 +193,26 @@ def _prohibited_checked(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("ai.prohibited_practices_checked")
 
 
+def _feature_item(d: Draft) -> tuple[int, str] | None:
+    """(index, name) of the first data item that names a discriminating feature (gender, age, nationality)."""
+    for i, item in enumerate(d.data):
+        if first_unnegated(_FEATURES, fold(item.name)):
+            return i, item.name
+    return None
+
+
 @_rule("prohibited_ai.features", "prohibited_ai", "minor")
 def _ai_features(d: Draft, c: Context) -> Iterator[Hit]:
-    if c.ai_used:
-        for i, item in enumerate(d.data):
-            if first_unnegated(_FEATURES, fold(item.name)):
-                yield hit(f"data.{i}.name", name=item.name)
-                return
+    if c.ai_used and not c.area4b and (found := _feature_item(d)):
+        yield hit(f"data.{found[0]}.name", name=found[1])
+
+
+@_rule("prohibited_ai.discriminating", "prohibited_ai", "major")
+def _ai_discriminating(d: Draft, c: Context) -> Iterator[Hit]:
+    """A model whose output is applied to individual students (area 4b: 'studenten identificeren ... met
+    behulp van voorspellende modellen') with gender, age or nationality among its data: who gets
+    attention then depends on a protected trait, a discriminating LA system, which the policy prohibits
+    ('Elk AI-algoritme dat leidt tot ... discriminerende LA-systemen is verboden', 3.2 Doelbinding;
+    cf. GDPR Art. 22(4), EU Charter Art. 21). The prohibited-practices tick does not lift it."""
+    if c.ai_used and c.area4b and (found := _feature_item(d)):
+        yield hit(f"data.{found[0]}.name", name=found[1])
