@@ -172,3 +172,29 @@ def test_a_model_that_picks_out_students_with_a_protected_trait_is_a_major_findi
     # a trait the draft says is left out is no finding
     left_out = _variant(base, data=[{"name": "first-block results (no gender or nationality)", "category": "general"}])
     assert "prohibited_ai.discriminating" not in _rules(left_out)
+
+
+# --------------------------------------------------------------------------- category words as course content
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Studenten zien hun scores op de oefenvragen over psychiatrische ziektebeelden (o.a. depressie en psychose).",
+        "The assigned readings cover topics such as religious healing and mental illness; only counts are used.",
+        "Docenten zien per leerdoel (onder meer over seksuele gezondheid) hoeveel studenten de stof beheersen.",
+    ],
+)
+def test_a_category_word_that_names_course_content_is_no_finding(summary):
+    assert "data_categories" not in _blocking(_variant(NL_IMPL, summary=summary))
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Mentoren zien per student of er een depressie of andere psychische klacht is gemeld.",
+        "Topics are chosen by the tutor. The dashboard shows each student's reported health problems.",
+    ],
+)
+def test_a_category_word_about_the_student_is_still_a_finding(summary):
+    assert "data_categories" in _blocking(_variant(NL_IMPL, summary=summary))
