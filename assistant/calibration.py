@@ -133,6 +133,12 @@ class DrafterWeights(_Strict):
         "(`assistant.drafting.areas.map_areas`). 0 in a calibration written before it existed.",
     )
     vote_k: int = Field(7, description="How many nearest labelled descriptions the area vote counts.")
+    model_weight: float = Field(
+        0.0,
+        description="Weight of the area model: per area, its logistic regression's probability scaled by the "
+        "best area's (`assistant/data/area_model.npz`, `assistant.drafting.area_model`). 0 in a calibration "
+        "written before it existed.",
+    )
 
 
 class QuoteSelection(_Strict):
@@ -221,6 +227,12 @@ class Calibration(_Strict):
         None,
         exclude=True,
         description="(key, (n, dim) array): the area examples' query vectors; written to `areas-<key>.npy`.",
+    )
+    area_model: Any = Field(
+        None,
+        exclude=True,
+        description="The drafter's area model (`assistant.drafting.area_model.AreaModel`) fitted on the train "
+        "descriptions; written to `area_model.npz`.",
     )
     scope_vectors: Any = Field(
         None,

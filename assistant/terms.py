@@ -129,7 +129,9 @@ _ABBREVIATION = re.compile(r"(?<!\w)(?:o\.a|e\.g|i\.e|bijv|bv|m\.n|etc|incl|vgl|
 def _subject_matter(norm: str, start: int) -> bool:
     """Whether the category term at `start` of folded `norm` names course content: a `subject matter` word
     ('topics', 'leerdoel', 'zelftoetsen over') earlier in its clause, at most 80 characters back."""
-    window = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), norm[max(0, start - _SUBJECT_REACH) : start])
+    window = _ABBREVIATION.sub(
+        lambda m: m.group(0).replace(".", " "), norm[max(0, start - _SUBJECT_REACH) : start]
+    )
     return bool(_SUBJECT_MATTER.search(_CLAUSE_END.split(window)[-1]))
 
 
@@ -150,7 +152,9 @@ def in_a_name(text: str, start: int, end: int) -> bool:
     if after and (after.group(1)[0].isupper() or after.group(1).isdigit()):
         return True
     before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
-    return bool(before) and before.group(1)[0].isupper() and not _FUNCTION_WORD.fullmatch(fold(before.group(1)))
+    return (
+        bool(before) and before.group(1)[0].isupper() and not _FUNCTION_WORD.fullmatch(fold(before.group(1)))
+    )
 
 
 # a negator that reaches a term through a list ('no health data or other special categories'), with no

@@ -10,6 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import calibration
@@ -17,6 +18,7 @@ from assistant.ask.scope import ScopePolicy
 from assistant.backends.extractive import ExtractiveBackend
 from assistant.calibration import Calibration, DrafterWeights, calibrated, load_calibration
 from assistant.config import load_settings
+from assistant.drafting.area_model import AREA_MODEL, AreaModel, embedder_key
 from assistant.drafting.drafter import rank_areas
 from assistant.errors import ConfigError
 from assistant.evals.calibrate import FIXED, GRIDS, calibrate, format_report, write_calibration
@@ -178,9 +180,19 @@ def test_calibration_on_a_slice_writes_a_file_the_product_reads(
     cal = load_calibration(path)
     # the examples and their vectors go to their own files
     assert cal == fitted.model_copy(
-        update={"scope_examples": [], "scope_vectors": None, "area_examples": [], "area_vectors": None}
+        update={
+            "scope_examples": [],
+            "scope_vectors": None,
+            "area_examples": [],
+            "area_vectors": None,
+            "area_model": None,
+        }
     )
     assert list(tmp_path.glob("scope-*.npy")) == [tmp_path / f"scope-{fitted.scope_vectors[0]}.npy"]
+    # the drafter's area model, beside it, for the calibrating embedder, read back as it was fitted
+    model = AreaModel.load(tmp_path / AREA_MODEL)
+    assert model.key == fitted.area_model.key == embedder_key(assistant.index.embedder)
+    assert np.allclose(model.coef, fitted.area_model.coef) and model.fixed == {}
     assert list(tmp_path.glob("areas-*.npy")) == [tmp_path / f"areas-{fitted.area_vectors[0]}.npy"]
     assert (tmp_path / "area_examples.jsonl").exists()  # the drafter's labelled descriptions, beside it
     assert [(d.path, d.rows, d.train + d.heldout) for d in cal.provenance.data] == [

@@ -142,8 +142,13 @@ def test_identified_data_for_course_level_insight_without_a_reason_is_a_finding(
 
 def test_a_reason_that_needs_one_students_records_or_a_pseudonym_is_no_finding():
     linked = "Om herhaald kijken door dezelfde student te onderscheiden van nieuwe kijkers zijn gegevens per student nodig."
-    assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=linked, **_GROUP_LEVEL))
-    pseudonymised = {**_GROUP_LEVEL, "data": [{"name": "gepseudonimiseerd studentnummer", "category": "general"}]}
+    assert "necessity.identified_for_groups" not in _rules(
+        _variant(NL_IMPL, necessity=linked, **_GROUP_LEVEL)
+    )
+    pseudonymised = {
+        **_GROUP_LEVEL,
+        "data": [{"name": "gepseudonimiseerd studentnummer", "category": "general"}],
+    }
     weak = "Het overzicht toont toch alleen gemiddelden per clip."
     assert "necessity.identified_for_groups" not in _rules(_variant(NL_IMPL, necessity=weak, **pseudonymised))
     # insight for the student (area 1a) needs the identity: no finding there
@@ -170,7 +175,9 @@ def test_a_model_that_picks_out_students_with_a_protected_trait_is_a_major_findi
     assert _rules(study).get("prohibited_ai.features") == "minor"
     assert "prohibited_ai.discriminating" not in _rules(study)
     # a trait the draft says is left out is no finding
-    left_out = _variant(base, data=[{"name": "first-block results (no gender or nationality)", "category": "general"}])
+    left_out = _variant(
+        base, data=[{"name": "first-block results (no gender or nationality)", "category": "general"}]
+    )
     assert "prohibited_ai.discriminating" not in _rules(left_out)
 
 

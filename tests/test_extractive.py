@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.backends.extractive import choose_sentences, sentence_score, stems
-from assistant.calibration import QuoteSelection
+from assistant.calibration import QuoteSelection, load_calibration
 
 PARAMS = QuoteSelection(
     overlap_weight=0.15,
@@ -66,3 +66,21 @@ def test_a_users_document_in_the_top_passages_is_quoted_whatever_its_relative_sc
         (0, 1),
         (1, 0),
     ]
+
+
+def test_a_passage_the_question_names_by_its_heading_is_kept_whatever_its_relative_score():
+    from assistant.backends.extractive import named_passages
+
+    sections = [
+        "3.2 Privacy-principes > Transparantie",
+        "3.2 Privacy-principes",
+        "2. Doelen > Gebied 4 > 4a",
+    ]
+    assert named_passages("Welke privacy-principes gelden voor LA-projecten?", sections) == {1}
+    assert named_passages("Gelden de privacyprincipes ook hier?", sections) == {1}  # spaces and hyphens aside
+    assert named_passages("Wat staat er over transparantie?", sections) == {0}
+    assert named_passages("Valt dit onder 4a?", sections) == frozenset()  # a heading under six letters
+    params = load_calibration().extractive.model_copy(update={"min_relative": 0.9, "max_passages": 3})
+    scored = [[(0.9, 0)], [(0.8, 0)], [(0.7, 0)]]
+    assert [i for i, _ in choose_sentences(scored, [3.0, 1.5, 1.4], params)] == [0]
+    assert [i for i, _ in choose_sentences(scored, [3.0, 1.5, 1.4], params, frozenset({1}))] == [0, 1]

@@ -7,13 +7,14 @@ lexical overlap, kept verbatim, ordered by passage rank and position, and each c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
 from assistant.backends.base import AnswerRequest, Backend, BackendAnswer
 from assistant.calibration import QuoteSelection, load_calibration
 from assistant.corpus import Passage
-from assistant.text import split_sentences
+from assistant.text import fold, split_sentences
 from assistant.translation import translation_for
 
 __all__ = [
@@ -81,6 +82,25 @@ def sentence_score(
     return similarity + overlap_weight * overlap
 
 
+_HEADING_NUMBER = re.compile(r"^[\d.]+\s+")
+_NAME_NOISE = re.compile(r"[\W_]+")
+_MIN_NAMED = 6  # letters: a shorter heading ('4a', 'Gebied') is not a name a question uses for one passage
+
+
+def named_passages(question: str, sections: Sequence[str]) -> frozenset[int]:
+    """Indices of the passages whose own heading (the last part of `sections[i]`, its numbering left out)
+    the question names ('Welke privacy-principes gelden ...' names '3.2 Privacy-principes'), compared
+    folded with spaces, hyphens and punctuation left out; headings of fewer than 6 letters never count.
+    A passage the question names is what it asks about: quoted whatever its relative score."""
+    asked = _NAME_NOISE.sub("", fold(question))
+    found = set()
+    for i, section in enumerate(sections):
+        heading = _NAME_NOISE.sub("", fold(_HEADING_NUMBER.sub("", section.rsplit(" > ", 1)[-1])))
+        if len(heading) >= _MIN_NAMED and heading in asked:
+            found.add(i)
+    return frozenset(found)
+
+
 def choose_sentences(
     scored: list[list[tuple[float, int]]],
     passage_scores: list[float],
@@ -95,7 +115,8 @@ def choose_sentences(
     up to `first_passage_sentences` whose score is within `sentence_margin` of its best. A passage of a
     user's document (indices in `documents`) among the first `max_passages` is quoted whatever its
     relative score: the relative cut keeps weakly related policy passages out of an answer, and a document
-    the user added and retrieval ranks this high is what they asked to be considered. A sentence is
+    the user added and retrieval ranks this high is what they asked to be considered; so is a passage the
+    question names by its heading (`named_passages`, passed in `documents` too). A sentence is
     quoted only when its score is within `answer_margin` of the best sentence of all the passages
     considered (so a passage's off-point sentence does not pad the answer); at most `_MAX_SENTENCES` in
     all. Pure: the calibration program replays it on the eval sets."""
@@ -162,6 +183,7 @@ class ExtractiveBackend(Backend):
             )
         chosen: list[tuple[int, int, str]] = []  # (passage index, start, sentence)
         documents = frozenset(i for i, p in enumerate(request.passages) if p.authority != "official")
+        documents |= named_passages(request.question, [p.section for p in request.passages])
         for i, n in choose_sentences(scored, list(request.scores), self.params, documents):
             a, b = spans_of[i][n]
             chosen.append((i, a, request.passages[i].text[a:b]))

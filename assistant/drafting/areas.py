@@ -32,6 +32,7 @@ from typing import Any
 
 from assistant.ask.scope import ExampleVote
 from assistant.calibration import DrafterWeights, load_calibration
+from assistant.drafting.area_model import AreaModel, relative_to_best
 from assistant.drafting.cues import (
     AUDIENCE_CUES,
     FACTORS,
@@ -252,6 +253,7 @@ def map_areas(
     evidence: bool = True,
     examples: ExampleVote | None = None,
     cache_dir: Path | None = None,
+    model: AreaModel | None = None,
 ) -> AreaMapping:
     """The areas of `text`, ranked, the chosen set and the evidence of each chosen area.
 
@@ -264,7 +266,9 @@ def map_areas(
     multiplied by (1 + `vote_weight` x its area vote: `area_vote` of the nearest labelled project
     descriptions, `examples`, default the shipped ones): projects described like this one were labelled
     with these areas, which sharpens the evidence the cues and the policy text give for wordings the
-    cues do not know, without raising an area nothing in the text supports (issue 16 point 1). `weights` default to
+    cues do not know, without raising an area nothing in the text supports (issue 16 point 1). Likewise
+    (1 + `model_weight` x the area model's probability scaled by the best one: `area_model.AreaModel`,
+    `model`, default the shipped one when it was fitted on this embedder's vectors). `weights` default to
     `[drafter]` of `assistant/data/calibration.toml`; `evidence=False` skips the evidence (the
     calibration's search); `cache_dir` keeps the examples' vectors of a non-default model.
     """
@@ -281,6 +285,10 @@ def map_areas(
         if w.vote_weight:
             vote = area_vote(query_vec, embedder, w, examples, cache_dir)
             fused = {a: fused[a] * (1.0 + w.vote_weight * vote.get(a, 0.0)) for a in AREA_IDS}
+        model = model if model is not None else AreaModel.shipped(embedder)
+        if w.model_weight and model is not None:
+            p = relative_to_best(model.probabilities(query_vec, text))
+            fused = {a: fused[a] * (1.0 + w.model_weight * p[a]) for a in AREA_IDS}
     order = sorted(AREA_IDS, key=lambda a: (-fused[a], AREA_IDS.index(a)))
     total = sum(fused.values())
     ranked = [(a, fused[a] / total if total > 0 else 0.0) for a in order]
@@ -322,7 +330,10 @@ def rank_areas(
     embedder: Any = None,
     weights: DrafterWeights | None = None,
     examples: ExampleVote | None = None,
+    model: AreaModel | None = None,
 ) -> tuple[list[tuple[str, float]], list[str]]:
     """`map_areas` without the evidence: (all areas ranked best first with a confidence, the chosen set)."""
-    mapping = map_areas(text, embedder=embedder, weights=weights, evidence=False, examples=examples)
+    mapping = map_areas(
+        text, embedder=embedder, weights=weights, evidence=False, examples=examples, model=model
+    )
     return mapping.ranked, mapping.chosen

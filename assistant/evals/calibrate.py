@@ -53,9 +53,10 @@ from assistant.calibration import (
     ScopeModel,
 )
 from assistant.config import PACKAGE_ROOT
+from assistant.drafting.area_model import AreaModel
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
-from assistant.evals.examples import ExampleSet, area_examples, with_votes
+from assistant.evals.examples import ExampleSet, area_examples, fitted_area_model, with_votes
 from assistant.evals.figures import drafter_figures, fusion_figures, quote_figures
 from assistant.evals.scope_fit import fit_scope
 from assistant.evals.search import HELDOUT_SHARE, SPLIT_SALT, coordinate_search, stratified_split
@@ -100,6 +101,7 @@ GRIDS: dict[str, dict[str, list[float]]] = {
         "purpose_weight": _grid(0.0, 2.0, 0.25),
         "vote_weight": _grid(0.0, 1.5, 0.1),
         "vote_k": [5.0, 7.0, 9.0, 11.0],
+        "model_weight": _grid(0.0, 3.0, 0.25),
     },
     "extractive": {
         "overlap_weight": _grid(0.0, 0.5, 0.05),
@@ -180,6 +182,7 @@ def _figures(
     scope = scope or ExampleSet(parts, weights, embedder)
     drafter = DrafterWeights(**c["drafter"])
     areas = parts["train"].get("area_examples")
+    area_model = parts["train"].get("area_model")
     quotes = QuoteSelection(**c["extractive"])
     out: dict[str, dict[str, dict[str, float]]] = {"scope": {}, "fusion": {}, "drafter": {}, "extractive": {}}
     for part, data in parts.items():
@@ -190,7 +193,7 @@ def _figures(
             out["fusion"][part] = fusion_figures(data["questions"], weights)
             out["extractive"][part] = quote_figures(data["questions"], weights, quotes, answered)
         if "descriptions" in data:
-            out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter, areas)
+            out["drafter"][part] = drafter_figures(data["descriptions"], embedder, drafter, areas, area_model)
     return out
 
 
@@ -244,19 +247,19 @@ def _fit(
             fusion_figures(train["questions"], Weights(**fixed, **p))[m]
             for m in ("mrr", "hit_at_1", "hit_at_3", "hit_at_5")
         ),
-        "drafter": lambda p: (lambda f: (f["score"], f["first_right"]))(
-            drafter_figures(train["descriptions"], embedder, DrafterWeights(**p), train.get("area_examples"))
-        ),
+        "drafter": lambda p: (lambda f: (f["score"], f["first_right"]))(_drafted(p)),
         "extractive": lambda p: (lambda f: (f["quote_score"], f["quote_hit"]))(_quotes(p)),
     }
     stderrs: dict[str, Callable[[dict[str, float]], float]] = {
         "fusion": lambda p: fusion_figures(train["questions"], Weights(**fixed, **p))["mrr_se"],
-        "drafter": lambda p: drafter_figures(
-            train["descriptions"], embedder, DrafterWeights(**p), train.get("area_examples")
-        )["score_se"],
+        "drafter": lambda p: _drafted(p)["score_se"],
         "extractive": lambda p: _quotes(p)["quote_score_se"],
     }
     answered: set[str] = set()
+
+    def _drafted(p: dict[str, float]) -> dict[str, float]:
+        areas, model = train.get("area_examples"), train.get("area_model")
+        return drafter_figures(train["descriptions"], embedder, DrafterWeights(**p), areas, model)
 
     def _quotes(p: dict[str, float]) -> dict[str, float]:
         weights = Weights(**constants["fusion"])
@@ -428,6 +431,8 @@ def calibrate(
     with_votes(parts, embedder)
     areas, area_vectors, area_rows = area_examples(parts["train"]["descriptions"], embedder)
     parts["train"]["area_examples"] = areas
+    area_model = fitted_area_model(parts["train"]["descriptions"], area_vectors, assistant.index.embedder)
+    parts["train"]["area_model"] = area_model
     parts["train"]["passage_only"] = {
         q.id for name in stories for q in signals[name].questions if dev[name][2][q.id] == "train"
     }
@@ -476,6 +481,7 @@ def calibrate(
         scope_vectors=(scope.examples.key(assistant.index.embedder), scope.vectors),
         area_examples=area_rows,
         area_vectors=(areas.key(assistant.index.embedder), area_vectors),
+        area_model=AreaModel(area_model.coef, area_model.intercept, area_model.key),
     )
     before = _figures(previous, parts, embedder) if previous is not None else None
     return calibration, before

@@ -14,11 +14,12 @@ import numpy as np
 
 from assistant.ask.scope import ExampleVote
 from assistant.calibration import ScopeModel
+from assistant.drafting.area_model import AreaModel, embedder_key
 from assistant.evals.scope_fit import answered_ids, scope_figures, scope_rows
 from assistant.evals.signals import SignalSet
 from assistant.retrieve import Weights, passage_key
 
-__all__ = ["ExampleSet", "with_votes", "area_examples"]
+__all__ = ["ExampleSet", "with_votes", "area_examples", "fitted_area_model"]
 
 
 class ExampleSet:
@@ -112,3 +113,15 @@ def area_examples(descriptions: list, embedder: Any) -> tuple[ExampleVote, np.nd
         for c in descriptions
     ]
     return examples, vectors, rows
+
+
+def fitted_area_model(descriptions: list, vectors: np.ndarray, embedder: Any) -> AreaModel:
+    """The drafter's area model fitted on the train `descriptions` and their query `vectors` (rows in the
+    same order), keyed to `embedder`, with each description's out-of-fold probabilities (`AreaModel.fixed`)
+    so the weights fitted on the same descriptions do not see the model's in-sample fit."""
+    return AreaModel.fit(
+        vectors,
+        [c.areas for c in descriptions],
+        embedder_key(embedder),
+        texts=[c.description for c in descriptions],
+    )

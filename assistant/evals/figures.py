@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.backends.extractive import choose_sentences
+from assistant.backends.extractive import choose_sentences, named_passages
 from assistant.calibration import DrafterWeights, QuoteSelection
 from assistant.drafting.drafter import rank_areas
 from assistant.evals.check import evaluate_descriptions
@@ -59,7 +59,10 @@ def quote_figures(
             ]
             for rs in rows
         ]
-        chosen = [rows[i][m] for i, m in choose_sentences(scored, [float(fused[i]) for i in top], params)]
+        named = named_passages(q.asked, [signals.passages[int(i)].section for i in top])
+        chosen = [
+            rows[i][m] for i, m in choose_sentences(scored, [float(fused[i]) for i in top], params, named)
+        ]
         held = [bool(q.sentence_relevant[n]) for n in chosen]
         hit = float(any(held))
         precision = sum(held) / len(held) if held else 0.0
@@ -78,15 +81,19 @@ def quote_figures(
 
 
 def drafter_figures(
-    cases: list[DescriptionCase], embedder: Any, weights: DrafterWeights, examples: Any = None
+    cases: list[DescriptionCase],
+    embedder: Any,
+    weights: DrafterWeights,
+    examples: Any = None,
+    model: Any = None,
 ) -> dict[str, float]:
     """First-area accuracy and mean Jaccard of the chosen areas (`evaluate_descriptions`), as `assistant
     eval` scores `draft_from_description`, whose areas are `rank_areas`' chosen set; `score` is the mean
     over cases of (first area right + Jaccard) / 2, the drafter's objective (both are the issue's targets).
-    `examples`: the area vote's labelled descriptions (default the shipped ones)."""
+    `examples`: the area vote's labelled descriptions, `model` the area model (default the shipped ones)."""
 
     def drafter(text: str) -> dict:
-        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights, examples=examples)
+        ranked, chosen = rank_areas(text, embedder=embedder, weights=weights, examples=examples, model=model)
         return {"areas_ranked": ranked, "areas": chosen}
 
     report = evaluate_descriptions(cases, drafter)

@@ -1,6 +1,6 @@
 """Writing what `assistant eval calibrate` fitted: `calibration.toml` and, beside it, the example files
 the product reads (the scope and passage votes' `scope_examples.jsonl` and `scope-<key>.npy`, the area
-vote's `area_examples.jsonl` and `areas-<key>.npy`)."""
+vote's `area_examples.jsonl` and `areas-<key>.npy`, the area model's `area_model.npz`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import tomli_w
 import assistant.calibration as product
 from assistant.ask.scope import EXAMPLES_FILE
 from assistant.calibration import Calibration, load_calibration
+from assistant.drafting.area_model import AREA_MODEL, AreaModel
 from assistant.drafting.areas import AREA_EXAMPLES
 
 __all__ = ["write_calibration"]
@@ -57,5 +58,10 @@ def write_calibration(calibration: Calibration, path: Path | None = None) -> Pat
                 "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8"
             )
             tmp.replace(examples)
+    if calibration.area_model is not None:
+        tmp = path.with_name(AREA_MODEL + ".tmp.npz")
+        calibration.area_model.save(tmp)
+        tmp.replace(path.with_name(AREA_MODEL))
+        AreaModel.shipped_file.cache_clear()
     load_calibration.cache_clear()
     return path
