@@ -309,3 +309,23 @@ def test_a_labels_viewers_in_other_words_are_read_as_their_roles(viewers, roles)
     from assistant.evals.skeleton import label_roles
 
     assert label_roles(viewers) == roles
+
+
+# --------------------------------------------------------------------------- data named in a list
+
+
+def test_a_list_of_data_after_based_on_gives_one_item_each_in_the_texts_words():
+    from assistant.drafting.items import listed_data
+
+    assert listed_data(
+        "Een signaal op basis van onder meer behaalde studiepunten, aanwezigheid en quizscores dat de mentor ziet."
+    ) == ["behaalde studiepunten", "aanwezigheid", "quizscores"]
+    assert listed_data("The model combines the weekly logins and the forum posts to rank the modules.") == [
+        "weekly logins",
+        "forum posts",
+    ]
+    # one noun is no list, a clause is no member, a system is a source and a technique no data
+    assert listed_data("A chatbot based on our course material.") == []
+    assert listed_data("It combines logins, and turns them into a weekly score.") == []
+    assert listed_data("Op basis van Osiris en Brightspace.") == []
+    assert listed_data("Een model op basis van neurale netwerken en beslisbomen.") == []

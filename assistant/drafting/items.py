@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.lexicon import TermGroup, compile_terms, load_data_file
+from assistant.lexicon import TermGroup, compile_terms, load_data_file, load_lexicon
 from assistant.proposal import DataItem
-from assistant.terms import find_category_terms, is_negated
+from assistant.terms import describes_ai, find_category_terms, is_negated
 from assistant.text import fold
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "DraftingItems",
     "load_items",
     "data_items",
+    "listed_data",
     "security_measures",
     "stakeholder_name",
 ]
@@ -180,6 +181,15 @@ def data_items(
         own = own_words(text[a:b], match.group(0)) if match and not system else ""  # 'Moodle' is a source
         name = f"{own} ({_KIND_ONLY.sub('', item.name(lang))})" if own else item.name(lang)
         items.append((DataItem(name=name, category="general", source=source), where))
+    named = [fold(item.name) for item, _ in items]
+    for n, (a, b) in enumerate(sentences):
+        for member in listed_data(text[a:b]):
+            words = set(_TOKEN.findall(fold(member)))
+            if any(words <= set(_TOKEN.findall(known)) for known in named):
+                continue  # already an item in the same words
+            named.append(fold(member))
+            source = _systems_in(folded_parts[n]).get("lms") or named_tool(text[a:b]) or ""
+            items.append((DataItem(name=member, category="general", source=source), n))
     seen: set[str] = set()
     for n, (a, b) in enumerate(sentences):
         for hit in find_category_terms(text[a:b]):
@@ -190,6 +200,60 @@ def data_items(
 
 
 _TOKEN = re.compile(r"\w[\w'’-]*")
+_DRAFTING = load_lexicon("drafting").groups
+_DATA_LIST = compile_terms(_DRAFTING["data list"].terms)
+_LIST_STOP = compile_terms(_DRAFTING["list stop"].terms)
+_NOT_ITEM = compile_terms(_DRAFTING["not a data item"].terms)
+_CONJUNCTION = frozenset("en and of or plus".split())
+_LIST_LEAD = re.compile(r"\s*(?:" + compile_terms(_DRAFTING["list lead"].terms).pattern + r")\s*")
+_LIST_SPLIT = re.compile(r"\s*,\s*|\s+(?:en|and|of|or|plus|&)\s+")
+_CLAUSE_MARK = re.compile(r"[.;:!?()\[\]\n]|\s[-–—]\s")
+_MEMBER_MAX = 5  # words: a longer member is a clause, not the name of a data item
+_MEMBERS_MIN = 2  # a list has at least two members ('A en B'); one noun after 'based on' is often no data
+
+
+def listed_data(sentence: str) -> list[str]:
+    """The members of a data list in `sentence`: after a `data list` word ('op basis van', 'predictors
+    would include'), the words up to the clause's end or a `list stop` word ('die', 'to', 'with'), split at
+    commas and 'en' / 'and' / 'of' / 'or'; each member without its leading determiners, 1-5 words, not a
+    system's name or an AI technique; a member with a `not a data item` word ('we', 'is', 'geen') starts
+    a clause and ends the list. [] when the list has fewer than two members or a member is longer (a clause, not a
+    list: no part-of-speech tagger ships offline for Dutch and English, so only clear lists count)."""
+    found: list[str] = []
+    folded = fold(sentence)
+    original = sentence if len(sentence) == len(folded) else None
+    for m in _DATA_LIST.finditer(folded):
+        rest = folded[m.end() :]
+        end = _CLAUSE_MARK.search(rest)
+        rest = rest[: end.start()] if end else rest
+        stop = next((t for t in _TOKEN.finditer(rest) if _LIST_STOP.fullmatch(t.group(0))), None)
+        span = rest[: stop.start()] if stop else rest
+        lead = _LIST_LEAD.match(span)
+        span = span[lead.end() :] if lead else span
+        start = m.end()
+        members = []
+        for part in _LIST_SPLIT.split(span.strip()):
+            words = [w for w in part.split() if w]
+            if words and words[0] in _CONJUNCTION:  # ', and ...': the last member, or a clause
+                words = words[1:]
+            while words and words[0] in _DETERMINERS:
+                words = words[1:]
+            if any(_NOT_ITEM.fullmatch(w) for w in words):
+                break  # a clause starts here: the list ended before it
+            if not words or len(words) > _MEMBER_MAX:
+                members = []
+                break
+            members.append(" ".join(words))
+        if len(members) < _MEMBERS_MIN:
+            continue
+        for member in members:
+            at = folded.find(member, start)
+            text = original[at : at + len(member)] if original and at >= 0 else member
+            if not any(p.fullmatch(fold(text)) for p in _patterns("systems")) and not describes_ai(text):
+                found.append(text)  # a system's name is a source, a technique ('neurale netwerken') no data
+    return list(dict.fromkeys(found))
+
+
 _PHRASE_BREAK = re.compile(r"[,;:()\[\]/?!.\n]|\s[-–—]\s")
 _LINKS = frozenset(
     "en and or maar but zodat so die dat which that who wie waarmee waarin where wanneer when als if om to te "
