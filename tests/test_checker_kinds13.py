@@ -205,3 +205,14 @@ def test_a_category_word_that_names_course_content_is_no_finding(summary):
 )
 def test_a_category_word_about_the_student_is_still_a_finding(summary):
     assert "data_categories" in _blocking(_variant(NL_IMPL, summary=summary))
+
+
+@pytest.mark.parametrize(
+    "validation",
+    [
+        "De cijfers komen uit Osiris en zijn daarmee per definitie juist; een eigen controle voegt niets toe.",
+        "The vendor reports an AUC of 0.88 on its own benchmark; we have no access to the model.",
+    ],
+)
+def test_a_validation_that_dismisses_checking_or_cannot_look_inside_is_a_finding(validation):
+    assert _rules(_variant(NL_IMPL, analysis_validation=validation)).get("reliable_analyses.waived") == "major"
