@@ -215,4 +215,47 @@ def test_a_category_word_about_the_student_is_still_a_finding(summary):
     ],
 )
 def test_a_validation_that_dismisses_checking_or_cannot_look_inside_is_a_finding(validation):
-    assert _rules(_variant(NL_IMPL, analysis_validation=validation)).get("reliable_analyses.waived") == "major"
+    assert (
+        _rules(_variant(NL_IMPL, analysis_validation=validation)).get("reliable_analyses.waived") == "major"
+    )
+
+
+# --------------------------------------------------------------------------- accountability: a system or a team
+
+
+@pytest.mark.parametrize(
+    ("responsible", "rule"),
+    [
+        (
+            "Het facultaire Tableau-platform (beheer: Informatiemanagement Bètawetenschappen)",
+            "accountability.system",
+        ),
+        ("The analytics module of the student information system", "accountability.system"),
+        ("Het dataloket-team van Studentenzaken", "accountability.group"),
+        ("The learning analytics working group of the faculty", "accountability.group"),
+    ],
+)
+def test_a_system_or_a_team_without_a_head_is_nobody_to_hold_to_account(responsible, rule):
+    assert _rules(_variant(NL_IMPL, responsible=responsible)).get(rule) == "major"
+
+
+@pytest.mark.parametrize(
+    "responsible",
+    [
+        "De opleidingsdirecteur Geneeskunde; het Tableau-platform wordt beheerd door Informatiemanagement",
+        "Projectteam onder leiding van de onderwijsdirecteur",
+        "Head of the Educational Support team",
+    ],
+)
+def test_a_role_beside_a_system_or_a_team_is_no_finding(responsible):
+    rules = _rules(_variant(NL_IMPL, responsible=responsible))
+    assert "accountability.system" not in rules and "accountability.group" not in rules
+
+
+def test_security_that_is_only_aims_and_appeals_is_security_later():
+    measures = [
+        "Versleuteling wordt ingericht zodra de ICT-afdeling daar capaciteit voor heeft",
+        "We streven ernaar de toegang op termijn te beperken",
+        "Medewerkers worden gevraagd zorgvuldig met de gegevens om te gaan",
+    ]
+    assert _rules(_variant(NL_IMPL, security_measures=measures)).get("security.later") == "major"

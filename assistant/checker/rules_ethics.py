@@ -53,6 +53,9 @@ _DECISION = _terms("decision word")
 _WEIGHING_WAIVED = _terms("weighing waived")
 _OUTSOURCED = _terms("outsourced responsibility")
 _ROTATING = _terms("rotating responsible")
+_GROUP = _terms("group as responsible")
+_SYSTEM = re.compile(f"{_alternation('machine actor')}|{_alternation('platform actor')}")
+_BRACKET = re.compile(r"\s*[(\[].*$", re.S)  # '(beheer: ...)': who runs it, not who is responsible
 _GAP = r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+"  # up to four words, no clause punctuation
 # after a system noun no 'and' either: in 'advisers see it in a dashboard and decide' the dashboard is
 # not the subject of 'decide' (after 'automatically' it is: 'automatically warns and blocks')
@@ -250,6 +253,33 @@ def _source_named(d: Draft, norm: str) -> str | None:
         if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", norm):
             return item.source.strip()
     return None
+
+
+@_rule("accountability.system", "accountability", "major")
+def _responsible_system(d: Draft, c: Context) -> Iterator[Hit]:
+    """The responsible is a system or platform ('Het facultaire Power BI-platform (beheer: ...)') and names no
+    person or role outside a bracket: a system cannot be held to account (3.1 Verantwoordelijkheid)."""
+    if is_blank(d.responsible):
+        return
+    head = _BRACKET.sub("", fold(d.responsible))
+    if (
+        (m := _SYSTEM.search(head))
+        and not _ROLE.search(_SYSTEM.sub(" ", head))
+        and not _source_named(d, head)
+    ):
+        yield hit("responsible", term=m.group(0))
+
+
+@_rule("accountability.group", "accountability", "major")
+def _responsible_group(d: Draft, c: Context) -> Iterator[Hit]:
+    """The responsible is a team or working group with no person or role who heads it ('Het datateam van
+    Onderwijsondersteuning Geesteswetenschappen'): nobody the university can hold to account (3.1
+    Verantwoordelijkheid)."""
+    if is_blank(d.responsible):
+        return
+    norm = fold(d.responsible)
+    if (m := _GROUP.search(norm)) and not _ROLE.search(_GROUP.sub(" ", norm)):
+        yield hit("responsible", term=m.group(0))
 
 
 @_rule("accountability.rotating", "accountability", "major")
