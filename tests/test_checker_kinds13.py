@@ -259,3 +259,11 @@ def test_security_that_is_only_aims_and_appeals_is_security_later():
         "Medewerkers worden gevraagd zorgvuldig met de gegevens om te gaan",
     ]
     assert _rules(_variant(NL_IMPL, security_measures=measures)).get("security.later") == "major"
+
+
+def test_a_validation_left_to_the_supplier_is_waived_and_a_check_against_its_data_is_not():
+    data = [{"name": "oefenscores", "category": "general", "source": "Grasple"}]
+    by_vendor = "The estimates are validated by Grasple's own analysts; their report is attached."
+    assert _rules(_variant(NL_IMPL, data=data, analysis_validation=by_vendor)).get("reliable_analyses.waived")
+    ours = "The ranking is checked by hand against Grasple for a sample of 20 students."
+    assert "reliable_analyses.waived" not in _rules(_variant(NL_IMPL, data=data, analysis_validation=ours))

@@ -87,6 +87,9 @@ _CLAUSE_BEFORE_COMMA = re.compile(r"[^.!?;:\n]+")
 _MODEL_PERFORMANCE = _terms("model performance")
 _THIN_VALIDATION = _terms("thin validation")
 _WAIVED = _terms("validation waived")
+_CHECKED_BY = re.compile(
+    r"(?:validated|gevalideerd|checked|gecontroleerd|tested|getest|verified|geverifieerd)\s+(?:by|door)\b"
+)
 _THIN_RESPONSIBLE = _terms("thin responsible")
 
 
@@ -208,10 +211,23 @@ def _validation_thin(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("reliable_analyses.waived", "reliable_analyses", "major")
 def _validation_waived(d: Draft, c: Context) -> Iterator[Hit]:
     """A validation that says no check is done, or leaves it to a supplier's word ('the vendor
-    guarantees the accuracy, so no separate check is needed'): the policy asks that the analyses are
-    checked by people with the means and expertise to do so."""
-    if not is_blank(d.analysis_validation) and (m := _WAIVED.search(fold(d.analysis_validation))):
+    guarantees the accuracy, so no separate check is needed') or to the supplier's own check ('validated by
+    Grasple's data science team': a party the draft names as its data source or a vendor): the policy asks
+    that the analyses are checked by people with the means and expertise to do so."""
+    if is_blank(d.analysis_validation):
+        return
+    norm = fold(d.analysis_validation)
+    if m := _WAIVED.search(norm):
         yield hit("analysis_validation", term=m.group(0))
+    elif m := _CHECKED_BY.search(
+        norm
+    ):  # 'validated by Grasple's data science team': the supplier checks itself
+        party = " ".join(norm[m.end() :].split()[:2])  # who checks: the two words right after 'by'
+        if (vendor := _OUTSOURCED.search(party)) or (vendor := _source_named(d, party)):
+            yield hit(
+                "analysis_validation",
+                term=m.group(0) + " " + (vendor if isinstance(vendor, str) else vendor.group(0)),
+            )
 
 
 @_rule("reliable_analyses.ai_performance", "reliable_analyses", "minor")
