@@ -187,7 +187,7 @@ def test_a_model_that_picks_out_students_with_a_protected_trait_is_a_major_findi
 @pytest.mark.parametrize(
     "summary",
     [
-        "Studenten zien hun scores op de oefenvragen over psychiatrische ziektebeelden (o.a. depressie en psychose).",
+        "Studenten zien hun scores op de oefentoetsen over psychiatrische ziektebeelden (o.a. depressie en psychose).",
         "The assigned readings cover topics such as religious healing and mental illness; only counts are used.",
         "Docenten zien per leerdoel (onder meer over seksuele gezondheid) hoeveel studenten de stof beheersen.",
     ],
@@ -201,6 +201,7 @@ def test_a_category_word_that_names_course_content_is_no_finding(summary):
     [
         "Mentoren zien per student of er een depressie of andere psychische klacht is gemeld.",
         "Topics are chosen by the tutor. The dashboard shows each student's reported health problems.",
+        "De vragenlijst bevat vragen over psychische klachten en stress; de mentor ziet de antwoorden per student.",
     ],
 )
 def test_a_category_word_about_the_student_is_still_a_finding(summary):
