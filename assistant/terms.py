@@ -17,7 +17,7 @@ from typing import Literal
 
 from assistant.errors import ConfigError
 from assistant.lexicon import Matcher, TermGroup, compile_terms, load_lexicon
-from assistant.text import fold
+from assistant.text import fold, mask_abbreviations
 
 __all__ = [
     "ai_techniques",
@@ -122,16 +122,13 @@ def find_category_terms(text: str, *, negation: bool = True, names: bool = False
 
 _SUBJECT_MATTER = compile_terms(_GENERAL["subject matter"].terms)
 _SUBJECT_REACH = 80  # characters before a term within its clause where a subject-matter word is looked for
-# an abbreviation's dots do not end a clause ('zelftoetsen over ziektebeelden (o.a. depressie)')
-_ABBREVIATION = re.compile(r"(?<!\w)(?:o\.a|e\.g|i\.e|bijv|bv|m\.n|etc|incl|vgl|cf|z\.o|d\.w\.z)\.")
 
 
 def _subject_matter(norm: str, start: int) -> bool:
     """Whether the category term at `start` of folded `norm` names course content: a `subject matter` word
     ('topics', 'leerdoel', 'zelftoetsen over') earlier in its clause, at most 80 characters back."""
-    window = _ABBREVIATION.sub(
-        lambda m: m.group(0).replace(".", " "), norm[max(0, start - _SUBJECT_REACH) : start]
-    )
+    # an abbreviation's dots do not end the clause ('zelftoetsen over ziektebeelden (o.a. depressie)')
+    window = mask_abbreviations(norm[max(0, start - _SUBJECT_REACH) : start])
     return bool(_SUBJECT_MATTER.search(_CLAUSE_END.split(window)[-1]))
 
 

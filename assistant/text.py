@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["MARKER", "fold", "clean_invisible", "split_sentences", "sentences", "words"]
+__all__ = ["MARKER", "fold", "clean_invisible", "split_sentences", "sentences", "words", "mask_abbreviations"]
 
 MARKER = re.compile(r"\[(\d+)\]")
 """A citation marker in an answer: `[n]` points at the n-th passage given to the backend (1-based)."""
@@ -106,6 +106,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+_ABBREVIATION = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + ")", re.IGNORECASE
+)
+
+
+def mask_abbreviations(text: str) -> str:
+    """`text` with the full stops of its abbreviations ('o.a.', 'e.g.', `_ABBREVIATIONS`) turned into
+    spaces, same length: a search for clause or sentence ends then passes over them."""
+    return _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), text)
 
 
 def sentences(text: str) -> list[str]:

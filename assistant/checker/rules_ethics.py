@@ -219,15 +219,11 @@ def _validation_waived(d: Draft, c: Context) -> Iterator[Hit]:
     norm = fold(d.analysis_validation)
     if m := _WAIVED.search(norm):
         yield hit("analysis_validation", term=m.group(0))
-    elif m := _CHECKED_BY.search(
-        norm
-    ):  # 'validated by Grasple's data science team': the supplier checks itself
+    elif m := _CHECKED_BY.search(norm):  # 'validated by Grasple's data science team': the supplier itself
         party = " ".join(norm[m.end() :].split()[:2])  # who checks: the two words right after 'by'
-        if (vendor := _OUTSOURCED.search(party)) or (vendor := _source_named(d, party)):
-            yield hit(
-                "analysis_validation",
-                term=m.group(0) + " " + (vendor if isinstance(vendor, str) else vendor.group(0)),
-            )
+        vendor = v.group(0) if (v := _OUTSOURCED.search(party)) else _source_named(d, party)
+        if vendor:
+            yield hit("analysis_validation", term=f"{m.group(0)} {vendor}")
 
 
 @_rule("reliable_analyses.ai_performance", "reliable_analyses", "minor")

@@ -98,11 +98,11 @@ class AreaModel:
                 intercept[j] = np.log(rate / (1.0 - rate))
                 oof[:, j] = rate
                 continue
+            # refit=True (the default): after choosing C it fits once more on all rows with that C
             cv = LogisticRegressionCV(Cs=list(_CS), cv=folds, scoring="neg_log_loss", max_iter=2000)
             cv.fit(x, y[:, j])
             c = float(np.ravel(cv.C_)[0])
-            model = LogisticRegression(C=c, max_iter=2000).fit(x, y[:, j])
-            coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
+            coef[j], intercept[j] = cv.coef_[0], cv.intercept_[0]
             if texts is not None:
                 split = StratifiedKFold(folds, shuffle=True, random_state=0)
                 oof[:, j] = cross_val_predict(

@@ -285,7 +285,8 @@ def map_areas(
         if w.vote_weight:
             vote = area_vote(query_vec, embedder, w, examples, cache_dir)
             fused = {a: fused[a] * (1.0 + w.vote_weight * vote.get(a, 0.0)) for a in AREA_IDS}
-        model = model if model is not None else AreaModel.shipped(embedder)
+        if w.model_weight and model is None:
+            model = AreaModel.shipped(embedder)
         if w.model_weight and model is not None:
             p = relative_to_best(model.probabilities(query_vec, text))
             fused = {a: fused[a] * (1.0 + w.model_weight * p[a]) for a in AREA_IDS}

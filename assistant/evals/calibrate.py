@@ -53,7 +53,6 @@ from assistant.calibration import (
     ScopeModel,
 )
 from assistant.config import PACKAGE_ROOT
-from assistant.drafting.area_model import AreaModel
 from assistant.errors import InputError
 from assistant.evals.datasets import DescriptionCase, QuestionCase, load_cases
 from assistant.evals.examples import ExampleSet, area_examples, fitted_area_model, with_votes
@@ -481,7 +480,7 @@ def calibrate(
         scope_vectors=(scope.examples.key(assistant.index.embedder), scope.vectors),
         area_examples=area_rows,
         area_vectors=(areas.key(assistant.index.embedder), area_vectors),
-        area_model=AreaModel(area_model.coef, area_model.intercept, area_model.key),
+        area_model=area_model,  # `save` writes the coefficients, not the train texts' out-of-fold values
     )
     before = _figures(previous, parts, embedder) if previous is not None else None
     return calibration, before
