@@ -159,6 +159,11 @@ class QuoteSelection(_Strict):
     )
     first_passage_sentences: int = Field(description="At most this many sentences of the best passage.")
     max_passages: int = Field(description="Quote from at most this many passages.")
+    vote_weight: float = Field(
+        default=0.0,
+        description="Weight of the sentence vote (share of the nearest answered example questions whose "
+        "expected phrase the sentence holds, 0..1; `ExampleVote.sentence_voter`) added to a sentence's score.",
+    )
 
 
 class DataFile(_Strict):

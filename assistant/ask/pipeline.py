@@ -339,8 +339,20 @@ class Assistant:
             history=history,
             on_token=on_token if self.backend.can_stream else None,
             unquotable={i for i, p in enumerate(passages) if p.source in self.untrusted_sources()},
+            sentence_vote=self._sentence_voter(retrieval.query_vec),
         )
         return request
+
+    def _sentence_voter(self, query_vec):
+        """The sentence vote of the scope model's example questions for one query vector
+        (`ExampleVote.sentence_voter`; the extractive backend weighs it by `[extractive] vote_weight`);
+        None without examples or a vector."""
+        embedder = getattr(self.index, "embedder", None)
+        examples = getattr(self.scope, "examples", None)
+        if embedder is None or examples is None or query_vec is None:
+            return None
+        vectors = examples.vectors(embedder, self.settings.home / "cache")
+        return examples.sentence_voter(query_vec, vectors)
 
     def untrusted_sources(self) -> frozenset[str]:
         """Supplementary documents with text addressed to the assistant (an instruction such as "ignore

@@ -51,6 +51,7 @@ import json
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -321,11 +322,12 @@ class ExampleVote:
         cites: list[list[str]] | None = None,
         prefix: str = "scope",
         scoped: list[bool] | None = None,
+        quotes: list[list[str]] | None = None,
     ) -> None:
         if len(questions) != len(answerable) or any(
-            x is not None and len(x) != len(questions) for x in (coverage, cites, scoped)
+            x is not None and len(x) != len(questions) for x in (coverage, cites, scoped, quotes)
         ):
-            raise ValueError("questions, answerable, coverage, cites and scoped differ in length")
+            raise ValueError("questions, answerable, coverage, cites, scoped and quotes differ in length")
         self.questions, self.answerable, self.k = list(questions), np.array(answerable, bool), k
         labels = coverage or [None] * len(self.questions)
         # the domain vote's sides: the policy touches the topic (answerable, or labelled partial) or not
@@ -336,6 +338,9 @@ class ExampleVote:
         # per example, the passages (`retrieve.passage_key`) that held its answer: the passage vote
         self.cites = [list(c) for c in cites] if cites is not None else [[] for _ in self.questions]
         self._citing = np.array([bool(c) for c in self.cites], bool)
+        # per example, the expected phrases of its answer (the sentence vote: a sentence holding one of them
+        # answered it; `sentence_votes`)
+        self.quotes = [list(q) for q in quotes] if quotes is not None else [[] for _ in self.questions]
         # per example, whether it takes part in the scope and domain votes (False: the passage vote only;
         # the story sets, see `assistant.evals.calibrate`)
         self.scoped = np.array(scoped if scoped is not None else [True] * len(self.questions), bool)
@@ -359,6 +364,7 @@ class ExampleVote:
             [r.get("cites", []) for r in rows],
             prefix,
             [bool(r.get("scope", True)) for r in rows],
+            [r.get("quotes", []) for r in rows],
         )
 
     def key(self, embedder) -> str:
@@ -406,14 +412,37 @@ class ExampleVote:
         it carries the labelled questions' point over to a new wording (the point hidden in a story,
         issue 15), where the question's own words lead to the story's passages. `k` overrides the
         examples' own (the drafter's area vote, whose keys are area ids, has its own)."""
-        sims = vectors @ np.asarray(query_vec, np.float32)
-        pool = np.flatnonzero(self._citing & (sims < SELF_MATCH))
-        nearest = pool[np.argsort(-sims[pool], kind="stable")[: k or self.k]]
+        nearest = self.nearest_answered(query_vec, vectors, k)
         out: dict[str, float] = {}
         for i in nearest:
             for key in set(self.cites[i]):
                 out[key] = out.get(key, 0.0) + 1.0 / max(len(nearest), 1)
         return out
+
+    def nearest_answered(self, query_vec, vectors: np.ndarray, k: int | None = None) -> np.ndarray:
+        """Indices of the k (default the examples' own) nearest examples with a known answer (a cited
+        passage), nearest first; examples with cosine >= SELF_MATCH left out. What the passage and the
+        sentence votes count over."""
+        sims = vectors @ np.asarray(query_vec, np.float32)
+        pool = np.flatnonzero(self._citing & (sims < SELF_MATCH))
+        return pool[np.argsort(-sims[pool], kind="stable")[: k or self.k]]
+
+    def sentence_voter(self, query_vec, vectors: np.ndarray) -> Callable[[str], float]:
+        """The sentence vote for one question: a function giving, for a sentence's text, the share (0..1)
+        of the nearest answered examples (`nearest_answered`) with an expected phrase the sentence holds
+        (`evals.common.contains_phrase`: case and whitespace folded), the rule the eval scores a quote
+        by. "Questions like this one were answered by this sentence": the passage vote one level down, so
+        the sentence that answers the point asked is quoted before the passage's other sentences (issue
+        15 point 1). Examples without phrases (shipped before they carried them) vote for no sentence."""
+        from assistant.evals.common import contains_phrase
+
+        phrases = [self.quotes[i] for i in self.nearest_answered(query_vec, vectors)]
+        share = 1.0 / max(len(phrases), 1)
+
+        def vote(sentence: str) -> float:
+            return share * sum(1 for p in phrases if p and contains_phrase(sentence, p))
+
+        return vote
 
     def best_votes(self, query_vecs, vectors: np.ndarray) -> tuple[float, float]:
         """(`vote`, `vote(domain=True)`), each the highest over `query_vecs` (a question and its asked

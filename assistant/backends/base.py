@@ -37,6 +37,9 @@ class AnswerRequest:
     unquotable: set[int] = field(default_factory=set)  # passage indices never quoted (untrusted documents)
     on_token: Callable[[str], None] | None = None  # streaming sink (set only for backends that can stream)
     lead: str | None = None  # first line of a verbatim answer instead of the usual framing (partial coverage)
+    # the sentence vote (`ExampleVote.sentence_voter`): a sentence's text -> share 0..1 of the nearest
+    # answered example questions whose answer it held; None: no examples, no vote
+    sentence_vote: Callable[[str], float] | None = None
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The default backend: quotes the sentences of the retrieved passages that best answer the question.
 
-No network, no LLM, deterministic. Sentences are scored with their pre-computed vectors (ingest) and
-lexical overlap, kept verbatim, ordered by passage rank and position, and each carries its marker.
+No network, no LLM, deterministic. Sentences are scored with their pre-computed vectors (ingest),
+lexical overlap and the sentence vote of the labelled example questions, kept verbatim, ordered by passage rank and position, and each carries its marker.
 """
 
 from __future__ import annotations
@@ -74,12 +74,18 @@ def _rendered(passage: Passage, sentence: str, language: str) -> str | None:
 
 
 def sentence_score(
-    similarity: float, question_stems: set[str], sentence: str, overlap_weight: float
+    similarity: float,
+    question_stems: set[str],
+    sentence: str,
+    overlap_weight: float,
+    vote: float = 0.0,
+    vote_weight: float = 0.0,
 ) -> float:
     """A sentence's score: its cosine similarity with the question plus `overlap_weight` times the share
-    of the question's stems it contains."""
+    of the question's stems it contains plus `vote_weight` times its sentence vote (0..1, the share of
+    the nearest answered example questions it answered; `ExampleVote.sentence_voter`)."""
     overlap = len(question_stems & stems(sentence)) / max(len(question_stems), 1)
-    return similarity + overlap_weight * overlap
+    return similarity + overlap_weight * overlap + vote_weight * vote
 
 
 _HEADING_NUMBER = re.compile(r"^[\d.]+\s+")
@@ -154,6 +160,7 @@ class ExtractiveBackend(Backend):
             return BackendAnswer(text="", refused=True)
         q = np.asarray(request.query_vec, np.float32) if request.query_vec is not None else None
         q_stems = stems(request.question)
+        voter = request.sentence_vote if self.params.vote_weight else None
         spans_of: list[list[tuple[int, int]]] = []
         scored: list[list[tuple[float, int]]] = []
         for i, passage in enumerate(request.passages):
@@ -175,6 +182,8 @@ class ExtractiveBackend(Backend):
                             q_stems,
                             overlap_text(passage, (a, b), request.language),
                             self.params.overlap_weight,
+                            voter(passage.text[a:b]) if voter is not None else 0.0,
+                            self.params.vote_weight,
                         ),
                         n,
                     )

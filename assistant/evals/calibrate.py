@@ -109,6 +109,7 @@ GRIDS: dict[str, dict[str, list[float]]] = {
         "answer_margin": _grid(0.0, 0.2, 0.01) + [1.0],
         "first_passage_sentences": [1.0, 2.0, 3.0],
         "max_passages": [1.0, 2.0, 3.0],
+        "vote_weight": _grid(0.0, 1.0, 0.05),
     },
 }
 # Constants the data cannot identify, kept at their design value.
@@ -427,7 +428,7 @@ def calibrate(
         if "questions" in data:
             data["labels"] = labels
     embedder = CachingEmbedder(assistant.index.embedder)
-    with_votes(parts, embedder)
+    with_votes(parts, embedder, {c.id: list(c.expected) for c in [*q_cases, *rq_cases, *dev_cases]})
     areas, area_vectors, area_rows = area_examples(parts["train"]["descriptions"], embedder)
     parts["train"]["area_examples"] = areas
     area_model = fitted_area_model(parts["train"]["descriptions"], area_vectors, assistant.index.embedder)

@@ -40,6 +40,7 @@ class ExampleSet:
         }
         train = self.rows["train"]
         self.cites: dict[str, list[str]] = parts["train"].get("cites", {})
+        self.quotes: dict[str, list[str]] = parts["train"].get("quotes", {})
         # the train questions of the story sets: examples of the passage vote, not of the scope model
         self.passage_only: set[str] = set(parts["train"].get("passage_only", ()))
         self.fit_rows = [r for r in train if r.id not in self.passage_only]
@@ -49,6 +50,7 @@ class ExampleSet:
             coverage=[r.coverage for r in train],
             cites=[self.cites.get(r.id, []) for r in train],
             scoped=[r.id not in self.passage_only for r in train],
+            quotes=[self.quotes.get(r.id, []) for r in train],
         )
         self.vectors = np.stack([r.vector for r in train])
 
@@ -63,27 +65,33 @@ class ExampleSet:
             {"id": r.id, "question": r.standalone, "answerable": r.answerable}
             | ({"coverage": r.coverage} if r.coverage else {})
             | ({"cites": self.cites[r.id]} if self.cites.get(r.id) else {})
+            | ({"quotes": self.quotes[r.id]} if self.cites.get(r.id) and self.quotes.get(r.id) else {})
             | ({"scope": False} if r.id in self.passage_only else {})
             for r in self.rows["train"]
         ]
 
 
-def with_votes(parts: dict[str, dict[str, Any]], embedder: Any) -> None:
-    """Give every question of every part its passage vote (`QuestionSignals.vote`) from the train
-    questions, the examples the product ships (`ExampleVote.passage_votes`, the same k, each question's
-    own line left out by the same cosine rule), and record the train examples' cited passages
-    (`parts["train"]["cites"]`: id -> passage keys holding an expected phrase)."""
+def with_votes(parts: dict[str, dict[str, Any]], embedder: Any, expected: dict[str, list[str]]) -> None:
+    """Give every question of every part its passage vote (`QuestionSignals.vote`) and its sentence vote
+    (`QuestionSignals.sentence_vote`) from the train questions, the examples the product ships
+    (`ExampleVote.passage_votes`, `ExampleVote.sentence_voter`: the same k, each question's own line left
+    out by the same cosine rule), and record the train examples' cited passages (`parts["train"]["cites"]`:
+    id -> passage keys holding an expected phrase) and their expected phrases (`parts["train"]["quotes"]`,
+    from `expected`: case id -> phrases). The sentence vote is the mean of the nearest examples'
+    `sentence_relevant` rows: a stored sentence holds one of their phrases, as the product counts it."""
     train: SignalSet = parts["train"]["questions"]
     keys = [passage_key(p) for p in train.passages]
     cites = {
         q.id: sorted({keys[i] for i in np.flatnonzero(q.relevant)}) if q.answerable else []
         for q in train.questions
     }
+    quotes = {q.id: list(expected.get(q.id, [])) for q in train.questions if cites[q.id]}
     examples = ExampleVote(
         [q.standalone for q in train.questions],
         [q.answerable for q in train.questions],
         cites=[cites[q.id] for q in train.questions],
     )
+    held = np.stack([q.sentence_relevant for q in train.questions]).astype(np.float32)
     vectors = np.asarray(embedder.encode_queries([q.standalone for q in train.questions]), np.float32)
     for data in parts.values():
         if "questions" not in data:
@@ -93,9 +101,20 @@ def with_votes(parts: dict[str, dict[str, Any]], embedder: Any) -> None:
         voted = []
         for q, vec in zip(signals.questions, asked, strict=True):
             votes = examples.passage_votes(vec, vectors)
-            voted.append(replace(q, vote=np.array([votes.get(k, 0.0) for k in keys], np.float32)))
+            nearest = examples.nearest_answered(vec, vectors)
+            sentence_vote = (
+                held[nearest].mean(axis=0) if len(nearest) else np.zeros(held.shape[1], np.float32)
+            )
+            voted.append(
+                replace(
+                    q,
+                    vote=np.array([votes.get(k, 0.0) for k in keys], np.float32),
+                    sentence_vote=sentence_vote,
+                )
+            )
         data["questions"] = SignalSet(signals.passages, signals.official, voted, signals.k, signals.sentences)
     parts["train"]["cites"] = cites
+    parts["train"]["quotes"] = quotes
 
 
 def area_examples(descriptions: list, embedder: Any) -> tuple[ExampleVote, np.ndarray, list[dict]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from assistant.backends.extractive import choose_sentences, named_passages
 from assistant.calibration import DrafterWeights, QuoteSelection
 from assistant.drafting.drafter import rank_areas
@@ -52,9 +54,17 @@ def quote_figures(
         )
         top = signals.ranking(q, weights)
         rows = [signals.sentences_of(int(i)) for i in top]
+        voted = q.sentence_vote if len(q.sentence_vote) else np.zeros(len(q.sentence_sim), np.float32)
         scored = [
             [
-                (float(q.sentence_sim[n] + params.overlap_weight * q.sentence_overlap[n]), m)
+                (
+                    float(
+                        q.sentence_sim[n]
+                        + params.overlap_weight * q.sentence_overlap[n]
+                        + params.vote_weight * voted[n]
+                    ),
+                    m,
+                )
                 for m, n in enumerate(rs)
             ]
             for rs in rows

@@ -59,6 +59,9 @@ class QuestionSignals:
     # per passage: the passage vote of the calibration's train examples (`ExampleVote.passage_votes`);
     # set by the calibration program after the split, empty (no vote) as collected
     vote: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # per sentence of the index: the sentence vote of the same examples (`ExampleVote.sentence_voter`),
+    # set with `vote`
+    sentence_vote: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     # per sentence of the index: the best cosine of any part of the standalone question (the whole and
     # `scope.question_parts`) with it: the scope model's sentence evidence
     point_sim: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
