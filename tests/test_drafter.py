@@ -237,6 +237,50 @@ def test_english_data_items_and_no_false_special_items():
     assert all(d.category == "general" for d in draft.data)
 
 
+@pytest.mark.parametrize(
+    "text, kind, source",
+    [
+        (
+            "Tutors see per student how many posts and replies they wrote on the Moodle forum.",
+            "Forum posts and replies",
+            "Moodle",
+        ),
+        (
+            "Docenten zien welke studenten het cursusmateriaal in Brightspace hebben geopend.",
+            "Geopend en bekeken leermateriaal",
+            "Brightspace",
+        ),
+        (
+            "Students see their annotations in Perusall next to those of their group.",
+            "Annotations and highlights in texts",
+            "Perusall",
+        ),
+        (
+            "We count the attempts per exercise in Canvas to improve the problem sets.",
+            "Attempts per exercise",
+            "Canvas",
+        ),
+        (
+            "Het dashboard toont de uitleningen van de bibliotheek per cohort.",
+            "Bibliotheekgebruik (uitleningen, e-bronnen)",
+            "",
+        ),
+        ("The report shows time on task per module for the course team.", "Time on task", ""),
+    ],
+)
+def test_data_kinds_of_the_caliper_profiles(text, kind, source):
+    """The kinds added from the IMS Caliper metric profiles (Forum, Reading, Annotation, Assessment Item,
+    Session) and Jisc's library data: each named with its kind and, where the text names one, its system."""
+    items = [d for d in draft_from_description(text).draft.data if kind.split(" (")[0] in d.name]
+    assert items and items[0].source == source
+
+
+def test_a_verb_is_not_a_data_kind():
+    """'highlights' as a verb ('the model highlights students ...') is no annotation data."""
+    text = "The model highlights students whose engagement drops, for their tutors."
+    assert not [d for d in draft_from_description(text).draft.data if "Annotation" in d.name]
+
+
 def test_what_the_text_does_not_say_stays_empty():
     draft = draft_from_description(CASES[0][0], "implementation").draft
     assert draft.legal_basis is None and draft.retention == "" and draft.necessity == ""
