@@ -10,6 +10,7 @@ the drafter's area ranking (`[drafter]`) and the extractive backend's sentence c
 from __future__ import annotations
 
 import functools
+import math
 import tomllib
 from dataclasses import field
 from pathlib import Path
@@ -163,6 +164,12 @@ class QuoteSelection(_Strict):
         default=0.0,
         description="Weight of the sentence vote (share of the nearest answered example questions whose "
         "expected phrase the sentence holds, 0..1; `ExampleVote.sentence_voter`) added to a sentence's score.",
+    )
+    rescue_margin: float = Field(
+        default=-math.inf,
+        description="A lower-ranked passage below `min_relative` is quoted all the same when its best sentence "
+        "scores at least the first passage's best minus this (the answering sentence of a passage retrieval "
+        "ranked low: the point hidden in a story, issue 15); -inf: never.",
     )
 
 

@@ -84,3 +84,15 @@ def test_a_passage_the_question_names_by_its_heading_is_kept_whatever_its_relati
     scored = [[(0.9, 0)], [(0.8, 0)], [(0.7, 0)]]
     assert [i for i, _ in choose_sentences(scored, [3.0, 1.5, 1.4], params)] == [0]
     assert [i for i, _ in choose_sentences(scored, [3.0, 1.5, 1.4], params, frozenset({1}))] == [0, 1]
+
+
+def test_a_low_ranked_passage_whose_best_sentence_outscores_the_first_passages_is_rescued():
+    """Passage 2 (fused 0.5, below min_relative 0.6) has the best sentence of all (0.90 against the first
+    passage's 0.80): with `rescue_margin` it is quoted all the same, by default (-inf) never; a margin
+    decides how close to the first passage's best a rescued sentence must come."""
+    assert (2, 0) not in choose_sentences(SCORED, [1.0, 0.9, 0.5], PARAMS)
+    rescue = PARAMS.model_copy(update={"rescue_margin": 0.0})
+    assert (2, 0) in choose_sentences(SCORED, [1.0, 0.9, 0.5], rescue)
+    low = [[(0.80, 0)], [(0.70, 0)], [(0.75, 0)]]  # passage 2's best is 0.05 under the first passage's
+    assert (2, 0) not in choose_sentences(low, [1.0, 0.9, 0.5], rescue)
+    assert (2, 0) in choose_sentences(low, [1.0, 0.9, 0.5], PARAMS.model_copy(update={"rescue_margin": 0.06}))

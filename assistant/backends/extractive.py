@@ -6,6 +6,7 @@ lexical overlap and the sentence vote of the labelled example questions, kept ve
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -122,20 +123,29 @@ def choose_sentences(
     user's document (indices in `documents`) among the first `max_passages` is quoted whatever its
     relative score: the relative cut keeps weakly related policy passages out of an answer, and a document
     the user added and retrieval ranks this high is what they asked to be considered; so is a passage the
-    question names by its heading (`named_passages`, passed in `documents` too). A sentence is
+    question names by its heading (`named_passages`, passed in `documents` too). So is a passage whose
+    best sentence scores at least the first passage's best minus `rescue_margin` (with the sentence vote in
+    the score: questions like this one were answered there, though retrieval ranked it low). A sentence is
     quoted only when its score is within `answer_margin` of the best sentence of all the passages
     considered (so a passage's off-point sentence does not pad the answer); at most `_MAX_SENTENCES` in
     all. Pure: the calibration program replays it on the eval sets."""
     top = max(passage_scores[0] if passage_scores else 1.0, 1e-6)
     considered = [s for sentences in scored[: params.max_passages] for s in sentences]
     floor = max((score for score, _ in considered), default=0.0) - params.answer_margin
+    first_best = max((score for score, _ in scored[0]), default=math.inf) if scored else math.inf
     chosen: list[tuple[int, int]] = []
     for i, sentences in enumerate(scored[: params.max_passages]):
         if not sentences:
             continue
-        if i > 0 and i not in documents and passage_scores and passage_scores[i] / top < params.min_relative:
-            continue
         best = max(score for score, _ in sentences)
+        if (
+            i > 0
+            and i not in documents
+            and passage_scores
+            and passage_scores[i] / top < params.min_relative
+            and best < first_best - params.rescue_margin
+        ):
+            continue
         limit = params.first_passage_sentences if i == 0 else 1
         near = sorted(
             (s for s in sentences if s[0] >= max(best - params.sentence_margin, floor)), key=lambda s: -s[0]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -107,9 +108,10 @@ GRIDS: dict[str, dict[str, list[float]]] = {
         "sentence_margin": _grid(0.0, 0.1, 0.005),
         "min_relative": _grid(0.3, 1.0, 0.05),
         "answer_margin": _grid(0.0, 0.2, 0.01) + [1.0],
-        "first_passage_sentences": [1.0, 2.0, 3.0],
-        "max_passages": [1.0, 2.0, 3.0],
+        "first_passage_sentences": [1.0, 2.0, 3.0, 4.0],
+        "max_passages": [1.0, 2.0, 3.0, 4.0, 5.0],
         "vote_weight": _grid(0.0, 1.0, 0.05),
+        "rescue_margin": [-math.inf] + _grid(-0.2, 0.2, 0.02),
     },
 }
 # Constants the data cannot identify, kept at their design value.
@@ -223,10 +225,13 @@ _OBJECTIVES = {
 def _search_text(group: str) -> str:
     if group == "scope":
         return "scikit-learn LogisticRegressionCV, then the cut-offs (assistant/evals/scope_fit.py)"
-    grid = "; ".join(
-        f"{name} {values[0]}..{values[-1]} step {round(values[1] - values[0], 4)}"
-        for name, values in GRIDS[group].items()
-    )
+
+    def _range(values: list[float]) -> str:
+        finite = [v for v in values if math.isfinite(v)]
+        off = "".join(f" or {v}" for v in values if not math.isfinite(v))
+        return f"{finite[0]}..{finite[-1]} step {round(finite[1] - finite[0], 4)}{off}"
+
+    grid = "; ".join(f"{name} {_range(values)}" for name, values in GRIDS[group].items())
     return (
         "coordinate ascent over a grid from the previous constants; per constant the middle of the longest "
         "run of equally best values, unless the previous value is within one standard error of the best "
