@@ -91,6 +91,12 @@ _CHECKED_BY = re.compile(
     r"(?:validated|gevalideerd|checked|gecontroleerd|tested|getest|verified|geverifieerd)\s+(?:by|door)\b"
 )
 _THIN_RESPONSIBLE = _terms("thin responsible")
+# 'nobody' as who does something ('nobody looks at it', 'er kijkt niemand naar'), not 'nobody but the tutor
+# sees it' or 'nobody other than ...' (which names who does): policy 3.1 Human in the loop
+_NOBODY_DOES = re.compile(
+    r"\b(?:nobody|no one|no-one|niemand|geen mens|no human)\b"
+    r"(?!\W+(?:anders|behalve|buiten|except|but|other|besides|apart|dan|than|else)\b)"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -103,7 +109,20 @@ def _no_human(text: str) -> bool:
         or bool(_NOBODY_ANSWER.fullmatch(norm))
         or bool(first and _NOBODY_ANSWER.fullmatch(first.group(0).strip()))
         or first_unnegated(_NOBODY_INVOLVED, norm) is not None
+        or _NOBODY_DOES.search(norm) is not None
     )
+
+
+@lru_cache(maxsize=1024)
+def _automatic_message(text: str) -> str | None:
+    """The words in which `text` (a human_in_the_loop answer) says a message goes out automatically
+    ('stuurt automatisch een waarschuwingsmail'), unless it describes a decision taken by a system, which
+    `human_in_the_loop.automated` reports as a blocker; None when it says neither."""
+    norm = fold(text)
+    if first_unnegated(_AUTOMATED, norm) or _machine_decision(norm):
+        return None
+    m = first_unnegated(_AUTO_MESSAGE, norm)
+    return m.group(0) if m else None
 
 
 @lru_cache(maxsize=1024)
@@ -157,6 +176,10 @@ def _human_missing(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("human_in_the_loop")
     elif _no_role(d.human_in_the_loop):
         yield hit("human_in_the_loop", "message_no_role", text=d.human_in_the_loop)
+    elif _no_role(d.human_in_the_loop, students=False) and (auto := _automatic_message(d.human_in_the_loop)):
+        # the answer describes a message that goes out automatically; the students it names receive it,
+        # they are not the person who interprets the results and decides (3.1 Human in the loop)
+        yield hit("human_in_the_loop", "message_automatic", text=auto)
 
 
 @_rule("human_in_the_loop.area4b", "human_in_the_loop", "blocker")

@@ -37,6 +37,9 @@ _rule = registrar(RULES)
 
 _INDEFINITE = compile_terms(checker_terms("indefinite retention"))
 _WORDS = re.compile(r"\w+")
+_NEVER_ANSWER = re.compile(
+    r"\W*(nooit|never)\W*"
+)  # a retention answer of one word: when are data deleted? never
 _SELF_NEGATED = re.compile(r"(?:no|not|never|geen|niet|nooit|zonder|without)\b")
 _THIN_SECURITY = compile_terms(checker_terms("thin security"))
 _KEEP = compile_terms(checker_terms("retention keep word"))
@@ -77,8 +80,10 @@ def _indefinite_term(retention: str) -> str | None:
     delete', 'niet verwijderd') counts whatever precedes it ('costs nothing, there is no reason to
     delete'); another only when no negator precedes it ('niet voor onbepaalde tijd'). Also data kept
     for as long as they are of use: 'zolang' / 'as long as' with a 'useful' word within four words after
-    it ('zolang ze nog van pas kunnen komen')."""
+    it ('zolang ze nog van pas kunnen komen'); and 'nooit' / 'never' as the whole answer."""
     norm = fold(retention)
+    if m := _NEVER_ANSWER.fullmatch(norm):  # 'nooit' / 'never' as the whole answer: never deleted
+        return m.group(1)
     for m in _INDEFINITE.finditer(norm):
         if _SELF_NEGATED.match(m.group(0)) or not is_negated(norm, m.start()):
             return m.group(0)
