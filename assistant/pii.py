@@ -116,6 +116,20 @@ def count_placeholders(text: str) -> int:
     return len(_PLACEHOLDER.findall(text))
 
 
+_LABEL_WORD = re.compile(r"([\w'-]+)\W*$")
+
+
+def label_words(text: str) -> set[str]:
+    """The words (lower case) directly before each label `redact` left in `text`: what introduced the
+    personal data item ('email [EMAIL]', 'student [STUDENTNUMMER]'), a word that says which data were
+    pasted, not what the question asks about."""
+    out = set()
+    for m in _PLACEHOLDER.finditer(text):
+        if w := _LABEL_WORD.search(text, 0, m.start()):
+            out.add(w.group(1).lower())
+    return out
+
+
 def without_placeholders(text: str) -> str:
     """`text` (a `redact`ed question) without its labels ('[STUDENTNUMMER]', '([PHONE], [IBAN])'): they
     carry nothing retrieval can match, and only blur the question's vector."""

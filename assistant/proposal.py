@@ -45,6 +45,7 @@ from assistant.errors import InputError
 from assistant.extras import SCAN_FIELDS, add_to_schema
 from assistant.field_errors import format_validation_error
 from assistant.field_errors import got as _got
+from assistant.messages import message
 from assistant.policy import AREA_IDS
 from assistant.written_values import bool_word as _bool_word
 from assistant.written_values import norm_enum as _norm_enum
@@ -444,8 +445,11 @@ DRAFT_FIELDS: tuple[str, ...] = tuple(Draft.model_fields)
 _KNOWN_EXTRA = {"areas_ranked", "citations", "warnings", "format", "version", "language", "id", *SCAN_FIELDS}
 
 
-def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool = False) -> Draft:
-    """Validate a draft given as a dict or JSON text; raise InputError listing every wrong field.
+def parse_draft(
+    data: dict | str | bytes, *, source: str = "draft", strict: bool = False, lang: str = "en"
+) -> Draft:
+    """Validate a draft given as a dict or JSON text; raise InputError listing every wrong field, in
+    `lang` ('nl' or 'en': the user's language).
 
     `strict=True` (used for LLM output) also rejects unknown area ids and invented top-level fields.
     """
@@ -453,18 +457,25 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: not UTF-8 text (byte {exc.start}).") from None
+            raise InputError(message("input.draft.not_utf8", lang, source=source, byte=exc.start)) from None
     if isinstance(data, str):
         if not data.strip():
-            raise InputError(f"{source}: empty; expected a JSON object with the draft fields.")
+            raise InputError(message("input.draft.empty", lang, source=source))
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
+                message(
+                    "input.draft.not_json",
+                    lang,
+                    source=source,
+                    detail=exc.msg,
+                    line=exc.lineno,
+                    column=exc.colno,
+                )
             ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a JSON object with the draft fields (got {_got(data)}).")
+        raise InputError(message("input.draft.not_object", lang, source=source, got=_got(data, lang)))
     data, notes = _prepare(data)
     aside: dict[str, str] = {}
     if not strict:
@@ -477,31 +488,35 @@ def parse_draft(data: dict | str | bytes, *, source: str = "draft", strict: bool
     try:
         draft = Draft.model_validate(data, context={"keep_unknown_areas": not strict})
     except ValidationError as exc:
-        lines = format_validation_error(exc)
+        lines = format_validation_error(exc, lang)
         raise InputError(
-            f"{source}: {len(lines)} field(s) not valid:\n" + "\n".join(f"  - {ln}" for ln in lines)
+            message("input.draft.fields", lang, source=source, n=len(lines))
+            + "\n"
+            + "\n".join(f"  - {ln}" for ln in lines)
         ) from None
     if strict:
         invented = sorted(set(draft.model_extra or {}) - _KNOWN_EXTRA)
         if invented:
-            raise InputError(f"{source}: fields not in the draft format: {', '.join(invented)}")
+            raise InputError(message("input.draft.invented", lang, source=source, names=", ".join(invented)))
     _attach(draft, notes)
     draft._set_aside = aside
     return draft
 
 
-def load_draft(path: str | Path) -> Draft:
-    """Read a draft JSON file; missing file, non-JSON and wrong fields raise InputError."""
+def load_draft(path: str | Path, lang: str = "en") -> Draft:
+    """Read a draft JSON file; missing file, non-JSON and wrong fields raise InputError (in `lang`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found.") from None
+        raise InputError(message("input.draft.not_found", lang, source=path)) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a draft JSON file.") from None
+        raise InputError(message("input.draft.folder", lang, source=path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    return parse_draft(data, source=str(path))
+        raise InputError(
+            message("input.draft.unreadable", lang, source=path, reason=exc.strerror or exc)
+        ) from None
+    return parse_draft(data, source=str(path), lang=lang)
 
 
 # --------------------------------------------------------------------------- schema

@@ -101,13 +101,13 @@ def test_check_fail_exit_1_with_contract_fields(app, files):
             "wrong",
             [
                 "areas: must be a list",
-                "data.0.category: must be one of general, sensitive, special (got 'medical')",
+                'data.0.category: must be one of general, sensitive, special (got "medical")',  # JSON's terms
                 # free text for uses_ai and a text for security_measures are read leniently: findings
                 # (keys.not_yes_no, keys.text_as_list) once the other fields parse, no parse error
             ],
         ),
         ("notjson", ["not valid JSON"]),
-        ("list", ["expected a JSON object"]),
+        ("list", ["verwacht wordt een JSON-object"]),  # a list of Dutch drafts: the error in Dutch
         ("missing", ["file not found"]),
     ],
 )
@@ -249,5 +249,31 @@ def test_check_in_a_real_process_loads_no_model(files):
 def test_check_in_a_real_process_unusable_input(files):
     out = _assistant("check", files["wrong"])
     assert out.returncode == 2
-    assert "data.0.category: must be one of general, sensitive, special (got 'medical')" in out.stderr
+    assert 'data.0.category: must be one of general, sensitive, special (got "medical")' in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_unusable_input_is_reported_in_the_users_language(app, files, tmp_path):
+    """--lang nl (or a Dutch draft's own text) gives the parse errors in Dutch, values in JSON's terms
+    ('null', not Python's 'None'); found by a new user."""
+    result = _run(app, "check", files["wrong"], "--lang", "nl")
+    assert result.exit_code == 2
+    assert "Fout:" in result.stderr and "veld(en) ongeldig" in result.stderr
+    assert 'moet een van general, sensitive, special zijn (gekregen: "medical")' in result.stderr
+    null = tmp_path / "null.json"
+    null.write_text("null", encoding="utf-8")
+    result = _run(app, "check", str(null), "--lang", "en")
+    assert "expected a JSON object with the draft fields (got null)" in result.stderr
+    dutch = tmp_path / "nl.json"
+    dutch.write_text(
+        json.dumps(
+            {
+                "title": "Dashboard voor de tutoren",
+                "summary": "De tutoren zien het overzicht van hun groep.",
+                "data": "cijfers uit Osiris",
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = _run(app, "check", str(dutch))
+    assert "data: moet een lijst zijn" in result.stderr

@@ -108,3 +108,22 @@ def test_ask_and_search_json_over_the_fakes(memory_index, monkeypatch):
     rows = json.loads(res.stdout)
     assert res.exit_code == 0 and [r["rank"] for r in rows] == [1, 2]
     assert any("AI-officer" in r["text"] for r in rows)
+
+
+def test_ask_json_with_a_bad_question_prints_a_json_error(tmp_path, monkeypatch):
+    """A script that asked for JSON gets a JSON object with `error` for an empty or too long question
+    (exit 2), before any index is built (found by a new user)."""
+    from typer.testing import CliRunner
+
+    from assistant.cli.app import _register, app
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "never-built"))
+    _register()
+    runner = CliRunner()
+    res = runner.invoke(app, ["ask", "   ", "--json"])
+    assert res.exit_code == 2
+    d = json.loads(res.stdout)
+    assert d["question"] == "   " and "empty" in d["error"]
+    res = runner.invoke(app, ["ask", "x" * 100_000, "--json"])
+    assert res.exit_code == 2 and json.loads(res.stdout)["error"]
+    assert not (tmp_path / "never-built" / "chroma").exists()

@@ -783,3 +783,24 @@ def test_an_infinitive_of_purpose_with_its_object_states_a_purpose(sentence, pur
 
     folded = fold(sentence)
     assert [folded[a:b].rstrip(" .") for a, b in purpose_clauses(folded)] == purposes
+
+
+@pytest.mark.parametrize(
+    "text, approved",
+    [
+        ("PhD research on peer feedback. The faculty ethics committee (FETC) has approved the study.", True),
+        ("Onderzoek naar studiegedrag; de FETC heeft het onderzoek goedgekeurd.", True),
+        ("Onderzoek naar studiegedrag. De FETC-aanvraag is nog niet goedgekeurd.", None),
+        ("We will ask the FETC for approval next month.", None),
+        ("De aanvraag bij de FETC is ingediend; goedkeuring verwachten we in maart.", None),
+        ("De FETC-aanvraag is in januari goedgekeurd.", True),
+        ("Onderzoek naar studiegedrag; de opleidingscommissie heeft het plan goedgekeurd.", None),
+    ],
+)
+def test_ethics_approval_is_filled_only_when_the_committee_approved(text, approved):
+    """The FETC (policy 3.2, research projects) and its approval in one sentence fill ethics_approval,
+    with the sentence as evidence; not yet approved, or another committee, leaves it open (found by a new
+    user), nor does approval asked for or awaited."""
+    result = draft_from_description(text)
+    assert result.draft.ethics_approval is approved
+    assert ("ethics_approval" in result.evidence) is bool(approved)

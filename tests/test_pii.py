@@ -52,3 +52,15 @@ def test_redaction_in_both_languages():
     assert "persoonsgegevens" in pii_warning(matches, "nl")
     assert "personal data" in pii_warning(matches, "en")
     assert pii_warning([], "en") is None
+
+
+def test_label_words_are_the_words_that_introduced_pasted_personal_data():
+    """'email' before an e-mail address named the pasted data, not the point asked: a partial answer does
+    not say the policy 'does not mention email' (found by a new user)."""
+    from assistant.pii import label_words
+
+    safe, _ = redact(
+        "Can I keep the data of student 6543210, email anna.smit@uu.nl, phone 06-12345678?", "en"
+    )
+    assert {"student", "email", "phone"} <= label_words(safe)
+    assert label_words("How long may we keep grades?") == set()

@@ -180,12 +180,12 @@ def test_wrong_types_list_every_field_readably():
     assert message.startswith("d.json: 7 field(s) not valid")
     for line in [
         "areas.1: must be text (got 3)",
-        "purposes: must be a list (got 'just one')",
-        "data.0.category: must be one of general, sensitive, special (got 'medical')",
-        "data.1: must be an object (got 'x')",
-        "informed_consent: must be true or false (got 'maybe')",
+        'purposes: must be a list (got "just one")',
+        'data.0.category: must be one of general, sensitive, special (got "medical")',
+        'data.1: must be an object (got "x")',
+        'informed_consent: must be true or false (got "maybe")',
         "ai: must be an object (got a list)",
-        "privacy_scan: must be one of done, planned, not_planned (got 'yes')",
+        'privacy_scan: must be one of done, planned, not_planned (got "yes")',
     ]:
         assert line in message
     assert "Traceback" not in message and "pydantic" not in message

@@ -20,7 +20,7 @@ from assistant.errors import BackendError, InputError, Name
 from assistant.language import detect_language
 from assistant.lexicon import Matcher, load_lexicon
 from assistant.messages import message
-from assistant.pii import pii_warning, redact, without_placeholders
+from assistant.pii import label_words, pii_warning, redact, without_placeholders
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval, Retriever
 from assistant.text import MARKER, split_sentences
@@ -291,7 +291,10 @@ class Assistant:
         )
         if kind:
             return message(f"ask.partial.lead_figure_{kind}", lang)
-        absent = [f"“{p}”" for p in self.retriever.absent_words(question)]
+        pasted = label_words(asked)  # 'email' in 'email [EMAIL]' named the pasted data, not the point asked
+        absent = [
+            f"“{p}”" for p in self.retriever.absent_words(question) if not set(p.lower().split()) <= pasted
+        ]
         if not absent:
             return message("ask.partial.lead", lang)
         joined = (

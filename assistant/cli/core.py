@@ -153,9 +153,22 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from assistant.ask.pipeline import clean_question
+        from assistant.errors import InputError
 
         settings = _settings()
-        clean_question(question, settings.max_question_chars)  # before a first start builds the index
+        try:
+            clean_question(question, settings.max_question_chars)  # before a first start builds the index
+        except InputError as exc:
+            if not as_json:
+                raise
+            # a script that asked for JSON gets JSON: the error, no answer (exit 2, as for any bad input);
+            # the error goes to stderr as well, as without --json
+            from assistant.cli.errors import error_text
+
+            text = error_text(exc)  # the settings named as the CLI user sets them
+            typer.secho(f"Error: {text}", err=True, fg=typer.colors.RED)
+            typer.echo(json.dumps({"question": question[:200], "error": text}, ensure_ascii=False))
+            raise typer.Exit(2) from None
         assistant = open_assistant(settings, quiet=as_json)
         answer = assistant.ask(question)
         if as_json:

@@ -216,6 +216,34 @@ def _print_results(results: list[dict], langs: list[str]) -> None:
             )
 
 
+def _text_language(path: Path) -> str:
+    """The language of a draft file's text before it is parsed (errors about it are in that language):
+    its function words (`language.detect_language` without the model, which `check` never loads);
+    `DEFAULT_LANG` when the file cannot be read as text."""
+    from assistant.language import detect_language
+    from assistant.messages import DEFAULT_LANG
+
+    try:
+        text = path.read_bytes()[:200_000].decode("utf-8-sig", errors="ignore")
+    except OSError:
+        return DEFAULT_LANG
+    try:  # the values, not the format's English keys ('human_in_the_loop')
+        text = " ".join(_strings(json.loads(text)))
+    except ValueError:
+        pass
+    return detect_language(text, DEFAULT_LANG, model=False) if text.strip() else DEFAULT_LANG
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def check_command(
     files: list[Path] = typer.Argument(..., help="Draft JSON file(s) (exchange format v1)."),
     as_json: bool = typer.Option(
@@ -234,16 +262,16 @@ def check_command(
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
     from assistant.checker import DEFAULT_RETENTION_HORIZON_YEARS, check_result, draft_language
-    from assistant.messages import DEFAULT_LANG
+    from assistant.messages import message
     from assistant.proposal import load_draft
 
     results: list[dict] = []
     langs: list[str] = []
     unusable = False
     for path in files:
-        file_lang = lang.value if lang else DEFAULT_LANG
+        file_lang = lang.value if lang else _text_language(path)
         try:
-            draft = load_draft(path)
+            draft = load_draft(path, lang=file_lang)
             file_lang = lang.value if lang else draft_language(draft)
             result = check_result(
                 str(path),
@@ -254,7 +282,7 @@ def check_command(
             results.append(result.model_dump())
         except InputError as exc:
             unusable = True
-            typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+            typer.secho(f"{message('input.error', file_lang)}: {exc}", err=True, fg=typer.colors.RED)
             results.append({"file": str(path), "passed": False, "findings": [], "error": str(exc)})
         langs.append(file_lang)
     if as_json:

@@ -14,6 +14,9 @@ from assistant.lexicon import Matcher, compile_terms, load_lexicon
 from assistant.terms import is_negated
 
 __all__ = [
+    "ETHICS_APPROVED",
+    "ETHICS_COMMITTEE",
+    "ETHICS_PENDING",
     "ROLES",
     "Tiers",
     "GROUP_CUES",
@@ -114,6 +117,13 @@ TITLE_STOP = _compiled("title_stop")
 """A title ends before one of these words after its head ('dashboard | shows ...')."""
 PERCEIVE_NOUNS = _compiled("perceive_nouns")
 """Perceive words that name a thing ('overview', 'lijst'): no 'what they see' follows them."""
+
+ETHICS_COMMITTEE = _compiled("ethics_committee")
+"""The ethics committee that reviews research with people (the policy's FETC)."""
+ETHICS_APPROVED = _compiled("ethics_approved")
+"""Its approval, in the same sentence as the committee: `ethics_approval` is filled."""
+ETHICS_PENDING = _compiled("ethics_pending")
+"""Approval asked for or awaited in that sentence: not given yet."""
 
 FIELD_CUES = Matcher(
     {g: _terms(g) for g in ("informed_consent", "consent_basis", "public_interest", "privacy_statement")}

@@ -21,6 +21,9 @@ from assistant.drafting.cues import (
     AI_TASKS,
     AUDIENCE_CUES,
     DECIDES,
+    ETHICS_APPROVED,
+    ETHICS_COMMITTEE,
+    ETHICS_PENDING,
     FIELD_CUES,
     IMPLEMENTATION,
     RESEARCH,
@@ -156,6 +159,23 @@ def _stated(text: str, spans: list[Sentence], sk: Skeleton) -> dict[str, str]:
     return out
 
 
+def _ethics_approved(spans: list[Sentence]) -> Sentence | None:
+    """The first sentence that names the ethics committee (`ethics_committee`: the FETC the policy names)
+    and its approval (`ethics_approved`), neither negated ('de FETC heeft het onderzoek goedgekeurd'; not
+    'de FETC-aanvraag is nog niet goedgekeurd'), and not asked for or awaited (`ethics_pending`: 'we will
+    ask the FETC for approval'), or None."""
+    return next(
+        (
+            s
+            for s in spans
+            if found(ETHICS_COMMITTEE, s.folded)
+            and found(ETHICS_APPROVED, s.folded)
+            and not ETHICS_PENDING.search(s.folded)
+        ),
+        None,
+    )
+
+
 def _human(text: str, spans: list[Sentence], sk: Skeleton) -> str:
     """The sentence in which a person (a role word) interprets, decides or acts (human in the loop)."""
     people = [ROLE_WORDS[r] for r in ("teachers", "advisors", "directors")]
@@ -221,10 +241,13 @@ def build_skeleton(
         human_in_the_loop=_human(text, spans, sk),
         legal_basis=legal_basis,
         informed_consent=True if "informed_consent" in phrases else None,
+        ethics_approval=True if (approved := _ethics_approved(spans)) else None,
         privacy_statement=True if "privacy_statement" in phrases else None,
         security_measures=security,
     )
     sk.draft = draft
+    if approved is not None:
+        sk.evidence["ethics_approval"] = _span(text, approved).strip()
 
     kind = project_type or guess_project_type(folded)
     if project_type is None:

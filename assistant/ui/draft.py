@@ -52,7 +52,7 @@ def _make_draft(description: str, project_type: str | None) -> None:
 def _upload(uploaded) -> None:
     """An uploaded draft goes into the form with its personal data already redacted (and a warning)."""
     try:
-        draft = parse_draft(uploaded.getvalue(), source=uploaded.name)
+        draft = parse_draft(uploaded.getvalue(), source=uploaded.name, lang=state.lang())
     except InputError as exc:
         st.error(f"{escape_md(str(exc))}\n\n{t('draft.upload_error')}", icon=":material/error:")
         return
@@ -222,7 +222,7 @@ def _actions(draft: Draft, findings: list, scan=None) -> None:
 def _check(d: dict) -> None:
     st.subheader(t("draft.check"), anchor=False)
     try:
-        draft = parse_draft(d, source="form")
+        draft = parse_draft(d, source="form", lang=state.lang())
     except InputError as exc:
         st.error(f"{t('draft.invalid')}\n\n{escape_md(str(exc))}", icon=":material/error:")
         return
