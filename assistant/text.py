@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["MARKER", "fold", "clean_invisible", "split_sentences", "sentences", "words", "mask_abbreviations"]
+__all__ = [
+    "MARKER",
+    "fold",
+    "phrase_fold",
+    "contains_phrase",
+    "clean_invisible",
+    "split_sentences",
+    "sentences",
+    "words",
+    "mask_abbreviations",
+]
 
 MARKER = re.compile(r"\[(\d+)\]")
 """A citation marker in an answer: `[n]` points at the n-th passage given to the backend (1-based)."""
@@ -125,3 +136,16 @@ def sentences(text: str) -> list[str]:
     for line in text.splitlines():
         out += [line[a:b].strip() for a, b in split_sentences(line) if line[a:b].strip()]
     return out
+
+
+def phrase_fold(text: str) -> str:
+    """Case and whitespace folded (NFC first): how the eval contract compares an expected phrase with a
+    passage (`contains_phrase`)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def contains_phrase(text: str, phrases: Iterable[str]) -> bool:
+    """True when `text` holds any of `phrases`, case and whitespace folded (`phrase_fold`): the rule the
+    eval scores a cited passage or a quoted sentence by, and the sentence vote counts by."""
+    folded = phrase_fold(text)
+    return any(phrase_fold(p) and phrase_fold(p) in folded for p in phrases)

@@ -434,7 +434,7 @@ class ExampleVote:
         by. "Questions like this one were answered by this sentence": the passage vote one level down, so
         the sentence that answers the point asked is quoted before the passage's other sentences (issue
         15 point 1). Examples without phrases (shipped before they carried them) vote for no sentence."""
-        from assistant.evals.common import contains_phrase
+        from assistant.text import contains_phrase
 
         phrases = [self.quotes[i] for i in self.nearest_answered(query_vec, vectors)]
         share = 1.0 / max(len(phrases), 1)

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
+from assistant.text import contains_phrase, phrase_fold
 
 __all__ = ["LANGS", "KS", "fold", "contains_phrase"]
 
@@ -12,15 +11,7 @@ LANGS = ("nl", "en", "all")
 KS = (1, 3, 5)
 
 
-def fold(text: str) -> str:
-    """Case and whitespace folded (NFC first), the comparison the eval contract prescribes."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def contains_phrase(text: str, phrases: Iterable[str]) -> bool:
-    """True when `text` holds any of `phrases`, case and whitespace folded."""
-    folded = fold(text)
-    return any(fold(p) and fold(p) in folded for p in phrases)
+fold = phrase_fold  # case and whitespace folded (NFC first), the comparison the eval contract prescribes
 
 
 def _text_of(item) -> str:
