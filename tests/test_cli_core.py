@@ -127,3 +127,22 @@ def test_ask_json_with_a_bad_question_prints_a_json_error(tmp_path, monkeypatch)
     res = runner.invoke(app, ["ask", "x" * 100_000, "--json"])
     assert res.exit_code == 2 and json.loads(res.stdout)["error"]
     assert not (tmp_path / "never-built" / "chroma").exists()
+
+
+def test_an_english_answer_shows_each_translation_once(memory_index, monkeypatch):
+    """The extractive answer already quotes the unofficial English rendering first and the Dutch original
+    beside it; the citation list does not print the rendering a second time (found by a new user)."""
+    from typer.testing import CliRunner
+
+    from assistant import services
+    from assistant.cli.app import _register, app
+
+    real_build = services.build_assistant
+    monkeypatch.setattr(
+        services, "build_assistant", lambda settings: real_build(settings, index=memory_index)
+    )
+    _register()
+    res = CliRunner().invoke(app, ["ask", "How long may learning analytics data be kept?"])
+    assert res.exit_code == 0, res.output
+    assert "not in the policy" not in res.output and "[1]" in res.output
+    assert "unofficial translation:" not in res.output

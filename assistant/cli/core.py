@@ -84,7 +84,11 @@ def _print_answer(answer, console) -> None:
     )
     for n, c in enumerate(answer.citations, start=1):
         console.print(f"[bold][{n}][/bold] {c.source} :: {c.section}  [dim](score {c.score:.2f})[/dim]")
-        if c.translation_quote:  # English answers: the unofficial rendering of the quoted sentences
+        # English answers: the unofficial rendering of the quoted sentences, unless the answer already shows
+        # it (the extractive answer quotes the English text first, the Dutch original beside it)
+        if c.translation_quote and any(
+            part.strip() not in answer.answer for part in c.translation_quote.split(" … ")
+        ):
             console.print(f"    [dim]unofficial translation:[/dim] {c.translation_quote}", highlight=False)
 
 
