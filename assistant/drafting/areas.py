@@ -261,7 +261,8 @@ def map_areas(
     the min-max scaled similarity of the text to each area's policy passage is mixed in (weight
     `embed_weight`; alone when no cue matches). The chosen set holds every area of the best area's
     group scoring at least `same_group` x the best score and of another group at least `cross_group` x
-    the best. The evidence of a chosen area is the sentence with its highest grid score, or (no cue in
+    the best; a text of fewer than `_MIN_WORDS` words chooses none. The evidence of a chosen area is the
+    sentence with its highest grid score, or (no cue in
     any sentence) the sentence most similar to the area's passage. With an embedder, each area's score is
     multiplied by (1 + `vote_weight` x its area vote: `area_vote` of the nearest labelled project
     descriptions, `examples`, default the shipped ones): projects described like this one were labelled
@@ -298,10 +299,18 @@ def map_areas(
     chosen = [
         a
         for a in order
-        if best > 0 and fused[a] >= (w.same_group if GRID[a][0] == group else w.cross_group) * best
+        if best > 0
+        and len(_WORD.findall(text)) >= _MIN_WORDS
+        and fused[a] >= (w.same_group if GRID[a][0] == group else w.cross_group) * best
     ][:3]
     found = _evidence(text, chosen, w, embedder) if evidence else {}
     return AreaMapping(ranked, chosen, found)
+
+
+_WORD = re.compile(r"\w+")
+# Fewer words than this choose no area (they are ranked all the same): 'dashboard' says nothing of who sees
+# what and when, the grid's two axes, and matched area 3a's own words at 0.75 (found by a new user).
+_MIN_WORDS = 3
 
 
 def _evidence(text: str, chosen: list[str], w: DrafterWeights, embedder: Any) -> dict[str, tuple[int, int]]:
