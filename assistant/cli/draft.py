@@ -262,16 +262,23 @@ def check_command(
 ) -> None:
     """Check drafts against the policy rules (exit 0 all pass, 1 blocker/major findings, 2 unusable input)."""
     from assistant.checker import DEFAULT_RETENTION_HORIZON_YEARS, check_result, draft_language
-    from assistant.messages import message
+    from assistant.messages import DEFAULT_LANG, message
     from assistant.proposal import load_draft
 
     results: list[dict] = []
     langs: list[str] = []
     unusable = False
     for path in files:
-        file_lang = lang.value if lang else _text_language(path)
+        file_lang = lang.value if lang else DEFAULT_LANG
         try:
-            draft = load_draft(path, lang=file_lang)
+            try:
+                draft = load_draft(path, lang=file_lang)
+            except InputError:
+                if lang:
+                    raise
+                # unusable: the error in the language of the file's text (read a second time only on failure)
+                file_lang = _text_language(path)
+                draft = load_draft(path, lang=file_lang)
             file_lang = lang.value if lang else draft_language(draft)
             result = check_result(
                 str(path),
