@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistant.messages import message
+
 __all__ = ["format_validation_error", "got"]
 
 _KINDS = {"str": "text", "dict": "object", "list": "list", "int": "number", "float": "number"}
@@ -17,8 +19,6 @@ _KINDS = {"str": "text", "dict": "object", "list": "list", "int": "number", "flo
 def got(value: Any, lang: str = "en") -> str:
     """A value as an error message shows it, in JSON's terms (the format the user wrote): its kind for a
     list or object, else its JSON text ('null', 'true', '"medical"', cut at 60 characters)."""
-    from assistant.messages import message
-
     if isinstance(value, (dict, list)):
         return message(f"input.kind.{_KINDS[type(value).__name__]}", lang)
     if isinstance(value, str) and len(value) >= 60:
@@ -30,8 +30,6 @@ def got(value: Any, lang: str = "en") -> str:
 
 
 def _message(err: dict, lang: str) -> str:
-    from assistant.messages import message
-
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     shown = got(value, lang)
     if kind == "literal_error":

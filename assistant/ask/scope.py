@@ -65,7 +65,7 @@ from assistant.errors import ConfigError
 from assistant.lexicon import Match, Matcher, compile_terms, load_lexicon
 from assistant.pii import count_placeholders
 from assistant.retrieve import Retrieval
-from assistant.text import fold, split_sentences
+from assistant.text import fold, phrase_fold, split_sentences
 
 __all__ = [
     "Coverage",
@@ -430,17 +430,20 @@ class ExampleVote:
     def sentence_voter(self, query_vec, vectors: np.ndarray) -> Callable[[str], float]:
         """The sentence vote for one question: a function giving, for a sentence's text, the share (0..1)
         of the nearest answered examples (`nearest_answered`) with an expected phrase the sentence holds
-        (`evals.common.contains_phrase`: case and whitespace folded), the rule the eval scores a quote
-        by. "Questions like this one were answered by this sentence": the passage vote one level down, so
+        (case and whitespace folded: `text.contains_phrase`, the rule the eval scores a quote by).
+        "Questions like this one were answered by this sentence": the passage vote one level down, so
         the sentence that answers the point asked is quoted before the passage's other sentences (issue
-        15 point 1). Examples without phrases (shipped before they carried them) vote for no sentence."""
-        from assistant.text import contains_phrase
-
-        phrases = [self.quotes[i] for i in self.nearest_answered(query_vec, vectors)]
-        share = 1.0 / max(len(phrases), 1)
+        15 point 1). Examples without phrases (shipped before they carried them) vote for no sentence.
+        The phrases are folded once here, each sentence once per call."""
+        folded = [
+            [f for p in self.quotes[i] if (f := phrase_fold(p))]
+            for i in self.nearest_answered(query_vec, vectors)
+        ]
+        share = 1.0 / max(len(folded), 1)
 
         def vote(sentence: str) -> float:
-            return share * sum(1 for p in phrases if p and contains_phrase(sentence, p))
+            text = phrase_fold(sentence)
+            return share * sum(1 for phrases in folded if any(f in text for f in phrases))
 
         return vote
 

@@ -1,7 +1,8 @@
 """The default backend: quotes the sentences of the retrieved passages that best answer the question.
 
 No network, no LLM, deterministic. Sentences are scored with their pre-computed vectors (ingest),
-lexical overlap and the sentence vote of the labelled example questions, kept verbatim, ordered by passage rank and position, and each carries its marker.
+lexical overlap and the sentence vote of the labelled example questions, kept verbatim, ordered by
+passage rank and position, and each carries its marker.
 """
 
 from __future__ import annotations
