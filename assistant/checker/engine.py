@@ -8,7 +8,6 @@ checker reads no setting and no clock of its own unless `today` is left out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -16,7 +15,6 @@ from assistant.checker import (
     rules_ai,
     rules_answers,
     rules_basis,
-    rules_content,
     rules_ethics,
     rules_keys,
     rules_privacy,
@@ -55,11 +53,8 @@ RULES: list[Rule] = [
     *rules_privacy.RULES,
     *rules_ai.RULES,
     *rules_ethics.RULES,
-    *rules_content.RULES,
 ]
-"""Every rule, in the order findings are reported (the draft's keys first, accountability next to last,
-the learned reader last)."""
-_HAND_WRITTEN = [r for r in RULES if r not in rules_content.RULES]
+"""Every rule, in the order findings are reported (the draft's keys first, accountability last)."""
 
 
 @cache
@@ -112,17 +107,14 @@ def check_draft(
     retention_horizon_years: int = DEFAULT_RETENTION_HORIZON_YEARS,
     today: date | None = None,
 ) -> list[Finding]:
-    """All findings for one draft, in rule order (deterministic for a given `today`); the learned reader's
-    finding on a principle only when no rule has a finding on that principle (`rules_content`).
+    """All findings for one draft, in rule order (deterministic for a given `today`).
 
     A dict is validated first (`proposal.parse_draft`; raises `InputError` naming the field).
     `lang` is 'nl' or 'en' (None: the draft's language); another value raises `InputError`.
     `today` defaults to the current date."""
     draft, lang = draft_and_language(draft, lang)
     ctx = context(draft, today=today or date.today(), horizon_years=retention_horizon_years)
-    found = [_finding(rule, h, lang) for rule in _HAND_WRITTEN for h in rule.fn(draft, ctx)]
-    ctx = replace(ctx, ruled=frozenset(f.principle for f in found))
-    return found + [_finding(rule, h, lang) for rule in rules_content.RULES for h in rule.fn(draft, ctx)]
+    return [_finding(rule, h, lang) for rule in RULES for h in rule.fn(draft, ctx)]
 
 
 def passed(findings: Iterable[Finding]) -> bool:

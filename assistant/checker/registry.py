@@ -17,7 +17,7 @@ from typing import Any
 from assistant.checker.models import Severity
 from assistant.lexicon import load_lexicon
 from assistant.messages import message
-from assistant.policy import FIELD_PRINCIPLES, PRINCIPLES, Concept, Ref
+from assistant.policy import FIELD_PRINCIPLES, PRINCIPLES, Ref
 from assistant.proposal import Draft
 from assistant.terms import describes_ai, is_blank, is_negated
 from assistant.text import fold, split_sentences
@@ -98,9 +98,6 @@ class Context:
     """The day the retention horizon counts from."""
     horizon_years: int
     """A retention end later than this many years from `today` is past the horizon."""
-    ruled: frozenset[str] = frozenset()
-    """Principles the hand-written rules already have a finding on (set by `engine.check_draft` before
-    the learned reader runs, which skips them; empty for every other rule)."""
 
     @property
     def type_known(self) -> bool:
@@ -207,11 +204,8 @@ def _ai_use(draft: Draft, text: str) -> tuple[bool, Phrase | None]:
 
 
 def render(value: Any, lang: str) -> Any:
-    """`value` with a `Phrase` rendered in `lang` (catalogue key `check.<key>`) and a policy `Concept` as its
-    label in `lang`; other values unchanged. Raises KeyError for a key missing from the catalogue (a bug
-    the catalogue tests catch)."""
-    if isinstance(value, Concept):
-        return value.label(lang)
+    """`value` with a `Phrase` rendered in `lang` (catalogue key `check.<key>`); other values unchanged.
+    Raises KeyError for a key missing from the catalogue (a bug the catalogue tests catch)."""
     if not isinstance(value, Phrase):
         return value
     return message(f"check.{value.key}", lang, **{k: render(v, lang) for k, v in value.params.items()})

@@ -322,33 +322,3 @@ def register(app: typer.Typer) -> None:
         typer.echo(format_report(fitted, before, previous))
         if not dry_run:
             typer.echo(f"wrote {write_calibration(fitted, out)}")
-
-    @eval_app.command("calibrate-checker")
-    def calibrate_checker_cmd(
-        drafts: list[Path] = typer.Option(
-            None, "--drafts", help="Labelled draft sets (default: evals/drafts*.json)."
-        ),
-        heldout: list[str] = typer.Option(
-            None, "--heldout", help="Set (file stem) held out whole; repeatable."
-        ),
-        out: Path = typer.Option(None, "--out", help="Write here, not to assistant/data/checker_model.json."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Print the fit and write nothing."),
-    ):
-        """Fit the checker's learned second reader on labelled drafts, print held-out figures, write the model."""
-        from assistant.checker.learned import MODEL_FILE
-        from assistant.evals.checker_fit import fit_checker, format_fit
-        from assistant.evals.runner import DEFAULT_SETS
-
-        paths = drafts or sorted(DEFAULT_SETS["drafts"].parent.glob("drafts*.json"))
-        model, report = fit_checker(
-            [Path(p) for p in paths],
-            heldout=heldout or None,
-            root=DEFAULT_SETS["drafts"].parent.parent,
-            progress=lambda m: print(m, file=sys.stderr),
-        )
-        typer.echo(format_fit(report))
-        if not dry_run:
-            target = out or Path(str(MODEL_FILE))
-            text = json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            target.write_text(text + "\n", encoding="utf-8")
-            typer.echo(f"wrote {target}")
