@@ -49,7 +49,22 @@ _AUTO_MESSAGE = re.compile(
 )  # fmt: skip
 # A system (or 'automatically') and a decision word at most four words apart, in one clause: found
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
-_DECISION = _terms("decision word")
+_ARTICLE = r"(?:de|het|een|the|an?|hun|zijn|haar|deze|die|dit|dat)"
+
+
+def _separable(terms: list[str]) -> str:
+    """'meldt af' -> 'meldt', at most four words in one clause, 'af' (not followed by an article: then it is
+    a preposition)."""
+    out = []
+    for term in terms:
+        verb, particle = term.split()
+        out.append(rf"\b{verb}(?:[^\w.!?;:,]+[\w'-]+){{0,4}}?[^\w.!?;:,]+{particle}\b(?!\W+{_ARTICLE}\b)")
+    return "|".join(out)
+
+
+_DECISION = re.compile(
+    f"(?:{_terms('decision word').pattern})|{_separable(list(checker_terms('separable decision verb')))}"
+)
 _WEIGHING_WAIVED = _terms("weighing waived")
 _OUTSOURCED = _terms("outsourced responsibility")
 _ROTATING = _terms("rotating responsible")

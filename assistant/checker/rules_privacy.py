@@ -25,7 +25,7 @@ from assistant.checker.registry import (
     registrar,
 )
 from assistant.checker.retention import past_horizon, retention_end
-from assistant.lexicon import compile_terms
+from assistant.lexicon import compile_terms, load_lexicon
 from assistant.proposal import Draft
 from assistant.terms import is_blank, is_negated, is_thin
 from assistant.text import fold, split_sentences
@@ -51,6 +51,18 @@ _USEFUL = compile_terms(checker_terms("useful"))
 _USEFUL_WITHIN = 4  # words after 'zolang' / 'as long as' in which a 'useful' word makes usefulness the end
 _NOT_INFORMED = compile_terms(checker_terms("students not informed"))
 _INSECURE = compile_terms(checker_terms("insecure channel"))
+_THIRD_COUNTRY = compile_terms(checker_terms("third country"))
+_HOSTING = compile_terms(checker_terms("hosting word"))
+_SAFEGUARD = compile_terms(checker_terms("transfer safeguard"))
+_NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
+_CLAUSE_END = re.compile(r"[.!?;:\n]+(?:\s|$)")  # not the dots inside 'u.s.e.' or a decimal point
+
+
+def _clauses(norm: str) -> list[str]:
+    """The clauses of a folded text: split at . ! ? ; : and line ends followed by a space."""
+    return [part for part in _CLAUSE_END.split(norm) if part.strip()]
+
+
 _SECURITY_LATER = compile_terms(checker_terms("security later"))
 _UNDETERMINED = compile_terms(checker_terms("retention undetermined event"))
 _SCAN_WORD = compile_terms(checker_terms("scan word"))
@@ -210,9 +222,34 @@ def _security(d: Draft, c: Context) -> Iterator[Hit]:
 def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     """A security 'measure' that is itself a risk: personal data on private devices or consumer services
     (WeTransfer, a private Dropbox, an own laptop, an external drive, a password in the same mail;
-    GDPR Art. 32)."""
+    GDPR Art. 32), in the measures or, when they name none, in the draft's running text (summary, purposes
+    and the other answers: `Context.narrative`)."""
     for text in d.security_measures:
         if m := first_unnegated(_INSECURE, fold(text)):
+            yield hit("security_measures", term=m.group(0))
+            return
+    # the same step told in the running text ('the overview is e-mailed to the mentors, who may keep it on
+    # their own laptops'): what is done with the data, whatever the listed measures say; a clause with a
+    # negator before the term is passed over ('never on a USB stick or an own laptop': the negation
+    # reaches the second term too)
+    for clause in _clauses(c.narrative):
+        if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
+            yield hit("security_measures", "message_text", term=m.group(0))
+            return
+
+
+@_rule("security.third_country", "security", "major")
+def _security_third_country(d: Draft, c: Context) -> Iterator[Hit]:
+    """A sentence of the draft has the data stored or processed outside the EU/EEA ('the vendor runs the
+    analyses on its servers in the United States'), and nothing in the draft names a processing agreement
+    or a basis for the transfer (standard contractual clauses, an adequacy decision): processing without
+    the protection the policy asks against unlawful processing (3.2 Passende technische en organisatorische
+    maatregelen; GDPR Art. 28, 44-46)."""
+    measures = fold(" . ".join(m for m in d.security_measures if m))
+    if _SAFEGUARD.search(c.narrative) or _SAFEGUARD.search(measures):
+        return
+    for clause in _clauses(c.narrative):
+        if (m := _THIRD_COUNTRY.search(clause)) and _HOSTING.search(clause) and not _NEGATOR.search(clause):
             yield hit("security_measures", term=m.group(0))
             return
 
