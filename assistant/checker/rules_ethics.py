@@ -49,22 +49,31 @@ _AUTO_MESSAGE = re.compile(
 )  # fmt: skip
 # A system (or 'automatically') and a decision word at most four words apart, in one clause: found
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
-_ARTICLE = r"(?:de|het|een|the|an?|hun|zijn|haar|deze|die|dit|dat)"
-
-
-def _separable(terms: list[str]) -> str:
-    """'meldt af' -> 'meldt', at most four words in one clause, 'af' (not followed by an article: then it is
-    a preposition)."""
-    out = []
-    for term in terms:
-        verb, particle = term.split()
-        out.append(rf"\b{verb}(?:[^\w.!?;:,]+[\w'-]+){{0,4}}?[^\w.!?;:,]+{particle}\b(?!\W+{_ARTICLE}\b)")
-    return "|".join(out)
-
-
-_DECISION = re.compile(
-    f"(?:{_terms('decision word').pattern})|{_separable(list(checker_terms('separable decision verb')))}"
+_DECISION = _terms("decision word")
+# Dutch separable decision verbs split in a main clause ('het systeem meldt hen af'): the finite verb (one
+# fast alternation), then its particle after at most four words in the clause, not a preposition before an
+# article ('trekt gegevens in de app'); each term of the group is 'verb particle'.
+_PARTICLES: dict[str, set[str]] = {}
+for _term in checker_terms("separable decision verb"):
+    _verb, _particle = _term.split()
+    _PARTICLES.setdefault(_verb, set()).add(_particle)
+_SEPARABLE_VERB = re.compile(r"\b(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + r")\b")
+_PARTICLE_AFTER = re.compile(
+    r"(?:[^\w.!?;:,]+[\w'-]+){0,4}?[^\w.!?;:,]+(af|uit|toe|in)\b"
+    r"(?!\W+(?:de|het|een|the|an?|hun|zijn|haar|deze|die|dit|dat)\b)"
 )
+
+
+def _decisions(norm: str) -> Iterator[tuple[int, int]]:
+    """Spans of the decision words in `norm`: the `decision word` terms, then the split separable verbs
+    (from the verb to its particle)."""
+    for m in _DECISION.finditer(norm):
+        yield m.span()
+    for m in _SEPARABLE_VERB.finditer(norm):
+        if (p := _PARTICLE_AFTER.match(norm, m.end())) and p.group(1) in _PARTICLES[m.group(0)]:
+            yield m.start(), p.end()
+
+
 _WEIGHING_WAIVED = _terms("weighing waived")
 _OUTSOURCED = _terms("outsourced responsibility")
 _ROTATING = _terms("rotating responsible")
@@ -160,18 +169,18 @@ def _clause_start(norm: str, start: int, boundary: re.Pattern) -> int:
 def _machine_decision(norm: str) -> str | None:
     """The words in which a system decides about students (in a clause that names students or what
     happens to them), not negated; None when there are none."""
-    for m in _DECISION.finditer(norm):
-        before = _ACTOR_BEFORE.search(norm, max(0, m.start() - _NEAR), m.start())
-        after = None if before else _AUTOMATIC_AFTER.match(norm, m.end(), m.end() + _NEAR)
+    for m_start, m_end in _decisions(norm):
+        before = _ACTOR_BEFORE.search(norm, max(0, m_start - _NEAR), m_start)
+        after = None if before else _AUTOMATIC_AFTER.match(norm, m_end, m_end + _NEAR)
         if not (before or after):
             continue
-        start, end = (before.start(), m.end()) if before else (m.start(), after.end())
+        start, end = (before.start(), m_end) if before else (m_start, after.end())
         clause = _CLAUSE.match(norm, _clause_start(norm, start, _ANY_BOUNDARY))
         if clause and _PASSIVE_START.match(clause.group(0)):  # its subject ends the clause before
             clause = _CLAUSE_BEFORE_COMMA.search(norm, _clause_start(norm, start, _SENTENCE_BOUNDARY), end)
         next_word = _NEXT_WORD.match(norm, end)
         negated = (  # a negator inside the decision words ('not admitted') is the decision itself
-            _NEGATOR.search(norm, start, m.start() if before else end)
+            _NEGATOR.search(norm, start, m_start if before else end)
             or is_negated(norm, start)
             or (next_word and _NEGATOR.fullmatch(next_word.group(1)))
         )

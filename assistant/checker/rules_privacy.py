@@ -232,7 +232,7 @@ def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     # their own laptops'): what is done with the data, whatever the listed measures say; a clause with a
     # negator before the term is passed over ('never on a USB stick or an own laptop': the negation
     # reaches the second term too)
-    for clause in _clauses(c.narrative):
+    for clause in _clauses(c.narrative) if _INSECURE.search(c.narrative) else ():
         if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
             yield hit("security_measures", "message_text", term=m.group(0))
             return
@@ -245,6 +245,8 @@ def _security_third_country(d: Draft, c: Context) -> Iterator[Hit]:
     or a basis for the transfer (standard contractual clauses, an adequacy decision): processing without
     the protection the policy asks against unlawful processing (3.2 Passende technische en organisatorische
     maatregelen; GDPR Art. 28, 44-46)."""
+    if not _THIRD_COUNTRY.search(c.narrative):
+        return
     measures = fold(" . ".join(m for m in d.security_measures if m))
     if _SAFEGUARD.search(c.narrative) or _SAFEGUARD.search(measures):
         return
