@@ -50,6 +50,7 @@ _AUTO_MESSAGE = re.compile(
 # A system (or 'automatically') and a decision word at most four words apart, in one clause: found
 # from the decision word (one fast alternation), then looked for in the 60 characters around it.
 _DECISION = _terms("decision word")
+_AUTOMATIC = _terms("automatic")
 # Dutch separable decision verbs split in a main clause ('het systeem meldt hen af'): the finite verb (one
 # fast alternation), then its particle after at most four words in the clause, not a preposition before an
 # article ('trekt gegevens in de app'); each term of the group is 'verb particle'.
@@ -76,6 +77,9 @@ def _decisions(norm: str) -> Iterator[tuple[int, int]]:
 
 _WEIGHING_WAIVED = _terms("weighing waived")
 _OUTSOURCED = _terms("outsourced responsibility")
+_LEGAL_FORM = _terms("company legal form")
+_EXTERNAL = _terms("external role")
+_WORDS_AFTER = re.compile(r"(?:[^\w.!?;:,()]+[\w'-]+){1,3}")
 _ROTATING = _terms("rotating responsible")
 _GROUP = _terms("group as responsible")
 _SYSTEM = re.compile(f"{_alternation('machine actor')}|{_alternation('platform actor')}")
@@ -179,9 +183,21 @@ def _machine_decision(norm: str) -> str | None:
         if clause and _PASSIVE_START.match(clause.group(0)):  # its subject ends the clause before
             clause = _CLAUSE_BEFORE_COMMA.search(norm, _clause_start(norm, start, _SENTENCE_BOUNDARY), end)
         next_word = _NEXT_WORD.match(norm, end)
+        inner = _NEGATOR.search(norm, start, m_start if before else end)
+        if (
+            inner
+            and before
+            and not norm[inner.end() : m_start].strip()
+            and _AUTOMATIC.match(norm, before.start())
+        ):
+            # 'automatisch niet ingeschreven': after 'automatically' the negated decision word is the decision
+            # to exclude ('the model never decides' stays negated: there the negator is the actor's)
+            inner = None
         negated = (  # a negator inside the decision words ('not admitted') is the decision itself
-            _NEGATOR.search(norm, start, m_start if before else end)
-            or is_negated(norm, start)
+            inner
+            or is_negated(
+                norm[(at := _clause_start(norm, start, _ANY_BOUNDARY)) :], start - at
+            )  # this clause's
             or (next_word and _NEGATOR.fullmatch(next_word.group(1)))
         )
         if clause and _ABOUT_STUDENTS.search(clause.group(0)) and not negated:
@@ -299,8 +315,25 @@ def _responsible_outsourced(d: Draft, c: Context) -> Iterator[Hit]:
     norm = fold(d.responsible)
     if (m := first_unnegated(_OUTSOURCED, norm)) and not _ROLE.search(_OUTSOURCED.sub(" ", norm)):
         yield hit("responsible", term=m.group(0))
+    elif (m := _company_first(norm)) is not None:
+        yield hit("responsible", term=m)
     elif (system := _source_named(d, norm)) and not _ROLE.search(norm):
         yield hit("responsible", term=system)
+
+
+def _company_first(norm: str) -> str | None:
+    """The company or external role a folded responsible opens with, or None: a company's legal form
+    ('leerdata advies b.v. (externe projectleider)') with no role named before it, or an 'external' word
+    right before a role ('externe projectleider'), whose roles are then that party's, not the university's
+    ('feedbackfruits b.v., customer success manager for utrecht university')."""
+    if (m := _LEGAL_FORM.search(norm)) and not _ROLE.search(norm, 0, m.start()):
+        return norm[: m.end()].strip()
+    for m in _EXTERNAL.finditer(norm):
+        # a role among the three words after it ('external data officer'), in the same clause
+        after = _WORDS_AFTER.match(norm, m.end())
+        if after and (role := _ROLE.search(after.group(0))) and not _ROLE.search(norm, 0, m.start()):
+            return norm[m.start() : after.start() + role.end()]
+    return None
 
 
 def _source_named(d: Draft, norm: str) -> str | None:
