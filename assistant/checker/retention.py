@@ -125,6 +125,16 @@ def _blank(text: str, start: int, end: int) -> str:
 # produced', 'na het opstellen van het blokrapport', 'after each night's aggregation'): an end tied to the
 # work, which is what 'zo snel mogelijk' asks; an open event. 'na verloop van tijd', 'after some time'
 # name no step.
+# A rolling window ('each year the oldest cohort is removed', 'het oudste cohort wordt jaarlijks verwijderd'):
+# the data of a cohort or year are deleted at a known moment, the window's turn; a calendar moment.
+_ROLLING = re.compile(
+    r"(?<!\w)(?:oudste|oldest|eerste|earliest)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:cohort\w*|jaargang\w*|lichting\w*|intake\w*|jaar|year|studiejaar|academic year)(?!\w)"
+)
+_DELETED = re.compile(
+    r"(?<!\w)(?:verwijder\w*|gewist|wist|wissen|vernietig\w*|geanonimiseerd|removed|removes|deleted|deletes|"
+    r"dropped|drops|purged|purges|erased|anonymi[sz]ed)(?!\w)"
+)
 _STEP = re.compile(
     r"(?<!\w)(?:zodra|once|as soon as|so soon as|nadat|direct na|meteen na|immediately after|right after)\s+\w+\W+\w+"
     r"|(?<!\w)(?:when|wanneer)\s+(?!(?:no|niet|they|ze|it|het)\b)(?:the|de|het|a|een)\s+\w+\W+\w+"
@@ -168,6 +178,8 @@ def retention_end(text: str) -> RetentionEnd:
         calendar_moment = True  # 'na afloop', 'at the end': the end of what the draft is about
     if _STEP.search(norm):
         open_event = True
+    if _ROLLING.search(norm) and _DELETED.search(norm):
+        calendar_moment = True  # a rolling window: the oldest cohort goes at each turn
     return RetentionEnd(
         dates=tuple(dates),
         periods=tuple(periods),

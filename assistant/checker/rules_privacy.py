@@ -222,12 +222,14 @@ def _security(d: Draft, c: Context) -> Iterator[Hit]:
 def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     """A security 'measure' that is itself a risk: personal data on private devices or consumer services
     (WeTransfer, a private Dropbox, an own laptop, an external drive, a password in the same mail;
-    GDPR Art. 32), in the measures or, when they name none, in the draft's running text (summary, purposes
+    GDPR Art. 32), in the measures or, when they name none, in the draft's running text; a clause with a
+    negator before the term is passed over ('geen gegevens op lokale laptops of USB-sticks') (summary, purposes
     and the other answers: `Context.narrative`)."""
     for text in d.security_measures:
-        if m := first_unnegated(_INSECURE, fold(text)):
-            yield hit("security_measures", term=m.group(0))
-            return
+        for clause in _clauses(fold(text)):  # 'Geen gegevens op lokale laptops of USB-sticks': negated
+            if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
+                yield hit("security_measures", term=m.group(0))
+                return
     # the same step told in the running text ('the overview is e-mailed to the mentors, who may keep it on
     # their own laptops'): what is done with the data, whatever the listed measures say; a clause with a
     # negator before the term is passed over ('never on a USB stick or an own laptop': the negation

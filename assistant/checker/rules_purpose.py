@@ -19,7 +19,7 @@ from assistant.checker.registry import (
 )
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank
+from assistant.terms import is_blank, is_negated
 from assistant.text import fold
 
 __all__ = ["RULES", "all_purposes_outside"]
@@ -32,6 +32,8 @@ _OPEN_ENDED = compile_terms(checker_terms("open-ended purpose"))
 _NECESSITY_WEIGHED = compile_terms(checker_terms("necessity weighed"))
 _OUTSIDE_LA = compile_terms(checker_terms("purpose outside LA"))
 _SOCIAL_SCORING = compile_terms(checker_terms("social scoring"))
+# a sentence that names the practice as prohibited, excluded or not done does not describe it (as `rules_ai`)
+_PROHIBITED_CONTEXT = compile_terms(checker_terms("named as prohibited") + checker_terms("named as not done"))
 _THIRD_PARTY = compile_terms(checker_terms("third-party recipient"))
 _USE_FOR = compile_terms(checker_terms("use for"))
 _HANDED_OVER = compile_terms(checker_terms("handed over"))
@@ -112,8 +114,22 @@ def _purpose_outside(d: Draft, c: Context) -> Iterator[Hit]:
         yield hit("summary", term=m.group(0))  # a purpose the summary reveals beside the listed ones
     elif term := _handed_to_third_party(d):
         yield hit(term[0], term=term[1])
-    elif m := first_unnegated(_SOCIAL_SCORING, c.narrative):
-        yield hit("purposes", term=m.group(0))
+    elif term := _social_scoring(c.narrative):
+        yield hit("purposes", term=term)
+
+
+def _social_scoring(narrative: str) -> str | None:
+    """A social-scoring term of the folded narrative, not negated, in a sentence that does not name it
+    as prohibited or not done ('nagelopen dat er geen sprake is van verboden praktijken (zoals social
+    scoring)'), or None."""
+    for m in _SOCIAL_SCORING.finditer(narrative):
+        if is_negated(narrative, m.start()):
+            continue
+        start = max(narrative.rfind(".", 0, m.start()), narrative.rfind("\n", 0, m.start())) + 1
+        stop = narrative.find(".", m.end())
+        if not _PROHIBITED_CONTEXT.search(narrative[start : stop if stop >= 0 else None]):
+            return m.group(0)
+    return None
 
 
 def _revealed_outside(summary: str) -> re.Match | None:
