@@ -295,6 +295,53 @@ def test_the_one_tool_a_project_names_is_the_source_of_items_in_other_sentences(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "tool"),
+    [
+        ("Grades are exported from Tk20 every term.", "Tk20"),  # a name with a digit
+        (
+            "The pilot linked EZproxy access logs to the student records.",
+            "EZproxy",
+        ),  # before what is exported
+        ("Ik wil na dit blok de Möbius-pogingen per quiz bekijken.", "Möbius"),  # a compound, not ASCII
+        ("Student data are linked every term.", ""),  # a capitalised word at a sentence's start
+    ],
+)
+def test_a_tool_is_named_by_what_is_exported_from_it(sentence, tool):
+    from assistant.drafting.items import _tool_phrases, named_tool
+
+    assert (named_tool(sentence) or next((name for name, _ in _tool_phrases(sentence)), "")) == tool
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # what the text takes from a tool the item list does not know becomes an item, in its own words
+        ("Ik wil de statistieken uit Panopto gebruiken om colleges opnieuw op te nemen.", "Panopto"),
+        ("A feasibility study linked OpenAthens access logs to grades.", "OpenAthens"),
+    ],
+)
+def test_what_is_taken_from_a_named_tool_is_a_data_item_with_that_source(text, source):
+    items = draft_from_description(text).draft.data
+    assert source in {d.source for d in items}
+    assert any(source in d.name for d in items if d.source == source)  # named in the text's own words
+
+
+def test_an_institution_or_a_people_is_no_source():
+    text = "We reuse the data from Leeds Beckett University and the results of Dutch students in Brightspace."
+    sources = {d.source for d in draft_from_description(text).draft.data}
+    assert "Leeds Beckett" not in sources and "Dutch" not in sources
+
+
+def test_a_named_system_is_the_source_before_the_generic_term_of_its_kind():
+    text = (
+        "The learning management system holds everything. We'd like to study two years of Canvas data: "
+        "grades and logins of first-year students."
+    )
+    sources = {d.source for d in draft_from_description(text).draft.data}
+    assert "Canvas" in sources and "Learning management system" not in sources
+
+
+@pytest.mark.parametrize(
     ("viewers", "roles"),
     [
         (["students", "advisors"], {"students", "advisors"}),

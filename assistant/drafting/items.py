@@ -68,6 +68,10 @@ class Systems(BaseModel):
     names: dict[str, str] = {}
     """How a system is written in a draft, by its folded name ('osiris' -> 'OSIRIS'); others are
     capitalised."""
+    generic: frozenset[str] = frozenset()
+    """Folded terms that name a kind of system, not one ('learning management system', 'leeromgeving'):
+    a named system of the same kind in the text is the source ('the learning management system ... two
+    years of Canvas data' gives Canvas)."""
 
 
 class RoleNames(BaseModel):
@@ -118,12 +122,20 @@ def _system_name(folded_name: str) -> str:
     return names.get(folded_name) or folded_name[:1].upper() + folded_name[1:]
 
 
+def _known_name(name: str) -> str:
+    """A system's name as a draft writes it when the item list knows it ('Osiris' -> 'OSIRIS'), else as given."""
+    return load_items().systems.names.get(fold(name), name)
+
+
 def _systems_in(folded: str) -> dict[str, str]:
-    """Per kind of system, the first one `folded` text names (as written in a draft)."""
+    """Per kind of system, the first one `folded` text names by its name, else the first generic term
+    of the kind ('the LMS'), as written in a draft."""
+    generic = load_items().systems.generic
     out = {}
     for kind, pattern in zip(_KINDS, _patterns("systems"), strict=True):
-        if m := pattern.search(folded):
-            out[kind] = _system_name(m.group(0))
+        found = [m.group(0) for m in pattern.finditer(folded)]
+        if found:
+            out[kind] = _system_name(next((f for f in found if f not in generic), found[0]))
     return out
 
 
@@ -132,13 +144,58 @@ def _systems_in(folded: str) -> dict[str, str]:
 # course names, months and places ('in Statistics', 'in September') are not taken for one.
 _NAMED_TOOL = re.compile(
     r"(?:^|\s)(?:in|from|uit|via|through|op|on|within|binnen|using|met|with)\s+(?:the\s+|de\s+|het\s+)?"
-    r"((?:[A-Za-z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[a-z][\w-]*|[a-z]{1,3}[A-Z]{2,}[\w-]*|[A-Z]{4,}[\w-]*))"
+    r"((?:[A-Za-z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[a-z][\w-]*|[a-z]{1,3}[A-Z]{2,}[\w-]*|[A-Z]{4,}[\w-]*"
+    r"|[A-Z][a-z]*\d[\w-]*))"  # or a name with a digit ('uit Tk20')
+)
+# A name right before what is exported from it ('OpenAthens access logs', 'Canvas data', 'Möbius-pogingen',
+# 'statistieken uit Panopto' is the pattern above): a capitalised word not at a sentence's start (where a
+# common word is capitalised too), then a data noun.
+_TOOL_BEFORE_DATA = re.compile(
+    r"(?<=[\w,;:)] )((?:[^\W\d_][\w]*[A-Z0-9][\w]*|[A-Z][^\W\d_]+))[- ](?:access |usage |gebruiks)?"
+    r"(?:logs?|logfiles?|logbestanden|data|dataset|export|exports|gegevens|statistieken|statistics|records|"
+    r"clickstream|pogingen|attempts|analytics)\b"
 )
 _NOT_TOOLS = frozenset({"GDPR", "DPIA", "FETC", "ECTS", "MOOC", "MOOCS", "STEM", "HBO", "WO", "BSA"})
+# a capitalised word that names an institution, a people or a language, not a system ('data from Leeds
+# Beckett University', 'Dutch data'), checked in the name and the word after it
+_NOT_TOOL_WORDS = frozenset(
+    "university universiteit universities college school institute instituut hogeschool faculty faculteit "
+    "department afdeling dutch english nederlandse nederlands engels engelse european europese student "
+    "students studenten".split()
+)
+
+
+# What is taken from a named system or tool, in the text's own words: a data noun, then 'uit' / 'from' /
+# 'van' and a capitalised name ('statistieken uit Panopto', 'access logs from OpenAthens'), or the name
+# right before the data noun (`_TOOL_BEFORE_DATA`: 'OpenAthens access logs', 'Möbius-pogingen').
+_DATA_NOUN = (
+    r"(?:logs?|logfiles?|logbestanden|data|dataset|export|exports|gegevens|statistieken|statistics|records|"
+    r"clickstream|pogingen|attempts|analytics|scores|resultaten|results)"
+)
+_DATA_FROM_TOOL = re.compile(
+    rf"\b{_DATA_NOUN}\s+(?:uit|from)\s+(?:the\s+|de\s+|het\s+|their\s+|our\s+|onze\s+|hun\s+)?"
+    r"([A-Z][\w]*(?:[- ][A-Z][\w]*)?)"
+)
+
+
+def _tool_phrases(sentence: str) -> list[tuple[str, str]]:
+    """(name, phrase) for each system or tool `sentence` names together with what is taken from it: the
+    phrase in the text's own words ('statistieken uit Panopto', 'OpenAthens access logs'), the name as
+    written; not a name in `_NOT_TOOLS`."""
+    out = []
+    for pattern in (_DATA_FROM_TOOL, _TOOL_BEFORE_DATA):
+        for m in pattern.finditer(sentence):
+            name = m.group(1).rstrip("-")
+            words = set(fold(name).split()) | set(fold(sentence[m.end() : m.end() + 12]).split()[:1])
+            if name.upper() not in _NOT_TOOLS and not words & _NOT_TOOL_WORDS:
+                out.append((name, m.group(0).strip()))
+    return out
 
 
 def named_tool(sentence: str) -> str:
-    """A tool's name in `sentence` that the item list does not know (`_NAMED_TOOL`), or ''."""
+    """A tool's name in `sentence` that the item list does not know (`_NAMED_TOOL`: after 'in', 'from',
+    'via' ...), or ''. A name right before what is exported from it ('OpenAthens access logs') is not the
+    source of the sentence's other items: that phrase is an item of its own (`_tool_phrases`)."""
     for m in _NAMED_TOOL.finditer(sentence):
         if m.group(1).upper() not in _NOT_TOOLS:
             return m.group(1).rstrip("-")
@@ -190,6 +247,14 @@ def data_items(
             named.append(fold(member))
             source = _systems_in(folded_parts[n]).get("lms") or named_tool(text[a:b]) or ""
             items.append((DataItem(name=member, category="general", source=source), n))
+    # a system or tool named with what is taken from it, whose data no item holds yet: that phrase is an
+    # item, in the text's own words, with the tool as its source ('statistieken uit Panopto')
+    sourced = {fold(item.source) for item, _ in items if item.source}
+    for n, (a, b) in enumerate(sentences):
+        for name, phrase in _tool_phrases(text[a:b]):
+            if fold(name) not in sourced:
+                sourced.add(fold(name))
+                items.append((DataItem(name=phrase, category="general", source=_known_name(name)), n))
     seen: set[str] = set()
     for n, (a, b) in enumerate(sentences):
         for hit in find_category_terms(text[a:b]):

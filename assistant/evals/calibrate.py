@@ -75,7 +75,14 @@ __all__ = [
 
 
 STORY_SETS = frozenset(
-    {"questions_blind7", "questions_blind8", "questions_blind9", "questions_blind10", "questions_blind11", "questions_blind12"}
+    {
+        "questions_blind7",
+        "questions_blind8",
+        "questions_blind9",
+        "questions_blind10",
+        "questions_blind11",
+        "questions_blind12",
+    }
 )
 """Spent blind question sets written as stories about a project (from the ninth round on), passed as
 `story_questions` by `assistant eval calibrate` (with every `questions_dev*` set, of the same kind)."""
