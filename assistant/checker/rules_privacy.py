@@ -226,7 +226,8 @@ def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     negator before the term is passed over ('geen gegevens op lokale laptops of USB-sticks') (summary, purposes
     and the other answers: `Context.narrative`)."""
     for text in d.security_measures:
-        for clause in _clauses(fold(text)):  # 'Geen gegevens op lokale laptops of USB-sticks': negated
+        norm = fold(text)
+        for clause in _clauses(norm) if _INSECURE.search(norm) else ():  # 'Geen gegevens op lokale laptops of USB-sticks': negated
             if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
                 yield hit("security_measures", term=m.group(0))
                 return
