@@ -1,7 +1,8 @@
-"""Checker false findings found on the spent blind set of the fifteenth round (evals/drafts_blind14.json,
+"""Checker false findings and misses found on the spent blind set of the fifteenth round (evals/drafts_blind14.json,
 issue 16 point 4), each tested in other words than the set's drafts, with the defective wording beside it
 (the rule still fires): a rolling retention window, an institute's name that starts like 'usb', a measure
-that rules several insecure channels out at once, and social scoring named as a practice checked for."""
+that rules several insecure channels out at once, social scoring named as a practice checked for; and the
+misses: students moved to another group automatically, measures that say none are needed."""
 
 from __future__ import annotations
 
@@ -68,3 +69,38 @@ def test_social_scoring_named_as_a_practice_checked_for_is_no_purpose():
         "geen verboden toepassing wordt, zoals social scoring."
     )
     assert "purpose_limitation.outside_areas" not in _rules(_variant(EN_RESEARCH_AI, summary=summary))
+
+
+# --------------------------------------------------------------------------- misses of the same set
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "After week 3 the script automatically moves students without a submission into the evening group.",
+        "Het systeem verplaatst studenten zonder voldoende deelname automatisch naar de inhaalgroep.",
+    ],
+)
+def test_moving_students_to_another_group_automatically_is_an_automated_decision(summary):
+    assert _rules(_variant(NL_IMPL, summary=summary)).get("human_in_the_loop.automated") == "blocker"
+
+
+def test_a_teacher_who_moves_a_student_is_no_automated_decision():
+    summary = "De docent verplaatst na een gesprek soms een student naar een andere werkgroep."
+    assert "human_in_the_loop.automated" not in _rules(_variant(NL_IMPL, summary=summary))
+
+
+@pytest.mark.parametrize(
+    "measures",
+    [
+        ["n.v.t., het gaat om gegevens die al in OSIRIS staan"],
+        ["Not applicable: the data are not sensitive", "No special measures needed"],
+    ],
+)
+def test_measures_that_say_none_are_needed_are_waived(measures):
+    assert _rules(_variant(NL_IMPL, security_measures=measures)).get("security.waived") == "major"
+
+
+def test_one_real_measure_beside_a_waiver_is_no_waiver():
+    measures = ["Geen extra maatregelen nodig buiten", "Alleen de eigen werkgroepdocent ziet de gegevens"]
+    assert "security.waived" not in _rules(_variant(NL_IMPL, security_measures=measures))

@@ -64,6 +64,7 @@ def _clauses(norm: str) -> list[str]:
 
 
 _SECURITY_LATER = compile_terms(checker_terms("security later"))
+_SECURITY_WAIVED = compile_terms(checker_terms("security waived"))
 _UNDETERMINED = compile_terms(checker_terms("retention undetermined event"))
 _SCAN_WORD = compile_terms(checker_terms("scan word"))
 _SCAN_LATE = compile_terms(checker_terms("scan moment late"))
@@ -227,7 +228,9 @@ def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     and the other answers: `Context.narrative`)."""
     for text in d.security_measures:
         norm = fold(text)
-        for clause in _clauses(norm) if _INSECURE.search(norm) else ():  # 'Geen gegevens op lokale laptops of USB-sticks': negated
+        for clause in (
+            _clauses(norm) if _INSECURE.search(norm) else ()
+        ):  # 'Geen gegevens op lokale laptops of USB-sticks': negated
             if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
                 yield hit("security_measures", term=m.group(0))
                 return
@@ -264,6 +267,16 @@ def _security_thin(d: Draft, c: Context) -> Iterator[Hit]:
     """Measures that are all a bare word such as 'password', 'veilig' or 'AVG-proof' say nothing."""
     given = [m for m in d.security_measures if not is_blank(m)]
     if given and all(is_thin(m, _THIN_SECURITY) for m in given):
+        yield hit("security_measures", measures="; ".join(given))
+
+
+@_rule("security.waived", "security", "major")
+def _security_waived(d: Draft, c: Context) -> Iterator[Hit]:
+    """Every measure says none is needed ('n.v.t. - de gegevens komen gewoon uit Brightspace', 'no special
+    measures, the data are not sensitive'): the policy asks for appropriate technical and organisational
+    measures for all personal data (3.2 Passende technische en organisatorische maatregelen; GDPR Art. 32)."""
+    given = [m for m in d.security_measures if not is_blank(m)]
+    if given and all(first_unnegated(_SECURITY_WAIVED, fold(m)) for m in given):
         yield hit("security_measures", measures="; ".join(given))
 
 
