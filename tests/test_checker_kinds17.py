@@ -104,3 +104,30 @@ def test_measures_that_say_none_are_needed_are_waived(measures):
 def test_one_real_measure_beside_a_waiver_is_no_waiver():
     measures = ["Geen extra maatregelen nodig buiten", "Alleen de eigen werkgroepdocent ziet de gegevens"]
     assert "security.waived" not in _rules(_variant(NL_IMPL, security_measures=measures))
+
+
+# --------------------------------------------------------------------------- students deliberately not told
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "We gaan de studenten hier bewust niet vooraf over informeren; anders passen ze hun gedrag aan.",
+        "Studenten worden hier niet vooraf over geïnformeerd, zodat het gebruik natuurlijk blijft.",
+        "We will not announce the tracking to the students, so their behaviour stays natural.",
+    ],
+)
+def test_students_deliberately_not_told_is_a_transparency_gap(summary):
+    assert _rules(_variant(NL_IMPL, summary=summary)).get("transparency.not_informed") == "major"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "We do not inform teachers about individual students, only about groups.",  # another party is told
+        "Research students are not asked for informed consent twice: the FETC approved one consent form.",
+        "Studenten worden vooraf geïnformeerd via de privacyverklaring.",
+    ],
+)
+def test_telling_another_party_or_consent_is_no_transparency_gap(summary):
+    assert "transparency.not_informed" not in _rules(_variant(NL_IMPL, summary=summary))
