@@ -229,19 +229,6 @@ def _students_not_told(narrative: str) -> str | None:
             if m := _NOT_TOLD.search(clause):
                 return m.group(0)
     return None
-    for clause in _clauses(narrative):
-        if not _STUDENTS_TOLD.search(clause) or _OTHER_TOLD.search(clause):
-            continue
-        for neg in _NEGATOR.finditer(clause):
-            gap = _WITHIN_THREE_WORDS.match(clause, neg.end())
-            start = neg.end()
-            while gap is not None:
-                if verb := _INFORMING.match(clause, gap.end()):
-                    return clause[neg.start() : verb.end()]
-                break
-            if verb := _INFORMING.match(clause, start + 1):
-                return clause[neg.start() : verb.end()]
-    return None
 
 
 @_rule("transparency.stakeholders", "transparency", "minor")
