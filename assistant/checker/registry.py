@@ -165,6 +165,22 @@ def folded_sentences(text: str) -> list[str]:
     return [fold(text[a:b]) for a, b in split_sentences(text or "")]
 
 
+def sentence_at(norm: str, start: int, end: int) -> str:
+    """The sentence of the folded text `norm` around the span `start`-`end`: from the '.' or line end before
+    it to the '.' after it."""
+    begin = max(norm.rfind(".", 0, start), norm.rfind("\n", 0, start)) + 1
+    stop = norm.find(".", end)
+    return norm[begin : stop if stop >= 0 else None]
+
+
+_CLAUSE_END = re.compile(r"[.!?;:\n]+(?:\s|$)")  # not the dots inside 'u.s.e.' or a decimal point
+
+
+def clauses(norm: str) -> list[str]:
+    """The clauses of a folded text: split at . ! ? ; : and line ends followed by a space or the end."""
+    return [part for part in _CLAUSE_END.split(norm) if part.strip()]
+
+
 def first_unnegated(pattern: re.Pattern, norm: str) -> re.Match | None:
     """The first match of `pattern` in the folded text `norm` that is not negated (`terms.is_negated`)."""
     for m in pattern.finditer(norm):

@@ -16,6 +16,7 @@ from assistant.checker.registry import (
     first_unnegated,
     hit,
     registrar,
+    sentence_at,
 )
 from assistant.lexicon import Matcher, compile_terms, load_lexicon
 from assistant.proposal import Draft
@@ -136,10 +137,7 @@ def _ai_officer(d: Draft, c: Context) -> Iterator[Hit]:
 @_rule("prohibited_ai.practice", "prohibited_ai", "blocker")
 def _prohibited_practice(d: Draft, c: Context) -> Iterator[Hit]:
     for m in _PROHIBITED.finditer(c.narrative):
-        start = max(c.narrative.rfind(".", 0, m.start), c.narrative.rfind("\n", 0, m.start)) + 1
-        stop = c.narrative.find(".", m.end)
-        sentence = c.narrative[start : stop if stop >= 0 else None]
-        if not _PROHIBITED_CONTEXT.search(sentence):
+        if not _PROHIBITED_CONTEXT.search(sentence_at(c.narrative, m.start, m.end)):
             yield hit("summary", term=m.text)
             return
 

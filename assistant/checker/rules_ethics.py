@@ -193,11 +193,10 @@ def _machine_decision(norm: str) -> str | None:
             # 'automatisch niet ingeschreven': after 'automatically' the negated decision word is the decision
             # to exclude ('the model never decides' stays negated: there the negator is the actor's)
             inner = None
+        at = _clause_start(norm, start, _ANY_BOUNDARY)  # a negator before it counts in its own clause only
         negated = (  # a negator inside the decision words ('not admitted') is the decision itself
             inner
-            or is_negated(
-                norm[(at := _clause_start(norm, start, _ANY_BOUNDARY)) :], start - at
-            )  # this clause's
+            or is_negated(norm[at:], start - at)
             or (next_word and _NEGATOR.fullmatch(next_word.group(1)))
         )
         if clause and _ABOUT_STUDENTS.search(clause.group(0)) and not negated:

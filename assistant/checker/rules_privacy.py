@@ -19,6 +19,7 @@ from assistant.checker.registry import (
     Hit,
     Rule,
     checker_terms,
+    clauses,
     first_unnegated,
     folded_sentences,
     hit,
@@ -62,14 +63,6 @@ _NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
 _NOT_TOLD = re.compile(
     rf"(?:{_NEGATOR.pattern})(?:\W+[\w'-]+){{0,3}}?\W+(?:{_INFORMING.pattern})(?!\W+(?:consent|toestemming))"
 )  # 'not asked for informed consent' is about consent, not about being told
-_CLAUSE_END = re.compile(r"[.!?;:\n]+(?:\s|$)")  # not the dots inside 'u.s.e.' or a decimal point
-
-
-def _clauses(norm: str) -> list[str]:
-    """The clauses of a folded text: split at . ! ? ; : and line ends followed by a space."""
-    return [part for part in _CLAUSE_END.split(norm) if part.strip()]
-
-
 _SECURITY_LATER = compile_terms(checker_terms("security later"))
 _SECURITY_WAIVED = compile_terms(checker_terms("security waived"))
 _UNDETERMINED = compile_terms(checker_terms("retention undetermined event"))
@@ -224,7 +217,7 @@ def _students_not_told(narrative: str) -> str | None:
     flagged compliant drafts on seven dev sets (measured 2026-12-02), so it is left to `students not informed`."""
     if not _INFORMING.search(narrative):
         return None
-    for clause in _clauses(narrative):
+    for clause in clauses(narrative):
         if _STUDENTS_TOLD.search(clause) and not _OTHER_TOLD.search(clause):
             if m := _NOT_TOLD.search(clause):
                 return m.group(0)
@@ -247,25 +240,26 @@ def _security(d: Draft, c: Context) -> Iterator[Hit]:
 def _security_insecure(d: Draft, c: Context) -> Iterator[Hit]:
     """A security 'measure' that is itself a risk: personal data on private devices or consumer services
     (WeTransfer, a private Dropbox, an own laptop, an external drive, a password in the same mail;
-    GDPR Art. 32), in the measures or, when they name none, in the draft's running text; a clause with a
-    negator before the term is passed over ('geen gegevens op lokale laptops of USB-sticks') (summary, purposes
-    and the other answers: `Context.narrative`)."""
+    GDPR Art. 32), in the measures or, when they name none, in the draft's running text (summary, purposes
+    and the other answers: `Context.narrative`: 'the overview is e-mailed to the mentors, who may keep it
+    on their own laptops'). A clause with a negator before the term is passed over: in 'geen gegevens op
+    lokale laptops of USB-sticks' the negation reaches the second term too."""
     for text in d.security_measures:
-        norm = fold(text)
-        for clause in (
-            _clauses(norm) if _INSECURE.search(norm) else ()
-        ):  # 'Geen gegevens op lokale laptops of USB-sticks': negated
-            if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
-                yield hit("security_measures", term=m.group(0))
-                return
-    # the same step told in the running text ('the overview is e-mailed to the mentors, who may keep it on
-    # their own laptops'): what is done with the data, whatever the listed measures say; a clause with a
-    # negator before the term is passed over ('never on a USB stick or an own laptop': the negation
-    # reaches the second term too)
-    for clause in _clauses(c.narrative) if _INSECURE.search(c.narrative) else ():
-        if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
-            yield hit("security_measures", "message_text", term=m.group(0))
+        if term := _insecure_step(fold(text)):
+            yield hit("security_measures", term=term)
             return
+    if term := _insecure_step(c.narrative):
+        yield hit("security_measures", "message_text", term=term)
+
+
+def _insecure_step(norm: str) -> str | None:
+    """The first insecure-channel term of the folded text `norm` with no negator before it in its clause."""
+    if not _INSECURE.search(norm):
+        return None
+    for clause in clauses(norm):
+        if (m := _INSECURE.search(clause)) and not _NEGATOR.search(clause, 0, m.start()):
+            return m.group(0)
+    return None
 
 
 @_rule("security.third_country", "security", "major")
@@ -280,7 +274,7 @@ def _security_third_country(d: Draft, c: Context) -> Iterator[Hit]:
     measures = fold(" . ".join(m for m in d.security_measures if m))
     if _SAFEGUARD.search(c.narrative) or _SAFEGUARD.search(measures):
         return
-    for clause in _clauses(c.narrative):
+    for clause in clauses(c.narrative):
         if (m := _THIRD_COUNTRY.search(clause)) and _HOSTING.search(clause) and not _NEGATOR.search(clause):
             yield hit("security_measures", term=m.group(0))
             return

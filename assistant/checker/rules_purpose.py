@@ -16,6 +16,7 @@ from assistant.checker.registry import (
     folded_sentences,
     hit,
     registrar,
+    sentence_at,
 )
 from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
@@ -125,9 +126,7 @@ def _social_scoring(narrative: str) -> str | None:
     for m in _SOCIAL_SCORING.finditer(narrative):
         if is_negated(narrative, m.start()):
             continue
-        start = max(narrative.rfind(".", 0, m.start()), narrative.rfind("\n", 0, m.start())) + 1
-        stop = narrative.find(".", m.end())
-        if not _PROHIBITED_CONTEXT.search(narrative[start : stop if stop >= 0 else None]):
+        if not _PROHIBITED_CONTEXT.search(sentence_at(narrative, m.start(), m.end())):
             return m.group(0)
     return None
 

@@ -150,10 +150,13 @@ _NAMED_TOOL = re.compile(
 # A name right before what is exported from it ('OpenAthens access logs', 'Canvas data', 'Möbius-pogingen',
 # 'statistieken uit Panopto' is the pattern above): a capitalised word not at a sentence's start (where a
 # common word is capitalised too), then a data noun.
+_EXPORT_NOUN = (
+    r"(?:logs?|logfiles?|logbestanden|data|dataset|export|exports|gegevens|statistieken|statistics|records|"
+    r"clickstream|pogingen|attempts|analytics"
+)
 _TOOL_BEFORE_DATA = re.compile(
     r"(?<=[\w,;:)] )((?:[^\W\d_][\w]*[A-Z0-9][\w]*|[A-Z][^\W\d_]+))[- ](?:access |usage |gebruiks)?"
-    r"(?:logs?|logfiles?|logbestanden|data|dataset|export|exports|gegevens|statistieken|statistics|records|"
-    r"clickstream|pogingen|attempts|analytics)\b"
+    rf"{_EXPORT_NOUN})\b"
 )
 _NOT_TOOLS = frozenset({"GDPR", "DPIA", "FETC", "ECTS", "MOOC", "MOOCS", "STEM", "HBO", "WO", "BSA"})
 # a capitalised word that names an institution, a people or a language, not a system ('data from Leeds
@@ -165,13 +168,10 @@ _NOT_TOOL_WORDS = frozenset(
 )
 
 
-# What is taken from a named system or tool, in the text's own words: a data noun, then 'uit' / 'from' /
-# 'van' and a capitalised name ('statistieken uit Panopto', 'access logs from OpenAthens'), or the name
-# right before the data noun (`_TOOL_BEFORE_DATA`: 'OpenAthens access logs', 'Möbius-pogingen').
-_DATA_NOUN = (
-    r"(?:logs?|logfiles?|logbestanden|data|dataset|export|exports|gegevens|statistieken|statistics|records|"
-    r"clickstream|pogingen|attempts|analytics|scores|resultaten|results)"
-)
+# What is taken from a named system or tool, in the text's own words: a data noun, then 'uit' / 'from' and
+# a capitalised name ('statistieken uit Panopto', 'access logs from OpenAthens'), or the name right before
+# the data noun (`_TOOL_BEFORE_DATA`: 'OpenAthens access logs', 'Möbius-pogingen').
+_DATA_NOUN = _EXPORT_NOUN + "|scores|resultaten|results)"
 _DATA_FROM_TOOL = re.compile(
     rf"\b{_DATA_NOUN}\s+(?:uit|from)\s+(?:the\s+|de\s+|het\s+|their\s+|our\s+|onze\s+|hun\s+)?"
     r"([A-Z][\w]*(?:[- ][A-Z][\w]*)?)"
