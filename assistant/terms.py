@@ -26,6 +26,7 @@ __all__ = [
     "TermHit",
     "SPECIAL_TERMS",
     "SENSITIVE_TERMS",
+    "NEGATOR",
     "is_negated",
     "find_category_terms",
     "classify_data_name",
@@ -43,7 +44,9 @@ _AI = load_lexicon("ai").groups
 
 # =========================================================================== negation
 
-_NEGATOR = compile_terms(_GENERAL["negators"].terms)
+NEGATOR = compile_terms(_GENERAL["negators"].terms)
+"""The negators of `general.yaml` ('niet', 'geen', 'never', "don't" ...), one alternation, on folded text."""
+_NEGATOR = NEGATOR
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
 _TOKEN = re.compile(r"[\w']+")  # a word with its apostrophes: "isn't" is one token
 _NEGATION_CHARS = 60  # how far back (in characters) a negator is looked for ...

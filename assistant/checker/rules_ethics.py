@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from assistant.checker.registry import Context, Hit, Rule, checker_terms, first_unnegated, hit, registrar
-from assistant.lexicon import compile_terms, load_lexicon
+from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank, is_negated, is_thin
+from assistant.terms import NEGATOR, is_blank, is_negated, is_thin
 from assistant.text import fold
 
 __all__ = ["RULES"]
@@ -102,7 +102,7 @@ _AUTOMATIC_AFTER = re.compile(
 )
 _NEAR = 60  # characters
 _ABOUT_STUDENTS = _terms("about students")
-_NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
+_NEGATOR = NEGATOR  # assistant.terms: the negators of general.yaml, compiled once
 _NEXT_WORD = re.compile(r"\W*([\w']+)")
 # a clause ends at these marks, but not at a decimal point or comma inside a number ('boven 0,5 worden ...')
 _CLAUSE = re.compile(r"(?:[^.!?;:,\n]|(?<=\d)[.,](?=\d))+")

@@ -26,9 +26,9 @@ from assistant.checker.registry import (
     registrar,
 )
 from assistant.checker.retention import past_horizon, retention_end
-from assistant.lexicon import compile_terms, load_lexicon
+from assistant.lexicon import compile_terms
 from assistant.proposal import Draft
-from assistant.terms import is_blank, is_negated, is_thin
+from assistant.terms import NEGATOR, is_blank, is_negated, is_thin
 from assistant.text import fold, split_sentences
 
 __all__ = ["RULES"]
@@ -58,7 +58,7 @@ _INSECURE = compile_terms(checker_terms("insecure channel"))
 _THIRD_COUNTRY = compile_terms(checker_terms("third country"))
 _HOSTING = compile_terms(checker_terms("hosting word"))
 _SAFEGUARD = compile_terms(checker_terms("transfer safeguard"))
-_NEGATOR = compile_terms(load_lexicon("general").groups["negators"].terms)
+_NEGATOR = NEGATOR  # assistant.terms: the negators of general.yaml, compiled once
 # a negator, at most three words, an informing verb: 'niet over informeren', 'do not announce'
 _NOT_TOLD = re.compile(
     rf"(?:{_NEGATOR.pattern})(?:\W+[\w'-]+){{0,3}}?\W+(?:{_INFORMING.pattern})(?!\W+(?:consent|toestemming))"
